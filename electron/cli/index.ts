@@ -1,0 +1,38 @@
+import { Command, CommanderError } from 'commander';
+import { version } from '../../package.json';
+import { registerDbCommands, registerDemoCommands } from './commands/db';
+import { registerServeCommands } from './commands/serve';
+import { CliError } from './errors';
+
+/** The `pension-counter` program: every subcommand IT staff can run. */
+export function buildProgram(): Command {
+  const program = new Command('pension-counter')
+    .description('城乡居民基本养老保险费柜台收费系统 — 运维命令')
+    .version(version, '-v, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServeCommands(program);
+  registerDbCommands(program);
+  registerDemoCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; operator errors print one clear line, no stack. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit with 0; usage errors were already printed by commander.
+      return error.exitCode;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`pension-counter: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`pension-counter: 意外错误：${error instanceof Error ? error.stack : String(error)}\n`);
+    return 1;
+  }
+}

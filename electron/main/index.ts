@@ -1,0 +1,137 @@
+// Electron lifecycle, window, security and the IPC binding. Everything else is in the
+// Electron-free services, which run here in the main process (see README: why not a utility
+// process) exactly as they run in the browser host.
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type WebFrameMain } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { IPC_EVENT_CHANNEL, ipcMethodChannel } from '../../shared/api/bridge';
+import { methodNames } from '../../shared/api/contract';
+import { AppError } from '../../shared/api/errors';
+import { createAppServices, type AppServices } from '../services/app';
+
+const APP_SCHEME = 'app';
+const APP_ORIGIN = `${APP_SCHEME}://counter`;
+const rendererRoot = path.join(__dirname, '../renderer');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function dataDirFromArgs(): string {
+  const arg = process.argv.find((a) => a.startsWith('--data-dir='));
+  return arg ? path.resolve(arg.slice('--data-dir='.length)) : app.getPath('userData');
+}
+
+/** Only our own page may call the services: not a navigated-away frame, not a subframe. */
+function isTrustedSender(frame: WebFrameMain | null): boolean {
+  if (!frame || frame.parent) return false;
+  const url = new URL(frame.url);
+  if (devServerUrl) return url.origin === new URL(devServerUrl).origin;
+  return url.origin === APP_ORIGIN;
+}
+
+function serveRenderer(): void {
+  // The built renderer is served from a custom secure scheme rather than file:// so the CSP and
+  // the origin check have a real origin to work with; paths cannot escape the renderer folder.
+  protocol.handle(APP_SCHEME, async (request) => {
+    const { pathname } = new URL(request.url);
+    const file = path.normalize(path.join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
+    if (!file.startsWith(rendererRoot + path.sep)) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CSP);
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function bindApi(services: AppServices): void {
+  for (const method of methodNames) {
+    ipcMain.handle(ipcMethodChannel(method), (event, input: unknown) => {
+      if (!isTrustedSender(event.senderFrame)) {
+        services.log.warn({ method }, 'IPC call from an untrusted frame refused');
+        return { ok: false, error: new AppError('FORBIDDEN').toApiError() };
+      }
+      return services.dispatch(method, input, { transport: 'ipc' });
+    });
+  }
+}
+
+function createWindow(services: AppServices): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1366,
+    height: 800,
+    minWidth: 1024,
+    minHeight: 700,
+    title: '城乡居民养老保险费柜台收费',
+    show: false,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: path.join(__dirname, '../preload/index.js'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  const allowedOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
+  win.webContents.on('will-navigate', (event, url) => {
+    if (new URL(url).origin !== allowedOrigin) event.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // Links such as the policy documents open in the system browser, never inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  const unsubscribe = services.events.subscribe((name, payload) => {
+    if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, name, payload);
+  });
+  win.on('closed', unsubscribe);
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // A second copy would open the same database and the same serial ports.
+  app.quit();
+} else {
+  let services: AppServices | null = null;
+  app.whenReady().then(() => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+      // No remote content: only our scheme, the dev server, devtools and data URLs load.
+      const u = details.url;
+      const ok = u.startsWith(`${APP_SCHEME}:`) || u.startsWith('data:') || u.startsWith('devtools:') || (devServerUrl !== undefined && u.startsWith(new URL(devServerUrl).origin)) || u.startsWith('ws://localhost') || u.startsWith('file:');
+      callback({ cancel: !ok });
+    });
+    serveRenderer();
+    services = createAppServices({ dataDir: dataDirFromArgs() });
+    bindApi(services);
+    const win = createWindow(services);
+    app.on('second-instance', () => {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    });
+  }, (error: unknown) => {
+    console.error(error);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => services?.close());
+}

@@ -1,0 +1,96 @@
+import { AppError } from '../../../shared/api/errors';
+import type { OperatorView, Role, SessionView } from '../../../shared/api/views';
+import type { Clock } from '../clock';
+import type { Db } from '../db/database';
+import type { Logger } from '../log';
+import { verifyPassword } from './passwords';
+
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCKOUT_MINUTES = 15;
+
+interface OperatorRow {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  active: number;
+  failed_attempts: number;
+  locked_until: string | null;
+}
+
+/**
+ * One counter, one signed-in operator: the session belongs to the host (the desktop window or
+ * the browser host), as the counter's sign-in does at a real 窗口. Signing in opens a shift.
+ */
+export class SessionService {
+  private current: { operator: OperatorView; shift: NonNullable<SessionView['shift']> } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  view(): SessionView {
+    return this.current ? { operator: this.current.operator, shift: this.current.shift } : { operator: null, shift: null };
+  }
+
+  operator(): OperatorView | null {
+    return this.current?.operator ?? null;
+  }
+
+  signIn(username: string, password: string, counterNo: number): SessionView {
+    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as OperatorRow | undefined;
+    const now = this.clock.now();
+    if (!row) {
+      this.log.warn({ username, counterNo }, 'sign-in failed: unknown user');
+      throw new AppError('BAD_CREDENTIALS');
+    }
+    if (!row.active) throw new AppError('ACCOUNT_DISABLED');
+    if (row.locked_until && new Date(row.locked_until) > now) {
+      this.log.warn({ username, counterNo }, 'sign-in refused: account locked');
+      throw new AppError('ACCOUNT_LOCKED');
+    }
+    if (!verifyPassword(password, row.password_hash)) {
+      const attempts = row.failed_attempts + 1;
+      const lock = attempts >= MAX_FAILED_ATTEMPTS;
+      this.db
+        .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
+        .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
+      this.log.warn({ username, counterNo, attempts, locked: lock }, 'sign-in failed: wrong password');
+      if (lock) throw new AppError('ACCOUNT_LOCKED');
+      throw new AppError('BAD_CREDENTIALS', `用户名或密码错误（还可尝试 ${MAX_FAILED_ATTEMPTS - attempts} 次）`);
+    }
+    if (this.current) this.closeShift();
+    const openedAt = now.toISOString();
+    const shiftId = this.db.transaction(() => {
+      this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
+      return Number(
+        this.db
+          .prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)')
+          .run(row.id, counterNo, openedAt).lastInsertRowid,
+      );
+    })();
+    this.current = {
+      operator: { id: row.id, username: row.username, displayName: row.display_name, role: row.role },
+      shift: { id: shiftId, counterNo, openedAt },
+    };
+    this.log.info({ operatorId: row.id, counterNo, shiftId }, 'signed in');
+    return this.view();
+  }
+
+  signOut(): SessionView {
+    if (this.current) {
+      this.log.info({ operatorId: this.current.operator.id, shiftId: this.current.shift.id }, 'signed out');
+      this.closeShift();
+    }
+    return this.view();
+  }
+
+  private closeShift(): void {
+    if (!this.current) return;
+    this.db.prepare('UPDATE shifts SET closed_at = ? WHERE id = ?').run(this.clock.now().toISOString(), this.current.shift.id);
+    this.current = null;
+  }
+}

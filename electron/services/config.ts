@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The counter's configuration (config.json in the data directory). Its absence means first
+ * start: the app writes a training-mode configuration and seeds a demo county, so a fresh
+ * install is usable at once and nothing it prints can pass as a real document.
+ */
+export const CounterConfig = z
+  .object({
+    mode: z.enum(['training', 'production']),
+    hallName: z.string().min(1),
+    taxOffice: z.string().min(1),
+    countyName: z.string().min(1),
+    regionCode: z.string().regex(/^\d{6}$/),
+    policyRegion: z.string().min(1),
+    timeZone: z.string().min(1),
+    demo: z
+      .object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) })
+      .optional(),
+  })
+  .strict();
+export type CounterConfig = z.infer<typeof CounterConfig>;
+
+export function trainingConfig(demoPayers = 120_000): CounterConfig {
+  return {
+    mode: 'training',
+    hallName: '示范县税务局第一办税服务厅',
+    taxOffice: '国家税务总局示范县税务局',
+    countyName: '示范县',
+    regionCode: '520123',
+    policyRegion: 'demo',
+    timeZone: 'Asia/Shanghai',
+    demo: { seed: 20260101, payers: demoPayers },
+  };
+}
+
+/**
+ * Where Electron keeps userData for this app, so that the CLI run by IT staff and the desktop
+ * app find the same database without being told.
+ */
+export function defaultDataDir(): string {
+  const name = 'pension-counter';
+  if (process.platform === 'win32') {
+    return path.join(process.env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), name);
+  }
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', name);
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), name);
+}
+
+export interface DataDirLayout {
+  dir: string;
+  configFile: string;
+  databaseFile: string;
+  logDir: string;
+}
+
+export function dataDirLayout(dir: string): DataDirLayout {
+  const abs = path.resolve(dir);
+  return {
+    dir: abs,
+    configFile: path.join(abs, 'config.json'),
+    databaseFile: path.join(abs, 'counter.sqlite'),
+    logDir: path.join(abs, 'logs'),
+  };
+}
+
+export function readConfig(layout: DataDirLayout): CounterConfig | null {
+  if (!fs.existsSync(layout.configFile)) return null;
+  const raw = fs.readFileSync(layout.configFile, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`配置文件不是有效的 JSON：${layout.configFile}：${(error as Error).message}`);
+  }
+  const parsed = CounterConfig.safeParse(json);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`).join('; ');
+    throw new Error(`配置文件有误：${layout.configFile}：${where}`);
+  }
+  return parsed.data;
+}
+
+export function writeConfig(layout: DataDirLayout, config: CounterConfig): void {
+  fs.mkdirSync(layout.dir, { recursive: true, mode: 0o700 });
+  const tmp = `${layout.configFile}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, layout.configFile);
+}

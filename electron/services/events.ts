@@ -1,0 +1,21 @@
+import type { EventName, EventPayload } from '../../shared/api/events';
+
+type Listener = (name: EventName, payload: unknown) => void;
+
+/** Fan-out of service events to whichever host is attached (IPC windows, WebSocket clients). */
+export class EventBus {
+  private readonly listeners = new Set<Listener>();
+  private readonly last = new Map<EventName, unknown>();
+
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+    this.last.set(name, payload);
+    for (const l of this.listeners) l(name, payload);
+  }
+
+  /** Subscribes to every event; the latest of each kind is replayed so a new client starts in sync. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    for (const [name, payload] of this.last) listener(name, payload);
+    return () => this.listeners.delete(listener);
+  }
+}

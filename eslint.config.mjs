@@ -1,0 +1,70 @@
+// Lint config. Besides the usual TypeScript rules it enforces the layer boundaries:
+//   renderer/          -> shared/ only (no Node, no Electron, no services)
+//   shared/            -> nothing but itself (no Node, no DOM-only code, no Electron)
+//   electron/ services -> shared/ and Node, never 'electron', main/ or preload/
+//   electron/main      -> services, shared, electron
+//   electron/preload   -> electron and shared only
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const nativeAndServerPackages = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'pdfkit', 'ws', 'node-thermal-printer', 'commander', 'iconv-lite'];
+
+const restrict = (patterns, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'tests/artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict(
+        [...nodeBuiltins, ...nativeAndServerPackages, '**/electron/**', '../electron', '../../electron'],
+        'renderer/ may only import shared/ and browser libraries: call the typed API instead.',
+      ),
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: restrict(
+      [...nodeBuiltins, ...nativeAndServerPackages, 'react', 'react-dom', 'antd', '**/electron/**', '**/renderer/**'],
+      'shared/ is pure domain logic and the API contract: it imports neither Node, DOM libraries nor other layers.',
+    ),
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/main/**', 'electron/preload/**'],
+    rules: restrict(
+      ['electron', '**/main/**', '**/preload/**', '**/renderer/**'],
+      'Services are Electron-free: they run under plain Node (CLI, browser host, tests).',
+    ),
+  },
+  {
+    files: ['electron/preload/**/*.ts'],
+    rules: restrict(
+      [...nodeBuiltins.filter((m) => m !== 'electron'), '**/services/**', '**/renderer/**', '**/cli/**', '**/devices/**'],
+      'The preload only exposes the API bridge: electron and shared/ only.',
+    ),
+  },
+  {
+    files: ['electron/main/**/*.ts'],
+    rules: restrict(['**/renderer/**'], 'The main process never imports renderer code.'),
+  },
+);

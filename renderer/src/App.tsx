@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Progress, Result, Spin } from 'antd';
+import type { AppInfo, SessionView } from '../../shared/api/views';
+import { call, onEvent } from './api/client';
+import { TrainingBanner } from './components/TrainingBanner';
+import { SignInPage } from './pages/SignInPage';
+import { Workspace } from './pages/Workspace';
+
+export function App() {
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [session, setSession] = useState<SessionView | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [i, s] = await Promise.all([call('app.info', {}), call('session.current', {})]);
+      setInfo(i);
+      setSession(s);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    return onEvent('app.status', (s) => {
+      setProgress(s.progress);
+      if (s.state !== 'starting') void refresh();
+    });
+  }, [refresh]);
+
+  // Start-up events may arrive before the socket connects: poll while starting as a fallback.
+  useEffect(() => {
+    if (info?.status !== 'starting') return;
+    const t = setInterval(() => void refresh(), 1000);
+    return () => clearInterval(t);
+  }, [info?.status, refresh]);
+
+  if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
+  if (!info || !session) return <Spin fullscreen tip="正在连接…" />;
+
+  const training = info.mode === 'training' ? <TrainingBanner /> : null;
+  if (info.status === 'failed') {
+    return (
+      <>
+        {training}
+        <Result status="error" title="程序启动失败" subTitle={info.statusMessage} />
+      </>
+    );
+  }
+  if (info.status === 'starting') {
+    return (
+      <>
+        {training}
+        <Result
+          icon={<Spin size="large" />}
+          title={info.statusMessage}
+          extra={progress !== null ? <Progress percent={Math.round(progress * 100)} style={{ maxWidth: 480 }} /> : null}
+        />
+      </>
+    );
+  }
+  return (
+    <>
+      {training}
+      {error ? <Alert type="error" showIcon message={error} banner /> : null}
+      {session.operator ? (
+        <Workspace info={info} session={session} onSignedOut={setSession} />
+      ) : (
+        <SignInPage info={info} onSignedIn={setSession} />
+      )}
+    </>
+  );
+}

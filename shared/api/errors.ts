@@ -1,0 +1,53 @@
+// Typed error codes of the API with the zh-CN message the clerk sees. Services throw AppError;
+// both hosts turn it into the same error envelope; the renderer turns it back into an AppError.
+import { z } from 'zod';
+
+export const errorMessages = {
+  VALIDATION: '输入内容有误，请检查后重试',
+  UNKNOWN_METHOD: '不支持的操作',
+  NOT_SIGNED_IN: '请先登录',
+  FORBIDDEN: '当前账户无权执行此操作',
+  BAD_CREDENTIALS: '用户名或密码错误',
+  ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请稍后再试或联系值班主任',
+  ACCOUNT_DISABLED: '账户已停用，请联系系统管理员',
+  INVALID_ID_NUMBER: '身份证号码无效',
+  PAYER_NOT_FOUND: '未找到该参保人。请引导缴费人先到社保经办机构办理参保登记，再来缴费。',
+  STARTING: '系统正在准备数据，请稍候',
+  DB_TOO_NEW: '数据库由更新版本的程序创建，本程序不能打开。请升级程序，数据未被改动。',
+  DB_CORRUPT: '数据库文件已损坏或无法读取，请按恢复向导处理。',
+  INTERNAL: '系统内部错误，请重试；如仍失败请联系信息技术人员',
+} as const;
+
+export type ErrorCode = keyof typeof errorMessages;
+export const errorCodes = Object.keys(errorMessages) as [ErrorCode, ...ErrorCode[]];
+
+export const ApiErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  /** Field-level problems for VALIDATION, by path (e.g. "idNumber"). */
+  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly issues: ApiError['issues'];
+
+  constructor(code: ErrorCode, message?: string, issues?: ApiError['issues']) {
+    super(message ?? errorMessages[code]);
+    this.name = 'AppError';
+    this.code = code;
+    this.issues = issues;
+  }
+
+  toApiError(): ApiError {
+    return { code: this.code, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+
+  static from(error: ApiError): AppError {
+    return new AppError(error.code, error.message, error.issues);
+  }
+}
+
+/** What every call returns over either transport. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ApiError };

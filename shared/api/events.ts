@@ -1,0 +1,36 @@
+// Events the services push to the renderer (IPC in the desktop host, WebSocket in the browser host).
+import { z } from 'zod';
+
+export const eventSchemas = {
+  /** A card was placed on the reader and read. The full ID number never leaves the services. */
+  'card.read': z.object({
+    card: z.object({
+      name: z.string(),
+      idNumberMasked: z.string(),
+      kind: z.enum(['resident', 'foreign_permanent', 'hmt_permit']),
+    }),
+    /** The registry entry for the card, or null when the person is not registered here. */
+    payerId: z.number().int().nullable(),
+  }),
+  'card.error': z.object({ message: z.string() }),
+  'printer.status': z.object({
+    state: z.enum(['ready', 'printing', 'offline', 'cover_open', 'paper_out', 'not_configured']),
+    message: z.string(),
+  }),
+  'sync.status': z.object({
+    state: z.enum(['online', 'syncing', 'offline', 'disabled']),
+    lastSuccessAt: z.string().nullable(),
+    pending: z.number().int().nonnegative(),
+    message: z.string(),
+  }),
+  /** Start-up progress (training data being prepared, migrations). */
+  'app.status': z.object({
+    state: z.enum(['starting', 'ready', 'failed']),
+    message: z.string(),
+    progress: z.number().min(0).max(1).nullable(),
+  }),
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export type EventPayload<E extends EventName> = z.infer<(typeof eventSchemas)[E]>;
+export const eventNames = Object.keys(eventSchemas) as EventName[];

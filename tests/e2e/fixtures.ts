@@ -1,0 +1,36 @@
+import { test as base } from '@playwright/test';
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { startServe, waitReady, type RunningHost } from '../helpers/serve';
+
+export interface DemoPayerRow {
+  id_number: string;
+  name: string;
+  payments: number;
+}
+
+/** One browser host per worker: the real CLI, real services, a small synthetic training county. */
+export const test = base.extend<object, { host: RunningHost; registry: Database.Database }>({
+  host: [
+    async ({}, use) => {
+      const host = await startServe({ demoPayers: 600 });
+      await waitReady(host.url);
+      await use(host);
+      const code = await host.stop();
+      if (code !== 0) throw new Error(`serve exited with ${code} on SIGTERM:\n${host.output()}`);
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
+  // Read-only view of the host's database, to pick test payers the way a tester would pick
+  // demo cards; the UI under test never sees it.
+  registry: [
+    async ({ host }, use) => {
+      const db = new Database(path.join(host.dataDir, 'counter.sqlite'), { readonly: true, fileMustExist: true });
+      await use(db);
+      db.close();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+export const expect = test.expect;
