@@ -11,10 +11,15 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const nativeAndServerPackages = ['electron', 'better-sqlite3', 'serialport', '@serialport/*', 'pdfkit', 'ws', 'node-thermal-printer', 'commander', 'iconv-lite'];
+const nativeAndServerPackages = ['electron', 'better-sqlite3', 'serialport', 'pdfkit', 'ws', 'node-thermal-printer', 'commander', 'iconv-lite', 'pino', 'sirv', 'pinyin-pro'];
 
-const restrict = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
+// Exact module names go in `paths`; only globs go in `patterns` (gitignore semantics would make a
+// bare "events" or "domain" match any folder of that name).
+const restrict = (names, globs, message) => ({
+  'no-restricted-imports': [
+    'error',
+    { paths: names.map((name) => ({ name, message })), patterns: [{ group: globs, message }] },
+  ],
 });
 
 export default tseslint.config(
@@ -30,13 +35,20 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI launcher is plain CommonJS so that it runs under any Node without a build step.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
       ...restrict(
-        [...nodeBuiltins, ...nativeAndServerPackages, '**/electron/**', '../electron', '../../electron'],
+        [...nodeBuiltins, ...nativeAndServerPackages],
+        ['@serialport/*', '**/electron/**', '**/electron'],
         'renderer/ may only import shared/ and browser libraries: call the typed API instead.',
       ),
     },
@@ -44,7 +56,8 @@ export default tseslint.config(
   {
     files: ['shared/**/*.ts'],
     rules: restrict(
-      [...nodeBuiltins, ...nativeAndServerPackages, 'react', 'react-dom', 'antd', '**/electron/**', '**/renderer/**'],
+      [...nodeBuiltins, ...nativeAndServerPackages, 'react', 'react-dom', 'antd'],
+      ['@serialport/*', '**/electron/**', '**/renderer/**', 'antd/*', '@ant-design/*'],
       'shared/ is pure domain logic and the API contract: it imports neither Node, DOM libraries nor other layers.',
     ),
   },
@@ -52,19 +65,21 @@ export default tseslint.config(
     files: ['electron/**/*.ts'],
     ignores: ['electron/main/**', 'electron/preload/**'],
     rules: restrict(
-      ['electron', '**/main/**', '**/preload/**', '**/renderer/**'],
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**'],
       'Services are Electron-free: they run under plain Node (CLI, browser host, tests).',
     ),
   },
   {
     files: ['electron/preload/**/*.ts'],
     rules: restrict(
-      [...nodeBuiltins.filter((m) => m !== 'electron'), '**/services/**', '**/renderer/**', '**/cli/**', '**/devices/**'],
+      [...nodeBuiltins, ...nativeAndServerPackages.filter((m) => m !== 'electron')],
+      ['**/services/**', '**/renderer/**', '**/cli/**', '**/devices/**'],
       'The preload only exposes the API bridge: electron and shared/ only.',
     ),
   },
   {
     files: ['electron/main/**/*.ts'],
-    rules: restrict(['**/renderer/**'], 'The main process never imports renderer code.'),
+    rules: restrict([], ['**/renderer/**'], 'The main process never imports renderer code.'),
   },
 );

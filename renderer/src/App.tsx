@@ -12,29 +12,30 @@ export function App() {
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const refresh = useCallback(async () => {
-    try {
-      const [i, s] = await Promise.all([call('app.info', {}), call('session.current', {})]);
-      setInfo(i);
-      setSession(s);
-      setError(null);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
+  // Fetches state and applies it from the promise callback, never synchronously in an effect.
+  const refresh = useCallback(() => {
+    Promise.all([call('app.info', {}), call('session.current', {})]).then(
+      ([i, s]) => {
+        setInfo(i);
+        setSession(s);
+        setError(null);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
   }, []);
 
   useEffect(() => {
-    void refresh();
+    refresh();
     return onEvent('app.status', (s) => {
       setProgress(s.progress);
-      if (s.state !== 'starting') void refresh();
+      if (s.state !== 'starting') refresh();
     });
   }, [refresh]);
 
   // Start-up events may arrive before the socket connects: poll while starting as a fallback.
   useEffect(() => {
     if (info?.status !== 'starting') return;
-    const t = setInterval(() => void refresh(), 1000);
+    const t = setInterval(refresh, 1000);
     return () => clearInterval(t);
   }, [info?.status, refresh]);
 

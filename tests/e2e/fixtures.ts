@@ -12,6 +12,7 @@ export interface DemoPayerRow {
 /** One browser host per worker: the real CLI, real services, a small synthetic training county. */
 export const test = base.extend<object, { host: RunningHost; registry: Database.Database }>({
   host: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature needs the pattern
     async ({}, use) => {
       const host = await startServe({ demoPayers: 600 });
       await waitReady(host.url);

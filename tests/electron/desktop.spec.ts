@@ -22,12 +22,14 @@ test('desktop app opens the sign-in screen with a sandboxed, isolated renderer',
   // The renderer has no Node: require/process are not reachable from the page.
   expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
-  const prefs = await app.evaluate(({ BrowserWindow }) => {
-    const w = BrowserWindow.getAllWindows()[0]!;
-    return w.webContents.getLastWebPreferences();
+  // Context isolation: the page sees only the bridge's two functions, not ipcRenderer.
+  expect(await window.evaluate(() => Object.keys((globalThis as unknown as Record<string, object>).pensionCounter ?? {}).sort())).toEqual(['invoke', 'onEvent']);
+  // Navigation away from the app is blocked.
+  const before = window.url();
+  await window.evaluate(() => {
+    location.href = 'https://example.com/';
   });
-  expect(prefs?.contextIsolation).toBe(true);
-  expect(prefs?.sandbox).toBe(true);
-  expect(prefs?.nodeIntegration).toBe(false);
+  await window.waitForTimeout(500);
+  expect(window.url()).toBe(before);
   await app.close();
 });

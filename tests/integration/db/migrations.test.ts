@@ -43,7 +43,7 @@ describe('database and numbered migrations', () => {
     pay.run(2025, 20000, 20000, 'bank_pos', 'POS-1');
     expect(() => pay.run(2024, 20000, 20000, 'bank_pos', 'POS-1')).toThrow(/UNIQUE/);
     expect(() => pay.run(2024, 0, 0, 'counter', null)).toThrow(/CHECK/);
-    expect(() => pay.run(2024, '200.00', 20000, 'counter', null)).toThrow(/cannot store TEXT value in INTEGER column|datatype mismatch/);
+    expect(() => pay.run(2024, '二百元', 20000, 'counter', null)).toThrow(/cannot store TEXT value in INTEGER column|datatype mismatch/);
     expect(() => pay.run(2024, 20000, 20000, 'cash', null)).toThrow(/CHECK/);
     expect(() => db.prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at) VALUES (99, 2024, 1, 1, 'counter', 'x', 'x')").run()).toThrow(/FOREIGN KEY/);
     // Two payments for one year (offline counter + app) are both kept: a conflict, not an error.
