@@ -52,6 +52,29 @@ describe('database and numbered migrations', () => {
     db.close();
   });
 
+  it('migration 2: cash change must add up, outbox payloads must be JSON, a payment line uid is unique', () => {
+    const db = openDatabase(path.join(tempDir('db'), 'm2.sqlite'), { create: true });
+    migrate(db);
+    db.exec(`
+      INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address, registration_date, status, updated_at)
+        VALUES ('52012319700101001X', '张三', 'zs', 'male', '1970-01-01', '镇', '村', '址', '2015-01-01', 'active', 'now');
+      INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('c', 'c', 'clerk', 'x', 'now');
+      INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (1, 1, 'now');`);
+    const tx = db.prepare(
+      `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, created_at)
+       VALUES (?, 1, 1, 1, 1, '2026-06-15', ?, ?, ?, ?, 'now')`,
+    );
+    tx.run('t1', 'cash', 30000, 50000, 20000);
+    expect(() => tx.run('t2', 'cash', 30000, 50000, 10000)).toThrow(/CHECK/); // wrong change
+    expect(() => tx.run('t3', 'cash', 30000, 20000, -10000)).toThrow(/CHECK/); // not enough tendered
+    expect(() => tx.run('t1', 'bank_card', 30000, null, null)).toThrow(/UNIQUE/); // same uid twice
+    expect(() => db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES ('k', 'x', '{not json', 'now')").run()).toThrow(/CHECK/);
+    const line = db.prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at, transaction_id, local_uid) VALUES (1, ?, 30000, 30000, 'counter', 'now', 'now', 1, ?)");
+    line.run(2026, 'L1');
+    expect(() => line.run(2025, 'L1')).toThrow(/UNIQUE/);
+    db.close();
+  });
+
   it('refuses a database from a newer program and leaves the file untouched', () => {
     const file = path.join(tempDir('db'), 'newer.sqlite');
     const db = openDatabase(file, { create: true });

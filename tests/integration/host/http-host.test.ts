@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
 import { fixedStartClock } from '../../../electron/services/clock';
 import { startHttpHost, type HttpHost } from '../../../electron/services/host/http-host';
+import { latestSchemaVersion } from '../../../electron/services/db/migrations';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 
 // A minimal built renderer is enough here: the host's job under test is the boundary, not the UI.
@@ -37,7 +38,7 @@ describe('browser host boundary', () => {
   it('answers /healthz without the token and without data', async () => {
     const res = await fetch(`${host.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ready', version: expect.any(String), mode: 'training', schemaVersion: 1 });
+    expect(await res.json()).toEqual({ status: 'ready', version: expect.any(String), mode: 'training', schemaVersion: latestSchemaVersion });
   });
 
   it('refuses API calls without the token, with a wrong one, or from a foreign origin', async () => {
