@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
+import { registerPolicyCommands } from './commands/policy';
 import { registerServeCommands } from './commands/serve';
 import { CliError } from './errors';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerDbCommands(program);
   registerDemoCommands(program);
+  registerPolicyCommands(program);
   return program;
 }
 
