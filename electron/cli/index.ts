@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
+import { registerDevicesCommands } from './commands/devices';
 import { registerPolicyCommands } from './commands/policy';
 import { registerServeCommands } from './commands/serve';
 import { CliError } from './errors';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerDemoCommands(program);
   registerPolicyCommands(program);
+  registerDevicesCommands(program);
   return program;
 }
 

@@ -1,0 +1,177 @@
+// `pension-counter devices …`: try the ID card reader and the receipt printer from a terminal,
+// and run the simulators on a serial line (a pty from socat) to rehearse without hardware.
+import type { Command } from 'commander';
+import type { SerialPort } from 'serialport';
+import { maskIdNumber } from '../../../shared/domain/id-number';
+import { READER_BAUD_RATE, detectReaderPort } from '../../devices/idcard/detect';
+import { ReaderError, Sw3 } from '../../devices/idcard/protocol';
+import { SamReader } from '../../devices/idcard/reader';
+import { testPage } from '../../devices/printer/slips';
+import { openPrinter, printJob } from '../../devices/printer/transport';
+import { sampleCards } from '../../devices/sim/cards';
+import { PrinterSimulator } from '../../devices/sim/printer-sim';
+import { ReaderSimulator } from '../../devices/sim/reader-sim';
+import { closeSerial, listSerialPaths, openSerial } from '../../devices/serial';
+import { CliError } from '../errors';
+import { parseIntOption } from '../options';
+
+const TRANSIENT = new Set<number>([Sw3.findFailed, Sw3.selectFailed, Sw3.readFailed, Sw3.cardAuthFailed, Sw3.randomFailed]);
+
+const out = (s: string): void => void process.stdout.write(s);
+
+async function open(path: string, baudRate: number): Promise<SerialPort> {
+  try {
+    return await openSerial(path, baudRate);
+  } catch (e) {
+    throw new CliError(`无法打开端口 ${path}：${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves on SIGINT/SIGTERM, or at once when `untilMs` is given and has passed (tests). */
+function runUntilStopped(untilMs?: number): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (untilMs !== undefined) setTimeout(stop, untilMs);
+  });
+}
+
+export function registerDevicesCommands(program: Command): void {
+  const devices = program.command('devices').description('身份证读卡器与小票打印机');
+
+  devices
+    .command('list')
+    .description('列出系统中的串口，并指出哪个端口连着读卡器')
+    .option('--candidate <path...>', '另外要试的端口（如模拟器的 pty）')
+    .action(async (opts: { candidate?: string[] }) => {
+      const listed = await listSerialPaths();
+      for (const p of listed) out(`${p}\n`);
+      if (listed.length === 0) out('（系统未列出串口）\n');
+      const reader = await detectReaderPort({ candidates: opts.candidate ?? [] });
+      out(reader ? `读卡器：${reader}\n` : '未找到读卡器\n');
+    });
+
+  devices
+    .command('read-card')
+    .description('等待放卡并读取身份证，以 JSON 输出（证件号码默认打码）')
+    .requiredOption('--port <path>', '读卡器端口（如 /dev/ttyUSB0、COM3），auto 为自动查找')
+    .option('--reveal', '输出完整证件号码（仅限排查问题时使用）')
+    .option('--wait <seconds>', '等待放卡的秒数', (v) => parseIntOption(v, '--wait', 0, 600), 10)
+    .action(async (opts: { port: string; reveal?: boolean; wait: number }) => {
+      let path = opts.port;
+      if (path === 'auto') {
+        const found = await detectReaderPort();
+        if (!found) throw new CliError('未找到身份证读卡器，请检查连接或用 --port 指定端口', 2);
+        path = found;
+      }
+      const port = await open(path, READER_BAUD_RATE);
+      const reader = new SamReader(port);
+      try {
+        try {
+          await reader.status();
+        } catch (e) {
+          throw new CliError(`端口 ${path} 上的读卡器没有正常应答：${e instanceof Error ? e.message : String(e)}`, 2);
+        }
+        const deadline = Date.now() + opts.wait * 1000;
+        for (;;) {
+          try {
+            const { card, photo } = await reader.readCard();
+            const shown = {
+              ...card,
+              idNumber: opts.reveal ? card.idNumber : maskIdNumber(card.idNumber),
+              ...(card.permitNumber !== undefined && !opts.reveal ? { permitNumber: maskIdNumber(card.permitNumber) } : {}),
+              photoBytes: photo.length,
+            };
+            out(JSON.stringify(shown, null, 2) + '\n');
+            return;
+          } catch (e) {
+            if (!(e instanceof ReaderError)) throw e;
+            // No card yet, or a card still being laid down: try again until the wait is over.
+            const transient = e.sw3 !== undefined && TRANSIENT.has(e.sw3);
+            if (!transient) throw new CliError(e.message, 3);
+            if (Date.now() >= deadline) throw new CliError(`等待 ${opts.wait} 秒未读到证件：${e.message}`, 3);
+            await sleep(200);
+          }
+        }
+      } finally {
+        reader.detach();
+        await closeSerial(port);
+      }
+    });
+
+  devices
+    .command('print-test')
+    .description('打印测试页：检查中文、列宽、二维码和切纸')
+    .requiredOption('--port <target>', '打印机：串口路径、/dev/usb/lp0，或 host:9100')
+    .option('--width <mm>', '纸宽 58 或 80', '58')
+    .option('--baud <rate>', '串口波特率', (v) => parseIntOption(v, '--baud', 1200, 921600), 9600)
+    .option('--time-zone <tz>', '办税服务厅时区', 'Asia/Shanghai')
+    .option('--training', '按培训样张打印')
+    .action(async (opts: { port: string; width: string; baud: number; timeZone: string; training?: boolean }) => {
+      if (opts.width !== '58' && opts.width !== '80') throw new CliError(`--width 只能是 58 或 80，收到 "${opts.width}"`, 2);
+      const width = opts.width === '58' ? 58 : 80;
+      let transport;
+      try {
+        transport = await openPrinter(opts.port, { baudRate: opts.baud });
+      } catch (e) {
+        throw new CliError(`无法连接打印机 ${opts.port}：${e instanceof Error ? e.message : String(e)}`, 2);
+      }
+      try {
+        const bytes = testPage({ printer: transport.description, at: new Date(), timeZone: opts.timeZone }, { width, training: opts.training });
+        const r = await printJob(transport, bytes);
+        if (!r.ok) throw new CliError(r.message, 3);
+        out(`已打印测试页（${width}mm，${bytes.length} 字节）：${r.message}\n`);
+      } finally {
+        await transport.close();
+      }
+    });
+
+  devices
+    .command('sim-reader')
+    .description('在串口（如 socat 的 pty）上模拟身份证读卡器，直到 Ctrl+C')
+    .requiredOption('--port <path>', '模拟器一端的端口')
+    .option('--card <name>', `放在读卡器上的样例证件：${Object.keys(sampleCards).join('、')}，none 为不放卡`, 'resident')
+    .option('--sam <state>', 'SAM 状态：ok、not_authorised、self_test_failed', 'ok')
+    .option('--for <ms>', '运行指定毫秒后退出', (v) => parseIntOption(v, '--for', 1, 86_400_000))
+    .action(async (opts: { port: string; card: string; sam: string; for?: number }) => {
+      const card = opts.card === 'none' ? null : sampleCards[opts.card as keyof typeof sampleCards];
+      if (card === undefined) throw new CliError(`没有名为 "${opts.card}" 的样例证件`, 2);
+      if (!['ok', 'not_authorised', 'self_test_failed'].includes(opts.sam)) throw new CliError(`未知的 SAM 状态 "${opts.sam}"`, 2);
+      const port = await open(opts.port, READER_BAUD_RATE);
+      const sim = new ReaderSimulator(port, { sam: opts.sam as 'ok' });
+      if (card) sim.place(card);
+      out(`模拟读卡器已在 ${opts.port} 上运行${card ? `，证件：${card.card.name}` : '，未放卡'}\n`);
+      await runUntilStopped(opts.for);
+      sim.detach();
+      await closeSerial(port);
+    });
+
+  devices
+    .command('sim-printer')
+    .description('在串口上模拟小票打印机，把收到的小票按文字输出，直到 Ctrl+C')
+    .requiredOption('--port <path>', '模拟器一端的端口')
+    .option('--baud <rate>', '串口波特率', (v) => parseIntOption(v, '--baud', 1200, 921600), 9600)
+    .option('--paper-out', '模拟缺纸')
+    .option('--cover-open', '模拟上盖打开')
+    .option('--for <ms>', '运行指定毫秒后退出', (v) => parseIntOption(v, '--for', 1, 86_400_000))
+    .action(async (opts: { port: string; baud: number; paperOut?: boolean; coverOpen?: boolean; for?: number }) => {
+      const port = await open(opts.port, opts.baud);
+      const sim = new PrinterSimulator(port, { paperOut: !!opts.paperOut, coverOpen: !!opts.coverOpen });
+      sim.on('slip', (slip) => {
+        out(`----- 小票（${slip.lines.length} 行，二维码 ${slip.qr.join(', ') || '无'}）-----\n`);
+        for (const l of slip.lines) out(`${l}\n`);
+        for (const p of slip.problems) out(`! ${p}\n`);
+      });
+      out(`模拟打印机已在 ${opts.port} 上运行\n`);
+      await runUntilStopped(opts.for);
+      sim.detach();
+      await closeSerial(port);
+    });
+}

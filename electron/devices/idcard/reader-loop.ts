@@ -1,0 +1,168 @@
+// Polls the reader and turns what happens on it into events: one `card` per placement (no
+// repeats while the card lies there), `removed` when it is lifted, `status` when the reader
+// disappears or comes back (unplug / replug: the port is reopened), `error` when a placement
+// cannot be read. The host forwards these to the renderer, which opens the payer.
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import type { IdCardReaderEvent } from '../../../shared/domain/id-card';
+import { ReaderError } from './protocol';
+import { SamReader, type SamReaderOptions } from './reader';
+import { decodeTextBlock } from './text-block';
+
+export interface ReaderConnection {
+  port: Duplex;
+  path: string;
+  close(): Promise<void>;
+}
+
+export type ReaderLoopEvent =
+  | Exclude<IdCardReaderEvent, { type: 'card' }>
+  | (Extract<IdCardReaderEvent, { type: 'card' }> & { photo: Buffer });
+
+export interface ReaderLoopOptions {
+  /** Opens (or finds) the reader; called again after every disconnect. Throws when none. */
+  connect: () => Promise<ReaderConnection>;
+  pollMs?: number;
+  reconnectMs?: number;
+  /** Consecutive empty polls before a read card counts as removed (a card at the edge of the
+   *  field flickers). */
+  removalMisses?: number;
+  reader?: SamReaderOptions;
+}
+
+export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
+  private running = false;
+  private done: Promise<void> = Promise.resolve();
+  private conn: ReaderConnection | null = null;
+  private reader: SamReader | null = null;
+  private wake: (() => void) | null = null;
+  private lastStatus = '';
+  private readonly pollMs: number;
+  private readonly reconnectMs: number;
+  private readonly removalMisses: number;
+
+  constructor(private readonly opts: ReaderLoopOptions) {
+    super();
+    this.pollMs = opts.pollMs ?? 300;
+    this.reconnectMs = opts.reconnectMs ?? 1000;
+    this.removalMisses = opts.removalMisses ?? 2;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.done = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.done;
+    await this.disconnect();
+  }
+
+  private emitEvent(e: ReaderLoopEvent): void {
+    this.emit('event', e);
+  }
+
+  private status(state: 'searching' | 'connected' | 'disconnected', port: string | null, message: string): void {
+    // Repeated reconnect failures are one state for the clerk, not a stream of events.
+    const key = state === 'connected' ? `${state}:${port ?? ''}` : state;
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    this.emitEvent({ type: 'status', state, port, message });
+  }
+
+  private async run(): Promise<void> {
+    let present = false;
+    let misses = 0;
+    let lastError: string | null = null;
+    this.status('searching', null, '正在查找身份证读卡器…');
+    while (this.running) {
+      if (!this.reader || this.reader.isClosed) {
+        present = false;
+        lastError = null;
+        if (!(await this.tryConnect())) {
+          await this.sleep(this.reconnectMs);
+          continue;
+        }
+      }
+      const reader = this.reader!;
+      const path = this.conn!.path;
+      try {
+        if (await reader.findCard()) {
+          misses = 0;
+          if (!present) {
+            try {
+              await reader.selectCard();
+              const raw = await reader.readRaw();
+              const card = decodeTextBlock(raw.text, raw.photo.length > 0);
+              present = true;
+              lastError = null;
+              this.emitEvent({ type: 'card', card, port: path, photo: raw.photo });
+            } catch (e) {
+              if (!(e instanceof ReaderError) || e.code === 'closed' || e.code === 'timeout') throw e;
+              // Report each distinct failure once per placement; the next poll retries.
+              if (e.code !== lastError) this.emitEvent({ type: 'error', code: e.code, message: e.message });
+              lastError = e.code;
+            }
+          }
+        } else {
+          lastError = null;
+          if (present && ++misses >= this.removalMisses) {
+            present = false;
+            misses = 0;
+            this.emitEvent({ type: 'removed', port: path });
+          }
+        }
+      } catch (e) {
+        if (e instanceof ReaderError && e.code !== 'closed' && e.code !== 'timeout') {
+          if (e.code !== lastError) this.emitEvent({ type: 'error', code: e.code, message: e.message });
+          lastError = e.code;
+        } else {
+          // The reader stopped answering or the port went away (unplugged): reopen.
+          await this.disconnect();
+          this.status('disconnected', path, '身份证读卡器已断开，正在重新连接…');
+          continue;
+        }
+      }
+      await this.sleep(this.pollMs);
+    }
+  }
+
+  private async tryConnect(): Promise<boolean> {
+    await this.disconnect();
+    try {
+      const conn = await this.opts.connect();
+      this.conn = conn;
+      this.reader = new SamReader(conn.port, this.opts.reader);
+      await this.reader.status();
+      this.status('connected', conn.path, '身份证读卡器已连接');
+      return true;
+    } catch (e) {
+      await this.disconnect();
+      const why = e instanceof Error ? e.message : String(e);
+      this.status('disconnected', null, `未连接身份证读卡器：${why}`);
+      return false;
+    }
+  }
+
+  private async disconnect(): Promise<void> {
+    const conn = this.conn;
+    this.reader?.detach();
+    this.reader = null;
+    this.conn = null;
+    if (conn) await conn.close().catch(() => undefined);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

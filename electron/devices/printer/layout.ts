@@ -1,0 +1,152 @@
+// Width-aware line layout for 58 mm (32 columns) and 80 mm (48 columns) paper, where a Chinese
+// character (and the full-width ￥) takes two columns.
+import { EscPosBuilder, displayWidth, type Align } from './escpos';
+
+export type PaperWidth = 58 | 80;
+
+export function columnsFor(width: PaperWidth): number {
+  return width === 58 ? 32 : 48;
+}
+
+/** Splits text into lines of at most `cols` columns, never inside a character. */
+export function wrap(text: string, cols: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  let w = 0;
+  for (const ch of text) {
+    const cw = displayWidth(ch);
+    if (w + cw > cols) {
+      lines.push(cur);
+      cur = '';
+      w = 0;
+    }
+    cur += ch;
+    w += cw;
+  }
+  if (cur !== '' || lines.length === 0) lines.push(cur);
+  return lines;
+}
+
+export function padEnd(s: string, cols: number): string {
+  return s + ' '.repeat(Math.max(0, cols - displayWidth(s)));
+}
+
+export function padStart(s: string, cols: number): string {
+  return ' '.repeat(Math.max(0, cols - displayWidth(s))) + s;
+}
+
+/**
+ * `left` flush left and `right` flush right on one line; when both do not fit, `left` wraps
+ * onto lines of its own and `right` ends the last line (or gets its own).
+ */
+export function leftRight(left: string, right: string, cols: number): string[] {
+  const rw = displayWidth(right);
+  if (displayWidth(left) + 1 + rw <= cols) return [padEnd(left, cols - rw) + right];
+  const lines = wrap(left, cols);
+  const last = lines[lines.length - 1]!;
+  if (displayWidth(last) + 1 + rw <= cols) lines[lines.length - 1] = padEnd(last, cols - rw) + right;
+  else lines.push(...wrap(right, cols).map((l) => padStart(l, cols)));
+  return lines;
+}
+
+/** ￥1,234.50 (full-width yuan sign, as on Chinese receipts). */
+export function yuan(fen: number): string {
+  if (!Number.isInteger(fen)) throw new Error(`amount must be integer fen, got ${fen}`);
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}￥${whole}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A tier as printed: 300元档, or 300.50元档 for a tier that is not whole yuan. */
+export function tierLabel(tierFen: number): string {
+  const y = tierFen % 100 === 0 ? String(tierFen / 100) : (tierFen / 100).toFixed(2);
+  return `${y}元档`;
+}
+
+/** YYYY-MM-DD HH:mm:ss in the hall's time zone. */
+export function hallTime(at: Date | string, timeZone: string): string {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  if (Number.isNaN(d.getTime())) throw new Error(`invalid instant: ${String(at)}`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** Writes a slip line by line, keeping every line inside the paper's columns. */
+export class SlipWriter {
+  readonly cols: number;
+  private readonly out = new EscPosBuilder().init();
+
+  constructor(readonly width: PaperWidth) {
+    this.cols = columnsFor(width);
+  }
+
+  /** Double width and height, centred; wraps at half the columns. */
+  title(text: string): this {
+    this.out.align('center').bold(true).size(2, 2);
+    for (const l of wrap(text, Math.floor(this.cols / 2))) this.out.line(l);
+    this.out.size(1, 1).bold(false).align('left');
+    return this;
+  }
+
+  text(text: string, opts: { align?: Align; bold?: boolean } = {}): this {
+    const align = opts.align ?? 'left';
+    if (align !== 'left') this.out.align(align);
+    if (opts.bold) this.out.bold(true);
+    for (const l of wrap(text, this.cols)) this.out.line(l);
+    if (opts.bold) this.out.bold(false);
+    if (align !== 'left') this.out.align('left');
+    return this;
+  }
+
+  center(text: string, bold = false): this {
+    return this.text(text, { align: 'center', bold });
+  }
+
+  pair(left: string, right: string, bold = false): this {
+    if (bold) this.out.bold(true);
+    for (const l of leftRight(left, right, this.cols)) this.out.line(l);
+    if (bold) this.out.bold(false);
+    return this;
+  }
+
+  /** Label：value on one line, or the label alone and the value below when it does not fit
+   *  (a number is then never split between label and value). */
+  field(label: string, value: string): this {
+    const one = `${label}：${value}`;
+    if (displayWidth(one) <= this.cols) return this.text(one);
+    return this.text(`${label}：`).text(value);
+  }
+
+  rule(ch = '-'): this {
+    this.out.line(ch.repeat(this.cols));
+    return this;
+  }
+
+  blank(): this {
+    this.out.line();
+    return this;
+  }
+
+  qr(data: string): this {
+    this.out.align('center').qr(data, { moduleSize: this.width === 58 ? 5 : 6 }).line().align('left');
+    return this;
+  }
+
+  cut(): Buffer {
+    return this.out.feed(1).cut().bytes();
+  }
+}

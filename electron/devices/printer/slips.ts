@@ -1,0 +1,221 @@
+// Slip layouts: payment slip (缴费凭证), exchange record (换开/补开记录), day summary (日汇总),
+// test page. Each takes plain data (money in fen, instants as Date or ISO strings and the hall's
+// time zone) and returns the ESC/POS bytes, ending with a cut.
+// ID numbers are masked here, whatever the caller passes: a slip leaves the hall with the payer.
+import { maskIdNumber } from '../../../shared/domain/id-number';
+import { SlipWriter, hallTime, tierLabel, yuan, type PaperWidth } from './layout';
+
+export interface SlipOptions {
+  width: PaperWidth;
+  /** Training mode: the slip is marked 培训样张 at top and bottom so it cannot pass as real. */
+  training?: boolean;
+}
+
+export interface SlipYearLine {
+  year: number;
+  tierFen: number;
+  /** What the payer paid at the counter for this year (a 代缴 part is not in it). */
+  amountFen: number;
+  backPay?: boolean;
+}
+
+export interface PaymentSlipData {
+  hallName: string;
+  /** e.g. 3号窗口 */
+  counter: string;
+  /** Slip / transaction number; also the QR payload unless `qrPayload` is set. */
+  slipNo: string;
+  payerName: string;
+  /** Full or masked; it is printed masked. */
+  idNumber: string;
+  lines: SlipYearLine[];
+  totalFen: number;
+  /** zh label of the payment method, e.g. 现金, 银行卡, 扫码支付 */
+  paymentMethod: string;
+  cash?: { tenderedFen: number; changeFen: number };
+  operator: string;
+  paidAt: Date | string;
+  timeZone: string;
+  qrPayload?: string;
+  /** A reprint of an earlier slip: marked 重打 (with the count when known). */
+  reprint?: boolean | number;
+}
+
+export interface ExchangeRecordData {
+  hallName: string;
+  counter: string;
+  recordNo: string;
+  payerName: string;
+  idNumber: string;
+  /** The proof the payer produced. */
+  proof: { kind: string; channel: string; reference: string; paidOn: string };
+  /** The formal receipt 《税收缴款书》 issued for it: 字轨 and number. */
+  receipt: { series: string; number: string };
+  lines: SlipYearLine[];
+  totalFen: number;
+  operator: string;
+  at: Date | string;
+  timeZone: string;
+  /** 补开 (reissue after a lost receipt) rather than the one 换开. */
+  reissue?: boolean;
+  reprint?: boolean | number;
+}
+
+export interface DaySummaryData {
+  hallName: string;
+  counter?: string;
+  /** The business day, YYYY-MM-DD. */
+  date: string;
+  operator: string;
+  printedAt: Date | string;
+  timeZone: string;
+  byYearTier: Array<{ year: number; tierFen: number; count: number; amountFen: number }>;
+  byMethod: Array<{ method: string; count: number; amountFen: number }>;
+  totalCount: number;
+  totalFen: number;
+  receipts: { used: string[]; voided: Array<{ number: string; reason: string }> };
+  cashToHandOverFen: number;
+}
+
+export interface TestPageData {
+  printer: string;
+  at: Date | string;
+  timeZone: string;
+}
+
+const TRAINING_MARK = '*** 培训样张 非正式凭证 ***';
+
+function begin(opts: SlipOptions): SlipWriter {
+  const w = new SlipWriter(opts.width);
+  if (opts.training) w.center(TRAINING_MARK, true);
+  return w;
+}
+
+function end(w: SlipWriter, opts: SlipOptions): Buffer {
+  if (opts.training) w.center(TRAINING_MARK, true);
+  return w.cut();
+}
+
+function reprintMark(w: SlipWriter, reprint: boolean | number | undefined): void {
+  if (reprint === undefined || reprint === false) return;
+  w.center(typeof reprint === 'number' ? `（重打 第${reprint}次）` : '（重打）', true);
+}
+
+function checkTotal(what: string, parts: number[], total: number): void {
+  const sum = parts.reduce((a, b) => a + b, 0);
+  if (sum !== total) throw new Error(`${what}: lines add up to ${sum} fen, total says ${total}`);
+}
+
+function yearLines(w: SlipWriter, lines: SlipYearLine[]): void {
+  w.pair('年度 档次', '金额');
+  for (const l of lines) {
+    w.pair(`${l.year}年 ${tierLabel(l.tierFen)}${l.backPay ? ' 补缴' : ''}`, yuan(l.amountFen));
+  }
+}
+
+export function paymentSlip(d: PaymentSlipData, opts: SlipOptions): Buffer {
+  checkTotal('payment slip', d.lines.map((l) => l.amountFen), d.totalFen);
+  const w = begin(opts);
+  w.title('缴费凭证');
+  reprintMark(w, d.reprint);
+  w.center('城乡居民基本养老保险费')
+    .field('办税服务厅', d.hallName)
+    .field('窗口', d.counter)
+    .field('流水号', d.slipNo)
+    .rule()
+    .field('缴费人', d.payerName)
+    .field('证件号码', maskIdNumber(d.idNumber))
+    .rule();
+  yearLines(w, d.lines);
+  w.rule().pair('合计', yuan(d.totalFen), true).pair('缴费方式', d.paymentMethod);
+  if (d.cash) w.pair('实收', yuan(d.cash.tenderedFen)).pair('找零', yuan(d.cash.changeFen));
+  w.rule()
+    .field('经办人', d.operator)
+    .field('时间', hallTime(d.paidAt, d.timeZone))
+    .qr(d.qrPayload ?? d.slipNo)
+    .center(d.slipNo)
+    .text('本凭证为柜台缴费证明，正式票据以《税收缴款书》为准。');
+  return end(w, opts);
+}
+
+export function exchangeRecord(d: ExchangeRecordData, opts: SlipOptions): Buffer {
+  checkTotal('exchange record', d.lines.map((l) => l.amountFen), d.totalFen);
+  const w = begin(opts);
+  w.title(d.reissue ? '补开记录' : '换开记录');
+  reprintMark(w, d.reprint);
+  w.field('办税服务厅', d.hallName)
+    .field('窗口', d.counter)
+    .field('记录号', d.recordNo)
+    .rule()
+    .field('缴费人', d.payerName)
+    .field('证件号码', maskIdNumber(d.idNumber))
+    .rule()
+    .field('原缴费凭据', d.proof.kind)
+    .field('缴费渠道', d.proof.channel)
+    .field('凭据号', d.proof.reference)
+    .field('缴费日期', d.proof.paidOn)
+    .rule();
+  yearLines(w, d.lines);
+  w.rule()
+    .pair('合计', yuan(d.totalFen), true)
+    .field('税收缴款书', `${d.receipt.series} ${d.receipt.number}`)
+    .rule()
+    .field('经办人', d.operator)
+    .field('时间', hallTime(d.at, d.timeZone))
+    .qr(d.recordNo)
+    .center(d.recordNo);
+  return end(w, opts);
+}
+
+export function daySummary(d: DaySummaryData, opts: SlipOptions): Buffer {
+  checkTotal('day summary by year/tier', d.byYearTier.map((r) => r.amountFen), d.totalFen);
+  checkTotal('day summary by method', d.byMethod.map((r) => r.amountFen), d.totalFen);
+  const w = begin(opts);
+  w.title('日汇总单');
+  w.center('城乡居民基本养老保险费').field('办税服务厅', d.hallName);
+  if (d.counter) w.field('窗口', d.counter);
+  w.field('业务日期', d.date).field('经办人', d.operator).rule();
+  w.pair('年度 档次', '笔数/金额', true);
+  for (const r of d.byYearTier) {
+    w.pair(`${r.year}年 ${tierLabel(r.tierFen)}`, `${r.count}笔 ${yuan(r.amountFen)}`);
+  }
+  w.rule().pair('缴费方式', '笔数/金额', true);
+  for (const r of d.byMethod) w.pair(r.method, `${r.count}笔 ${yuan(r.amountFen)}`);
+  w.rule()
+    .pair('合计', `${d.totalCount}笔 ${yuan(d.totalFen)}`, true)
+    .pair('应交现金', yuan(d.cashToHandOverFen), true)
+    .rule()
+    .pair('使用票证', `${d.receipts.used.length}份`);
+  if (d.receipts.used.length > 0) w.text(d.receipts.used.join('、'));
+  w.pair('作废票证', `${d.receipts.voided.length}份`);
+  for (const v of d.receipts.voided) w.text(`${v.number} ${v.reason}`);
+  w.rule()
+    .field('打印时间', hallTime(d.printedAt, d.timeZone))
+    .blank()
+    .text('经办人签字：')
+    .blank()
+    .text('复核人签字：')
+    .blank();
+  return end(w, opts);
+}
+
+export function testPage(d: TestPageData, opts: SlipOptions): Buffer {
+  const w = begin(opts);
+  w.title('打印测试页');
+  const ruler = Array.from({ length: w.cols }, (_, i) => String((i + 1) % 10)).join('');
+  w.field('打印机', d.printer)
+    .field('纸宽', `${opts.width}mm，每行${w.cols}列`)
+    .field('时间', hallTime(d.at, d.timeZone))
+    .rule()
+    .text(ruler)
+    .text('中文'.repeat(w.cols / 4))
+    .pair('金额右对齐', yuan(123456))
+    .text('左对齐')
+    .center('居中')
+    .text('右对齐', { align: 'right' })
+    .text('粗体 Bold', { bold: true })
+    .rule('=')
+    .qr('pension-counter test page')
+    .center('扫码应显示 pension-counter test page');
+  return end(w, opts);
+}
