@@ -133,5 +133,12 @@ if (!app.requestSingleInstanceLock()) {
     app.exit(1);
   });
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => services?.close());
+  let closing = false;
+  app.on('will-quit', (event) => {
+    // Close the database and the serial ports before the process ends.
+    if (!services || closing) return;
+    closing = true;
+    event.preventDefault();
+    void services.close().finally(() => app.quit());
+  });
 }

@@ -1,17 +1,23 @@
 import fs from 'node:fs';
 import { version as appVersion } from '../../package.json';
 import { AppError } from '../../shared/api/errors';
-import type { AppInfo } from '../../shared/api/views';
+import type { AppInfo, OperatorView, TrainingCardView } from '../../shared/api/views';
+import type { IdCard } from '../../shared/domain/id-card';
+import { maskIdNumber } from '../../shared/domain/id-number';
+import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
 import { SessionService } from './auth/session';
 import { civilDate, systemClock, type Clock } from './clock';
 import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from './config';
-import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
+import { cardForPayer, DeviceService } from './counter/devices';
+import { PaymentService, type CounterContext } from './counter/payments';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from './db/database';
+import { demoCardPayers, type DemoCardCase, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
 import { EventBus } from './events';
 import { createLogger, type Logger } from './log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
+import { PolicyRegistry } from './policy/registry';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -31,7 +37,28 @@ export interface AppServices {
   readonly ready: Promise<void>;
   isReady(): boolean;
   info(): AppInfo;
-  close(): void;
+  close(): Promise<void>;
+}
+
+const demoCardLabels: Record<DemoCardCase, string> = {
+  normal: '本年未缴（常规）',
+  new_registration: '新参保未满7天',
+  turning_60: '本年满60周岁',
+  back_pay: '往年有欠缴（补缴）',
+  paid_this_year: '本年已在银行缴费',
+  dibao: '低保对象（政府代缴）',
+  rare_name: '姓名含生僻字',
+  receiving: '已领取待遇',
+  employee_scheme: '已参加职工养老保险',
+};
+
+interface Running {
+  db: Db;
+  session: SessionService;
+  payers: PayerService;
+  payments: PaymentService;
+  devices: DeviceService;
+  demoCards: { case: DemoCardCase; card: IdCard }[];
 }
 
 /**
@@ -52,6 +79,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     log.info({ dir: layout.dir }, 'no configuration: first start in training mode');
   }
   const cfg = config;
+  const training = cfg.mode === 'training';
 
   // A new training database is built under a temporary name and renamed into place only when it
   // is complete, so an interrupted first start never leaves a half-seeded county behind. A data
@@ -62,6 +90,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   }
   if (firstStart) removeDatabaseFiles(buildingFile);
   let db: Db = openDatabase(firstStart ? buildingFile : layout.databaseFile, { create: firstStart });
+
   let status: AppInfo['status'] = 'starting';
   let statusMessage = '正在启动';
   const setStatus = (s: AppInfo['status'], message: string, progress: number | null = null) => {
@@ -69,12 +98,22 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     statusMessage = message;
     events.emit('app.status', { state: s, message, progress });
   };
-
   const today = () => civilDate(clock.now(), cfg.timeZone);
-  let services: { session: SessionService; payers: PayerService } | null = null;
-  const ready_ = () => {
-    if (!services) throw new AppError('STARTING');
-    return services;
+
+  let running: Running | null = null;
+  const live = (): Running => {
+    if (!running) throw new AppError('STARTING');
+    return running;
+  };
+  const trainingOnly = (): Running => {
+    if (!training) throw new AppError('NOT_TRAINING');
+    return live();
+  };
+  const counterContext = (): CounterContext => {
+    const r = live();
+    const s = r.session.view();
+    if (!s.operator || !s.shift) throw new AppError('NOT_SIGNED_IN');
+    return { operatorId: s.operator.id, operatorUsername: s.operator.username, operatorName: s.operator.displayName, shiftId: s.shift.id, counterNo: s.shift.counterNo };
   };
 
   const info = (): AppInfo => ({
@@ -88,42 +127,77 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     status,
     statusMessage,
     schemaVersion: schemaVersion(db),
-    demoAccounts: cfg.mode === 'training' ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
+    demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
   });
+
+  const payerView = (r: Running, view: ReturnType<PayerService['get']>) => ({ ...view, ...r.payments.assess(view.id) });
 
   const handlers: Handlers = {
     'app.info': () => info(),
-    'session.current': () => services?.session.view() ?? { operator: null, shift: null },
-    'session.signIn': ({ username, password, counterNo }) => ready_().session.signIn(username, password, counterNo),
-    'session.signOut': () => ready_().session.signOut(),
-    'payer.lookup': ({ idNumber }) => ready_().payers.lookup(idNumber, today()),
-    'payer.get': ({ payerId }) => ready_().payers.get(payerId, today()),
+    'session.current': () => running?.session.view() ?? { operator: null, shift: null },
+    'session.signIn': ({ username, password, counterNo }) => live().session.signIn(username, password, counterNo),
+    'session.signOut': () => live().session.signOut(),
+    'payer.lookup': ({ idNumber }) => {
+      const r = live();
+      return payerView(r, r.payers.lookup(idNumber, today()));
+    },
+    'payer.get': ({ payerId }) => {
+      const r = live();
+      return payerView(r, r.payers.get(payerId, today()));
+    },
+    'payment.quote': ({ payerId, lines }) => live().payments.quote(payerId, lines),
+    'payment.record': (input) => {
+      const r = live();
+      const recorded = r.payments.record(input, counterContext());
+      if (!recorded.duplicate) r.devices.kick();
+      return recorded;
+    },
+    'print.get': ({ jobId }) => live().devices.jobView(jobId),
+    'print.retry': ({ jobId }) => live().devices.retry(jobId),
+    'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
+    'training.cards': (): TrainingCardView[] =>
+      trainingOnly().demoCards.map((c, index) => ({ index, label: demoCardLabels[c.case], name: c.card.name, idNumberMasked: maskIdNumber(c.card.idNumber) })),
+    'training.placeCard': ({ index }) => {
+      const r = trainingOnly();
+      const c = r.demoCards[index];
+      if (!c) throw new AppError('NOT_FOUND', '没有这张演示身份证');
+      r.devices.placeCard(c.card, index + 1);
+      return {};
+    },
+    'training.removeCard': () => {
+      trainingOnly().devices.removeCard();
+      return {};
+    },
+    'training.lastSlip': () => {
+      const slip = trainingOnly().devices.lastPrintedSlip();
+      if (!slip) return null;
+      const lines = slip.items.flatMap((i) => (i.type === 'line' ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }] : []));
+      return { lines, qr: slip.qr, cuts: slip.cuts };
+    },
+    'training.printerFault': ({ paperOut, coverOpen, online }) => {
+      const sim = trainingOnly().devices.printerSim;
+      if (sim) Object.assign(sim.state, { paperOut, coverOpen, online });
+      return {};
+    },
   };
 
-  const dispatch = createDispatcher({
-    handlers,
-    log,
-    operator: () => services?.session.operator() ?? null,
-    ready: () => status === 'ready',
-    validateOutput: true,
-  });
+  const operator = (): OperatorView | null => running?.session.operator() ?? null;
+  const dispatch = createDispatcher({ handlers, log, operator, ready: () => status === 'ready', validateOutput: true });
 
   const ready = (async () => {
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
-    const operatorCount = (db.prepare('SELECT count(*) AS n FROM operators').get() as { n: number }).n;
-    if (cfg.mode === 'training' && operatorCount === 0) {
+    const policies = await PolicyRegistry.load(log);
+    if (training && firstStart) {
       const nowIso = clock.now().toISOString();
       seedDemoOperators(db, nowIso);
       const demo = cfg.demo ?? { seed: 20260101, payers: 120_000 };
       setStatus('starting', '正在生成培训数据', 0);
       const policy = await policyInForce(cfg.policyRegion, Number(today().slice(0, 4)));
-      const seeded = await seedDemoCounty(
-        db,
-        { seed: demo.seed, payers: demo.payers, asOf: today(), regionCode: cfg.regionCode, countyName: cfg.countyName, tiersFen: openTiersFen(policy) },
-        nowIso,
-        (done, total) => setStatus('starting', `正在生成培训数据（${done}/${total}）`, total ? done / total : 1),
-      );
+      const county: DemoCountyOptions = { seed: demo.seed, payers: demo.payers, asOf: today(), regionCode: cfg.regionCode, countyName: cfg.countyName, tiersFen: openTiersFen(policy) };
+      const seeded = await seedDemoCounty(db, county, nowIso, (done, total) => setStatus('starting', `正在生成培训数据（${done}/${total}）`, total ? done / total : 1));
+      // The options are kept so the demo cards can be rebuilt on every start.
+      db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(county));
       log.info(seeded, 'training county seeded');
     }
     if (firstStart) {
@@ -133,7 +207,26 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       // The configuration is written last: until it exists, the next start begins afresh.
       writeConfig(layout, cfg);
     }
-    services = { session: new SessionService(db, clock, log), payers: new PayerService(db) };
+    const countyRow = db.prepare("SELECT value FROM settings WHERE key = 'demo_county'").get() as { value: string } | undefined;
+    const demoCards =
+      training && countyRow
+        ? demoCardPayers(JSON.parse(countyRow.value) as DemoCountyOptions).map((c) => ({ case: c.case, card: cardForPayer(c.payer, `${cfg.countyName}公安局`) }))
+        : [];
+    const payments = new PaymentService(db, policies, cfg.policyRegion, cfg.timeZone, clock, log);
+    const payers = new PayerService(db);
+    const devices = new DeviceService(
+      db,
+      events,
+      log,
+      cfg.devices ?? { reader: '', printer: '', paperWidth: 80 },
+      { hallName: cfg.hallName, timeZone: cfg.timeZone, training },
+      (card) => {
+        const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
+        events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
+      },
+    );
+    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, demoCards };
+    await devices.start();
     setStatus('ready', '就绪');
   })().catch((error: unknown) => {
     log.error({ err: error }, 'start-up failed');
@@ -151,10 +244,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ready,
     isReady: () => status === 'ready',
     info,
-    close() {
-      services?.session.signOut();
+    async close() {
+      if (running) {
+        await running.devices.stop();
+        running.session.signOut();
+      }
       if (db.open) db.close();
-      log.flush?.();
+      log.flush();
     },
   };
 }

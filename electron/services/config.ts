@@ -20,6 +20,16 @@ export const CounterConfig = z
     demo: z
       .object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) })
       .optional(),
+    devices: z
+      .object({
+        /** Serial path of the ID-card reader, 'auto' to search, 'simulated', or '' for none. */
+        reader: z.string(),
+        /** 'simulated', a serial path, /dev/usb/lpN, host:9100, or '' for none. */
+        printer: z.string(),
+        paperWidth: z.union([z.literal(58), z.literal(80)]),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CounterConfig = z.infer<typeof CounterConfig>;
@@ -30,10 +40,13 @@ export function trainingConfig(demoPayers = 120_000): CounterConfig {
     hallName: '示范县税务局第一办税服务厅',
     taxOffice: '国家税务总局示范县税务局',
     countyName: '示范县',
-    regionCode: '520123',
+    // 529901 is not an assigned county code (Guizhou has no city 99), so a synthetic ID number
+    // can never be a real person's.
+    regionCode: '529901',
     policyRegion: 'demo',
     timeZone: 'Asia/Shanghai',
     demo: { seed: 20260101, payers: demoPayers },
+    devices: { reader: 'simulated', printer: 'simulated', paperWidth: 80 },
   };
 }
 

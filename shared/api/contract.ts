@@ -2,7 +2,8 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, PayerView, type Role, SessionView } from './views';
+import { AppInfo, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
@@ -16,6 +17,8 @@ interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
 const method = <I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>) => spec;
 const counterStaff = ['clerk', 'supervisor'] as const;
 const Empty = z.object({}).strict();
+/** Years one counter transaction may cover (the receipt form has room for at most this many lines). */
+export const MAX_LINES = 20;
 
 export const contract = {
   'app.info': method({
@@ -59,6 +62,77 @@ export const contract = {
     access: counterStaff,
     input: z.object({ payerId: z.number().int().positive() }).strict(),
     output: PayerView,
+  }),
+  'payment.quote': method({
+    summary: 'Price chosen (year, tier) lines for a payer: payer amount, subsidy, 代缴, totals',
+    access: counterStaff,
+    input: z
+      .object({ payerId: z.number().int().positive(), lines: z.array(QuoteLineRequest).max(MAX_LINES, `一次最多缴 ${MAX_LINES} 个年度`) })
+      .strict(),
+    output: Quote,
+  }),
+  'payment.record': method({
+    summary: 'Take a payment: ledger rows, outbox and slip print job in one transaction; idempotent by transactionUid',
+    access: counterStaff,
+    input: z
+      .object({
+        transactionUid: z.string().uuid('交易编号无效'),
+        payerId: z.number().int().positive(),
+        lines: z.array(QuoteLineRequest).min(1, '请至少选择一个缴费年度').max(MAX_LINES, `一次最多缴 ${MAX_LINES} 个年度`),
+        method: PaymentMethod,
+        /** Cash handed over, in fen; required for cash. */
+        tenderedFen: z.number().int().nonnegative().max(100_000_000).nullable(),
+      })
+      .strict(),
+    output: RecordedPayment,
+  }),
+  'print.get': method({
+    summary: 'The state of a print job',
+    access: counterStaff,
+    input: z.object({ jobId: z.number().int().positive() }).strict(),
+    output: PrintJobView,
+  }),
+  'print.retry': method({
+    summary: 'Put a failed print job back in the queue',
+    access: counterStaff,
+    input: z.object({ jobId: z.number().int().positive() }).strict(),
+    output: PrintJobView,
+  }),
+  'print.reprint': method({
+    summary: 'Print a payment slip again, marked 重打',
+    access: counterStaff,
+    input: z.object({ jobId: z.number().int().positive() }).strict(),
+    output: PrintJobView,
+  }),
+  'training.cards': method({
+    summary: 'Training mode: the demo cards that can be placed on the simulated reader',
+    access: counterStaff,
+    input: Empty,
+    output: z.array(TrainingCardView),
+  }),
+  'training.placeCard': method({
+    summary: 'Training mode: place a demo card on the simulated reader',
+    access: counterStaff,
+    input: z.object({ index: z.number().int().nonnegative() }).strict(),
+    output: z.object({}),
+  }),
+  'training.removeCard': method({
+    summary: 'Training mode: take the card off the simulated reader',
+    access: counterStaff,
+    input: Empty,
+    output: z.object({}),
+  }),
+  'training.lastSlip': method({
+    summary: 'Training mode: the last slip the simulated printer received, decoded from its bytes',
+    access: counterStaff,
+    input: Empty,
+    output: SlipPreview.nullable(),
+  }),
+  'training.printerFault': method({
+    summary: 'Training mode: open the cover, run out of paper or take the printer offline',
+    access: counterStaff,
+    input: z.object({ paperOut: z.boolean(), coverOpen: z.boolean(), online: z.boolean() }).strict(),
+    output: z.object({}),
   }),
 } as const;
 

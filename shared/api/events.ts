@@ -23,6 +23,13 @@ export const eventSchemas = {
     pending: z.number().int().nonnegative(),
     message: z.string(),
   }),
+  /** A print job changed state (printed, failed). */
+  'print.job': z.object({
+    id: z.number().int(),
+    kind: z.enum(['payment_slip', 'exchange_record', 'day_summary', 'test_page']),
+    state: z.enum(['pending', 'printed', 'failed']),
+    lastError: z.string().nullable(),
+  }),
   /** Start-up progress (training data being prepared, migrations). */
   'app.status': z.object({
     state: z.enum(['starting', 'ready', 'failed']),

@@ -2,6 +2,7 @@
 // as YYYY-MM-DD in the hall's time zone. ID numbers are masked unless a call says otherwise.
 import { z } from 'zod';
 import { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../domain/payer';
+import { Assessment, QuoteLine, QuoteTotals } from '../policy/schema';
 
 export const roleCodes = ['clerk', 'supervisor', 'admin'] as const;
 export const Role = z.enum(roleCodes);
@@ -78,5 +79,58 @@ export const PayerView = z.object({
   ),
   /** Years from the first payable year to the current year, newest first. */
   years: z.array(PayerYearView),
+  /** What the policy engine allows today; null with policyMessage when no table applies. */
+  assessment: Assessment.nullable(),
+  policyMessage: z.string().nullable(),
+  /** Years with more than one payment (e.g. counter while offline and app): for the supervisor. */
+  conflictYears: z.array(z.number().int()),
 });
 export type PayerView = z.infer<typeof PayerView>;
+
+export const paymentMethodCodes = ['cash', 'bank_card', 'qr'] as const;
+export const PaymentMethod = z.enum(paymentMethodCodes);
+export type PaymentMethod = z.infer<typeof PaymentMethod>;
+export const paymentMethodLabels: Record<PaymentMethod, string> = { cash: '现金', bank_card: '银行卡', qr: '扫码' };
+
+export const PrintJobView = z.object({
+  id: z.number().int(),
+  kind: z.enum(['payment_slip', 'exchange_record', 'day_summary', 'test_page']),
+  state: z.enum(['pending', 'printed', 'failed']),
+  lastError: z.string().nullable(),
+});
+export type PrintJobView = z.infer<typeof PrintJobView>;
+
+export const RecordedPayment = z.object({
+  transactionId: z.number().int(),
+  transactionUid: z.string(),
+  /** True when this uid had already been recorded: the earlier result is returned, nothing is paid twice. */
+  duplicate: z.boolean(),
+  payerId: z.number().int(),
+  payerName: z.string(),
+  idNumberMasked: z.string(),
+  lines: z.array(QuoteLine),
+  totals: QuoteTotals,
+  method: PaymentMethod,
+  tenderedFen: z.number().int().nullable(),
+  changeFen: z.number().int().nullable(),
+  recordedAt: z.string(),
+  businessDate: z.string(),
+  printJob: PrintJobView.nullable(),
+});
+export type RecordedPayment = z.infer<typeof RecordedPayment>;
+
+export const TrainingCardView = z.object({
+  index: z.number().int(),
+  /** What the card demonstrates, e.g. 本年未缴. */
+  label: z.string(),
+  name: z.string(),
+  idNumberMasked: z.string(),
+});
+export type TrainingCardView = z.infer<typeof TrainingCardView>;
+
+export const SlipPreview = z.object({
+  lines: z.array(z.object({ text: z.string(), align: z.enum(['left', 'center', 'right']), bold: z.boolean(), widthMul: z.number() })),
+  qr: z.array(z.string()),
+  cuts: z.number().int(),
+});
+export type SlipPreview = z.infer<typeof SlipPreview>;

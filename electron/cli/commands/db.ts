@@ -86,7 +86,7 @@ export function registerDemoCommands(program: Command): void {
       } catch (error) {
         throw new CliError(`生成失败：${error instanceof Error ? error.message : String(error)}`);
       } finally {
-        services.close();
+        await services.close();
       }
       process.stdout.write(`已生成培训数据：${opts.payers} 名参保人，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n数据目录: ${layout.dir}\n`);
     });

@@ -29,7 +29,7 @@ async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<nu
   try {
     host = await startHttpHost({ services, port: opts.port, rendererDir: rendererDir(), token: opts.token });
   } catch (error) {
-    services.close();
+    await services.close();
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') throw new CliError(`端口 ${opts.port} 已被占用：请换一个端口（--port）`);
     throw new CliError(e.message);
@@ -49,7 +49,7 @@ async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<nu
   await host.close();
   // Seeding may still be running; wait for it to reach a batch boundary before closing.
   await services.ready.catch(() => {});
-  services.close();
+  await services.close();
   out.write('已停止\n');
   return 0;
 }

@@ -37,6 +37,9 @@ interface PaymentRow {
   paid_at: string;
 }
 
+/** The registry's part of the payer page; the policy engine's part is added by the counter. */
+export type PayerRegistryView = Omit<PayerView, 'assessment' | 'policyMessage'>;
+
 export class PayerService {
   private readonly byIdNumber;
   private readonly byId;
@@ -60,7 +63,7 @@ export class PayerService {
     return row ? row.id : null;
   }
 
-  lookup(idNumber: string, today: string): PayerView {
+  lookup(idNumber: string, today: string): PayerRegistryView {
     const check = validateIdNumber(idNumber);
     if (!check.ok) throw new AppError('INVALID_ID_NUMBER', check.message, [{ path: 'idNumber', message: check.message }]);
     const row = this.byIdNumber.get(check.idNumber) as PayerRow | undefined;
@@ -68,13 +71,13 @@ export class PayerService {
     return this.view(row, today);
   }
 
-  get(payerId: number, today: string): PayerView {
+  get(payerId: number, today: string): PayerRegistryView {
     const row = this.byId.get(payerId) as PayerRow | undefined;
     if (!row) throw new AppError('PAYER_NOT_FOUND');
     return this.view(row, today);
   }
 
-  private view(row: PayerRow, today: string): PayerView {
+  private view(row: PayerRow, today: string): PayerRegistryView {
     const payments = (this.payments.all(row.id) as PaymentRow[]).map(
       (p): PaymentView => ({
         id: p.id,
@@ -109,6 +112,7 @@ export class PayerService {
         (g) => ({ code: g.code, from: g.valid_from, to: g.valid_to }),
       ),
       years,
+      conflictYears: years.filter((y) => y.payments.length > 1).map((y) => y.year),
     };
   }
 }

@@ -1,11 +1,15 @@
-import { useEffect, useRef, useState } from 'react';
-import { Alert, Button, Input, Layout, Space, Typography, type InputRef } from 'antd';
-import type { AppInfo, PayerView, SessionView } from '../../../shared/api/views';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Button, Col, Input, Layout, Row, Space, Tag, Typography, type InputRef } from 'antd';
+import type { EventPayload } from '../../../shared/api/events';
+import type { AppInfo, PayerView, PrintJobView, RecordedPayment, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { PayerPanel } from './PayerPanel';
+import { defaultTier, PaymentPanel, type PaymentPanelHandle } from './PaymentPanel';
+import { ResultPanel } from './ResultPanel';
+import { TrainingPanel } from './TrainingPanel';
 
 interface Props {
   info: AppInfo;
@@ -13,12 +17,64 @@ interface Props {
   onSignedOut(session: SessionView): void;
 }
 
+interface PaymentDraft {
+  transactionUid: string;
+  selected: Set<number>;
+  tiers: Map<number, number>;
+}
+
+/** Pre-selects the current year (when payable) with its default tier: the common case is one key. */
+function draftFor(payer: PayerView): PaymentDraft {
+  const tiers = new Map<number, number>();
+  const paid = payer.years.flatMap((y) => y.payments).sort((a, b) => b.year - a.year);
+  for (const y of payer.assessment?.years ?? []) {
+    if (!y.payable) continue;
+    const t = defaultTier(y, paid[0]?.tierFen ?? null);
+    if (t !== null) tiers.set(y.year, t);
+  }
+  const current = payer.assessment?.years.find((y) => y.kind === 'current' && y.payable);
+  return { transactionUid: crypto.randomUUID(), selected: new Set(current && tiers.has(current.year) ? [current.year] : []), tiers };
+}
+
+const printerTags: Record<EventPayload<'printer.status'>['state'], { color: string; text: string }> = {
+  ready: { color: 'green', text: '打印机就绪' },
+  printing: { color: 'blue', text: '打印中' },
+  offline: { color: 'red', text: '打印机脱机' },
+  cover_open: { color: 'red', text: '打印机开盖' },
+  paper_out: { color: 'red', text: '打印机缺纸' },
+  not_configured: { color: 'default', text: '未配置打印机' },
+};
+
 export function Workspace({ info, session, onSignedOut }: Props) {
   const [idInput, setIdInput] = useState('');
   const [payer, setPayer] = useState<PayerView | null>(null);
+  const [draft, setDraft] = useState<PaymentDraft | null>(null);
+  const [result, setResult] = useState<RecordedPayment | null>(null);
+  const [job, setJob] = useState<PrintJobView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
   const inputRef = useRef<InputRef>(null);
+  const paymentRef = useRef<PaymentPanelHandle>(null);
+
+  const show = useCallback((p: PayerView) => {
+    setPayer(p);
+    setDraft(draftFor(p));
+    setResult(null);
+    setJob(null);
+    setError(null);
+    setIdInput('');
+  }, []);
+
+  const clear = useCallback(() => {
+    setPayer(null);
+    setDraft(null);
+    setResult(null);
+    setJob(null);
+    setError(null);
+    setIdInput('');
+    inputRef.current?.focus();
+  }, []);
 
   // Validate as the clerk types, but only complain once the number is complete.
   const trimmed = idInput.trim().toUpperCase();
@@ -32,62 +88,98 @@ export function Workspace({ info, session, onSignedOut }: Props) {
       return;
     }
     setBusy(true);
-    setError(null);
     try {
-      setPayer(await call('payer.lookup', { idNumber: trimmed }));
-      setIdInput('');
+      show(await call('payer.lookup', { idNumber: trimmed }));
     } catch (e) {
       setPayer(null);
+      setDraft(null);
+      setResult(null);
       setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }
   };
 
-  const openPayer = async (payerId: number) => {
-    try {
-      setPayer(await call('payer.get', { payerId }));
-      setError(null);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
-
-  useEffect(
-    () =>
-      onEvent('card.read', (e) => {
-        if (e.payerId === null) {
-          setPayer(null);
-          setError(`${e.card.name}（${e.card.idNumberMasked}）未参保。请引导缴费人先到社保经办机构办理参保登记。`);
-        } else void openPayer(e.payerId);
-      }),
-    [],
+  const openPayer = useCallback(
+    (payerId: number) => {
+      call('payer.get', { payerId }).then(show, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    },
+    [show],
   );
 
   useEffect(() => {
-    const onKey = (ev: KeyboardEvent) => {
-      if (ev.key === 'F2') {
-        ev.preventDefault();
-        inputRef.current?.focus();
-      } else if (ev.key === 'Escape') {
+    const offCard = onEvent('card.read', (e) => {
+      if (e.payerId === null) {
         setPayer(null);
-        setError(null);
-        setIdInput('');
-        inputRef.current?.focus();
+        setDraft(null);
+        setResult(null);
+        setError(`${e.card.name}（${e.card.idNumberMasked}）未参保。请引导缴费人先到社保经办机构办理参保登记。`);
+      } else openPayer(e.payerId);
+    });
+    const offCardError = onEvent('card.error', (e) => setError(`读卡失败：${e.message}`));
+    const offPrinter = onEvent('printer.status', setPrinter);
+    const offJob = onEvent('print.job', (j) => setJob((cur) => (cur && cur.id === j.id ? j : cur)));
+    return () => {
+      offCard();
+      offCardError();
+      offPrinter();
+      offJob();
+    };
+  }, [openPayer]);
+
+  const onRecorded = (r: RecordedPayment) => {
+    setResult(r);
+    setJob(r.printJob);
+    // The slip may have printed before this response arrived (its event came first): ask once.
+    if (r.printJob) call('print.get', { jobId: r.printJob.id }).then(setJob, () => {});
+    // Refresh the ledger so the paid years show as paid.
+    call('payer.get', { payerId: r.payerId }).then(setPayer, () => {});
+  };
+
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent) => {
+      const keys: Record<string, () => void> = {
+        F2: () => inputRef.current?.focus(),
+        Escape: clear,
+        F5: () => paymentRef.current?.setMethod('cash'),
+        F6: () => paymentRef.current?.setMethod('bank_card'),
+        F7: () => paymentRef.current?.setMethod('qr'),
+        F9: () => paymentRef.current?.confirm(),
+      };
+      const action = keys[ev.key];
+      if (action) {
+        ev.preventDefault();
+        action();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [clear]);
+
+  const toggleYear = (year: number) =>
+    setDraft((d) => {
+      if (!d) return d;
+      const selected = new Set(d.selected);
+      if (selected.has(year)) selected.delete(year);
+      else selected.add(year);
+      return { ...d, selected };
+    });
+  const setTier = (year: number, tierFen: number) => setDraft((d) => (d ? { ...d, tiers: new Map(d.tiers).set(year, tierFen) } : d));
 
   const signOut = async () => onSignedOut(await call('session.signOut', {}));
   const op = session.operator!;
+  const printerTag = printer ? printerTags[printer.state] : null;
 
   return (
     <Layout style={{ minHeight: '100%' }}>
       <Layout.Header style={{ background: '#1e3a8a', display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
         <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>{info.hallName}</Typography.Text>
         <div style={{ flex: 1 }} />
+        {printerTag ? (
+          <Tag color={printerTag.color} data-testid="printer-status" title={printer?.message}>
+            {printerTag.text}
+          </Tag>
+        ) : null}
         <Typography.Text style={{ color: '#dbeafe' }} data-testid="operator">
           {session.shift ? `${session.shift.counterNo} 号窗口 · ` : ''}
           {roleLabels[op.role]} {op.displayName}
@@ -96,30 +188,55 @@ export function Workspace({ info, session, onSignedOut }: Props) {
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
-        <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
-          <Input
-            ref={inputRef}
-            autoFocus
-            size="large"
-            placeholder="刷身份证，或输入身份证号码后按 Enter"
-            value={idInput}
-            maxLength={18}
-            status={inputProblem ? 'error' : undefined}
-            onChange={(e) => setIdInput(e.target.value)}
-            onPressEnter={lookup}
-            aria-label="身份证号码"
-            data-testid="id-input"
-          />
-          <Button size="large" type="primary" loading={busy} onClick={lookup}>
-            查询
-          </Button>
-        </Space.Compact>
-        <div style={{ marginTop: 6, color: '#6b7280' }}>
-          <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>Esc</Kbd>清空
-          {inputProblem ? <span style={{ color: '#dc2626', marginLeft: 16 }} data-testid="id-input-problem">{inputProblem}</span> : null}
-        </div>
-        {error ? <Alert style={{ marginTop: 16, maxWidth: 960 }} type="warning" showIcon message={error} data-testid="lookup-error" /> : null}
-        {payer ? <PayerPanel payer={payer} timeZone={info.timeZone} /> : null}
+        <Row gutter={24} wrap={false}>
+          <Col flex="auto" style={{ minWidth: 0 }}>
+            <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
+              <Input
+                ref={inputRef}
+                autoFocus
+                size="large"
+                placeholder="刷身份证，或输入身份证号码后按 Enter"
+                value={idInput}
+                maxLength={18}
+                status={inputProblem ? 'error' : undefined}
+                onChange={(e) => setIdInput(e.target.value)}
+                onPressEnter={lookup}
+                aria-label="身份证号码"
+                data-testid="id-input"
+              />
+              <Button size="large" type="primary" loading={busy} onClick={lookup}>
+                查询
+              </Button>
+            </Space.Compact>
+            <div style={{ marginTop: 6, color: '#6b7280' }}>
+              <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>Esc</Kbd>下一位
+              {inputProblem ? (
+                <span style={{ color: '#dc2626', marginLeft: 16 }} data-testid="id-input-problem">
+                  {inputProblem}
+                </span>
+              ) : null}
+            </div>
+            {error ? <Alert style={{ marginTop: 16 }} type="warning" showIcon message={error} data-testid="lookup-error" /> : null}
+            {result ? <ResultPanel result={result} job={job} timeZone={info.timeZone} onJob={setJob} onNext={clear} /> : null}
+            {payer && draft && !result ? (
+              <PaymentPanel
+                ref={paymentRef}
+                payer={payer}
+                transactionUid={draft.transactionUid}
+                selected={draft.selected}
+                tiers={draft.tiers}
+                onTierChange={setTier}
+                onRecorded={onRecorded}
+              />
+            ) : null}
+            {payer && draft ? <PayerPanel payer={payer} timeZone={info.timeZone} selected={result ? new Set() : draft.selected} onToggleYear={toggleYear} /> : null}
+          </Col>
+          {info.mode === 'training' ? (
+            <Col flex="420px">
+              <TrainingPanel />
+            </Col>
+          ) : null}
+        </Row>
       </Layout.Content>
     </Layout>
   );

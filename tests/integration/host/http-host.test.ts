@@ -31,7 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host.close();
-  services.close();
+  await services.close();
 });
 
 describe('browser host boundary', () => {

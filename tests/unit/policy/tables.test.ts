@@ -24,7 +24,7 @@ describe('shipped policy tables', () => {
 
   it('the demo table matches the source document: 12 tiers 100–2000, 代缴 50 split 25/25, no back-payment subsidy', async () => {
     const t = await loadPolicyFile(join(policyDir, tableFiles.demo));
-    expect(t.region).toEqual({ code: 'demo', name: '示范县', idRegionCode: '520123' });
+    expect(t.region).toEqual({ code: 'demo', name: '示范县', idRegionCode: '529901' });
     expect(t.tiers.map((x) => x.amountFen / 100)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000]);
     expect(t.tiers.every((x) => x.subsidyFen >= 3000)).toBe(true);
     const dibao = t.specialGroups.find((g) => g.group === 'dibao');

@@ -35,6 +35,8 @@ export const migration0002: Migration = {
       ALTER TABLE payments ADD COLUMN upstream_id TEXT;
       ALTER TABLE payments ADD COLUMN subsidy_fen INTEGER NOT NULL DEFAULT 0 CHECK (subsidy_fen >= 0);
       ALTER TABLE payments ADD COLUMN government_paid_fen INTEGER NOT NULL DEFAULT 0 CHECK (government_paid_fen >= 0);
+      -- How the 代缴 divides between levels of government, as the policy table said that day (JSON).
+      ALTER TABLE payments ADD COLUMN government_paid_split TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(government_paid_split));
       ALTER TABLE payments ADD COLUMN back_payment INTEGER NOT NULL DEFAULT 0 CHECK (back_payment IN (0, 1));
       CREATE UNIQUE INDEX payments_local_uid ON payments(local_uid) WHERE local_uid IS NOT NULL;
       CREATE UNIQUE INDEX payments_upstream_id ON payments(upstream_id) WHERE upstream_id IS NOT NULL;

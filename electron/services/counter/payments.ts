@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../../shared/api/errors';
+import type { PaymentMethod, PrintJobView, RecordedPayment } from '../../../shared/api/views';
+import { maskIdNumber } from '../../../shared/domain/id-number';
+import type { Channel, SpecialGroupCode } from '../../../shared/domain/payer';
+import {
+  assessPayer,
+  PolicyPayer,
+  quote,
+  type Assessment,
+  type PolicyPayerInput,
+  type Quote,
+  type QuoteLineRequest,
+  type SplitShare,
+} from '../../../shared/policy';
+import type { Clock } from '../clock';
+import { civilDate } from '../clock';
+import type { Db } from '../db/database';
+import type { Logger } from '../log';
+import type { PolicyRegistry } from '../policy/registry';
+
+export interface CounterContext {
+  operatorId: number;
+  operatorUsername: string;
+  operatorName: string;
+  shiftId: number;
+  counterNo: number;
+}
+
+interface PayerRow {
+  id: number;
+  id_number: string;
+  name: string;
+  birth_date: string;
+  registration_date: string;
+  status: PolicyPayerInput['registrationStatus'];
+  in_employee_scheme: number;
+}
+
+interface TransactionRow {
+  id: number;
+  uid: string;
+  payer_id: number;
+  method: PaymentMethod;
+  tendered_fen: number | null;
+  change_fen: number | null;
+  created_at: string;
+  business_date: string;
+}
+
+/** Sums shares by level of government, in the order levels first appear. */
+function splitByLevel(shares: readonly SplitShare[]): SplitShare[] {
+  const totals = new Map<SplitShare['level'], number>();
+  for (const s of shares) totals.set(s.level, (totals.get(s.level) ?? 0) + s.amountFen);
+  return [...totals].map(([level, amountFen]) => ({ level, amountFen }));
+}
+
+/**
+ * Assessment and payment at the counter. Amounts are always recomputed here from the registry and
+ * the policy table: the renderer chooses years and tiers, never prices.
+ */
+export class PaymentService {
+  constructor(
+    private readonly db: Db,
+    private readonly policies: PolicyRegistry,
+    private readonly regionCode: string,
+    private readonly timeZone: string,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  today(): string {
+    return civilDate(this.clock.now(), this.timeZone);
+  }
+
+  private payerRow(payerId: number): PayerRow {
+    const row = this.db.prepare('SELECT * FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
+    if (!row) throw new AppError('PAYER_NOT_FOUND');
+    return row;
+  }
+
+  /** The engine's view of a payer: registry row, special groups and one paid tier per year. */
+  private policyPayer(row: PayerRow, today: string): PolicyPayer {
+    const groups = this.db
+      .prepare('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?')
+      .all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[];
+    // A year paid twice (a conflict) is one paid year for eligibility: the first payment counts.
+    const paid = this.db
+      .prepare(
+        `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
+          AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? GROUP BY year) ORDER BY year`,
+      )
+      .all(row.id, row.id) as { year: number; tier_fen: number; channel: Channel }[];
+    return PolicyPayer.parse({
+      idNumber: row.id_number,
+      birthDate: row.birth_date,
+      registrationDate: row.registration_date,
+      registrationStatus: row.status,
+      specialGroups: groups.map((g) => ({ group: g.code, from: g.valid_from, to: g.valid_to })),
+      paidYears: paid.map((p) => ({ year: p.year, tierFen: p.tier_fen, channel: p.channel })),
+      // The registry only says whether the person is in the employees' scheme now.
+      employeesSchemeYears: row.in_employee_scheme ? [Number(today.slice(0, 4))] : [],
+    } satisfies PolicyPayerInput);
+  }
+
+  /** The engine's answer for a payer today, or the reason there is none. */
+  assess(payerId: number): { assessment: Assessment | null; policyMessage: string | null } {
+    const today = this.today();
+    const year = Number(today.slice(0, 4));
+    const table = this.policies.table(this.regionCode, year);
+    if (!table) return { assessment: null, policyMessage: `${year}年度政策表未安装，暂不能收费。请联系信息技术人员。` };
+    const row = this.payerRow(payerId);
+    const assessment = assessPayer(this.policyPayer(row, today), table, today, {
+      tableForYear: (y) => this.policies.table(this.regionCode, y),
+    });
+    return { assessment, policyMessage: null };
+  }
+
+  quote(payerId: number, lines: readonly QuoteLineRequest[]): Quote {
+    const { assessment } = this.assess(payerId);
+    if (!assessment) throw new AppError('NO_POLICY');
+    return quote(assessment, lines);
+  }
+
+  /**
+   * Records a counter payment. Idempotent by transaction uid: a repeated call (double Enter, a
+   * retry after a lost response, a restart) returns what was recorded the first time. Ledger
+   * rows, the outbox event and the slip's print job are written in one transaction, so a crash
+   * leaves either all of them or none.
+   */
+  record(
+    input: { transactionUid: string; payerId: number; lines: QuoteLineRequest[]; method: PaymentMethod; tenderedFen: number | null },
+    ctx: CounterContext,
+  ): RecordedPayment {
+    return this.db.transaction((): RecordedPayment => {
+      const existing = this.db.prepare('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
+      if (existing) {
+        if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
+        this.log.info({ transactionId: existing.id }, 'payment already recorded: returning the earlier result');
+        return this.view(existing, true);
+      }
+      const q = this.quote(input.payerId, input.lines);
+      if (!q.ok) {
+        throw new AppError('PAYMENT_NOT_ALLOWED', q.errors.map((e) => e.message).join('；'), q.errors.map((e) => ({ path: e.index === null ? 'lines' : `lines.${e.index}`, message: e.message })));
+      }
+      const total = q.totals.payerFen;
+      let tendered: number | null = null;
+      let change: number | null = null;
+      if (input.method === 'cash') {
+        tendered = input.tenderedFen ?? total;
+        if (tendered < total) throw new AppError('TENDERED_TOO_LOW', `实收金额不足：应收 ${total / 100} 元`);
+        change = tendered - total;
+      }
+      const now = this.clock.now().toISOString();
+      const businessDate = this.today();
+      const row = this.payerRow(input.payerId);
+      const txId = Number(
+        this.db
+          .prepare(
+            `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(input.transactionUid, input.payerId, ctx.operatorId, ctx.shiftId, ctx.counterNo, businessDate, input.method, total, tendered, change, now).lastInsertRowid,
+      );
+      const insertLine = this.db.prepare(
+        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
+            transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment)
+         VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const outboxLines = q.lines.map((l) => {
+        const localUid = randomUUID();
+        insertLine.run(input.payerId, l.year, l.tierFen, l.payerFen, now, now, txId, localUid, l.subsidyFen, l.governmentPaidFen, JSON.stringify(l.governmentPaidSplit), l.kind === 'back_payment' ? 1 : 0);
+        return {
+          localUid,
+          idNumber: row.id_number,
+          year: l.year,
+          tierFen: l.tierFen,
+          amountFen: l.payerFen,
+          subsidyFen: l.subsidyFen,
+          governmentPaidFen: l.governmentPaidFen,
+          backPayment: l.kind === 'back_payment',
+        };
+      });
+      this.db
+        .prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
+        .run(
+          input.transactionUid,
+          'payment.recorded',
+          JSON.stringify({
+            transactionUid: input.transactionUid,
+            counterNo: ctx.counterNo,
+            operatorUsername: ctx.operatorUsername,
+            businessDate,
+            paidAt: now,
+            method: input.method,
+            lines: outboxLines,
+          }),
+          now,
+        );
+      this.db
+        .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)")
+        .run(txId, JSON.stringify({ transactionId: txId }), now);
+      this.log.info({ transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method }, 'payment recorded');
+      const created = this.db.prepare('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
+      return this.view(created, false);
+    }).immediate();
+  }
+
+  /** A recorded transaction as the API returns it, rebuilt from the ledger rows. */
+  view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
+    const row = this.payerRow(tx.payer_id);
+    const lines = this.db
+      .prepare(
+        'SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
+      )
+      .all(tx.id) as {
+      year: number;
+      tier_fen: number;
+      amount_fen: number;
+      subsidy_fen: number;
+      government_paid_fen: number;
+      government_paid_split: string;
+      back_payment: number;
+    }[];
+    const quoteLines = lines.map((l) => ({
+      year: l.year,
+      kind: l.back_payment ? ('back_payment' as const) : ('current' as const),
+      tierFen: l.tier_fen,
+      payerFen: l.amount_fen,
+      subsidyFen: l.subsidy_fen,
+      governmentPaidFen: l.government_paid_fen,
+      governmentPaidSplit: JSON.parse(l.government_paid_split) as SplitShare[],
+      accountFen: l.amount_fen + l.subsidy_fen + l.government_paid_fen,
+      reserved: false,
+    }));
+    const sum = (f: (l: (typeof quoteLines)[number]) => number) => quoteLines.reduce((s, l) => s + f(l), 0);
+    const job = this.db
+      .prepare("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1")
+      .get(tx.id) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
+    return {
+      transactionId: tx.id,
+      transactionUid: tx.uid,
+      duplicate,
+      payerId: tx.payer_id,
+      payerName: row.name,
+      idNumberMasked: maskIdNumber(row.id_number),
+      lines: quoteLines,
+      totals: {
+        years: quoteLines.length,
+        payerFen: sum((l) => l.payerFen),
+        subsidyFen: sum((l) => l.subsidyFen),
+        governmentPaidFen: sum((l) => l.governmentPaidFen),
+        accountFen: sum((l) => l.accountFen),
+        governmentPaidByLevel: splitByLevel(quoteLines.flatMap((l) => l.governmentPaidSplit)),
+      },
+      method: tx.method,
+      tenderedFen: tx.tendered_fen,
+      changeFen: tx.change_fen,
+      recordedAt: tx.created_at,
+      businessDate: tx.business_date,
+      printJob: job ? { id: job.id, kind: job.kind, state: job.state, lastError: job.last_error } : null,
+    };
+  }
+}
