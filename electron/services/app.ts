@@ -157,11 +157,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
     'training.cards': (): TrainingCardView[] =>
       trainingOnly().demoCards.map((c, index) => ({ index, label: demoCardLabels[c.case], name: c.card.name, idNumberMasked: maskIdNumber(c.card.idNumber) })),
-    'training.placeCard': ({ index }) => {
+    'training.placeCard': async ({ index }) => {
       const r = trainingOnly();
       const c = r.demoCards[index];
       if (!c) throw new AppError('NOT_FOUND', '没有这张演示身份证');
-      r.devices.placeCard(c.card, index + 1);
+      await r.devices.placeCard(c.card, index + 1);
       return {};
     },
     'training.removeCard': () => {

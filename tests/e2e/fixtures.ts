@@ -1,4 +1,4 @@
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startServe, waitReady, type RunningHost } from '../helpers/serve';
@@ -35,3 +35,21 @@ export const test = base.extend<object, { host: RunningHost; registry: Database.
 });
 
 export const expect = test.expect;
+
+/**
+ * Opens the app and signs in as the demo clerk at a counter. The session belongs to the counter
+ * (the host), so a page opened after another test may already be signed in: then it signs out
+ * first, so every test starts from the sign-in screen as a clerk's day does.
+ */
+export async function signIn(page: Page, appUrl: string, counterNo = 2): Promise<void> {
+  await page.goto(appUrl);
+  const user = page.getByLabel('用户名');
+  const operator = page.getByTestId('operator');
+  await expect(user.or(operator)).toBeVisible();
+  if (await operator.isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('clerk');
+  await page.getByLabel('密码').fill('1234');
+  await page.getByLabel('窗口号').fill(String(counterNo));
+  await page.getByLabel('密码').press('Enter');
+  await expect(operator).toContainText(`${counterNo} 号窗口`);
+}

@@ -68,6 +68,8 @@ export class DeviceService {
   readonly readerSim: ReaderSimulator | null = null;
   readonly printerSim: PrinterSimulator | null = null;
   private lastSlip: DecodedSlip | null = null;
+  /** The reader loop has read a card that it has not yet seen taken away. */
+  private cardPresent = false;
   private draining: Promise<void> = Promise.resolve();
 
   constructor(
@@ -122,6 +124,8 @@ export class DeviceService {
   }
 
   private onReaderEvent(e: ReaderLoopEvent): void {
+    if (e.type === 'card') this.cardPresent = true;
+    if (e.type === 'removed') this.cardPresent = false;
     if (e.type === 'card') {
       this.log.info({ kind: e.card.kind, idNumber: e.card.idNumber }, 'card read');
       this.onCard(e.card);
@@ -131,10 +135,32 @@ export class DeviceService {
     }
   }
 
-  /** Training mode: place a synthetic card on the simulated reader. */
-  placeCard(card: IdCard, seed: number): void {
-    if (!this.readerSim) throw new Error('no simulated reader');
-    this.readerSim.place({ card, photo: fakePhoto(seed) });
+  /**
+   * Training mode: place a synthetic card on the simulated reader. A card already lying there is
+   * taken off first and the reader given time to notice, as when a clerk swaps cards by hand;
+   * otherwise the reader would see one long placement and not read the new card.
+   */
+  async placeCard(card: IdCard, seed: number): Promise<void> {
+    const sim = this.readerSim;
+    const loop = this.readerLoop;
+    if (!sim || !loop) throw new AppError('NOT_TRAINING', '没有模拟读卡器');
+    if (sim.placed || this.cardPresent) {
+      const removed = new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 3000);
+        function done() {
+          clearTimeout(timer);
+          loop!.off('event', onEvent);
+          resolve();
+        }
+        const onEvent = (e: ReaderLoopEvent) => {
+          if (e.type === 'removed') done();
+        };
+        loop.on('event', onEvent);
+      });
+      sim.remove();
+      if (this.cardPresent) await removed;
+    }
+    sim.place({ card, photo: fakePhoto(seed) });
   }
 
   removeCard(): void {

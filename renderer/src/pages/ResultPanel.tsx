@@ -27,7 +27,8 @@ export function ResultPanel({ result, job, timeZone, onJob, onNext }: Props) {
         title={<span data-testid="result-title">收款成功 {yuan(result.totals.payerFen)}</span>}
         subTitle={`${amountInCapitals(result.totals.payerFen)} · ${paymentMethodLabels[result.method]} · ${hallDateTime(result.recordedAt, timeZone)}`}
         extra={
-          <Button type="primary" size="large" onClick={onNext} autoFocus>
+          // Not focused on purpose: a second Enter of a double press must not dismiss this screen.
+          <Button type="primary" size="large" onClick={onNext}>
             下一位 <Kbd>Esc</Kbd>
           </Button>
         }
