@@ -4,6 +4,7 @@ import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
 import { registerPolicyCommands } from './commands/policy';
 import { registerServeCommands } from './commands/serve';
+import { registerSyncCommands } from './commands/sync';
 import { CliError } from './errors';
 
 /** The `pension-counter` program: every subcommand IT staff can run. */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerPolicyCommands(program);
   registerDevicesCommands(program);
+  registerSyncCommands(program);
   return program;
 }
 

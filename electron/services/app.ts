@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
+import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -58,6 +59,7 @@ interface Running {
   payers: PayerService;
   payments: PaymentService;
   devices: DeviceService;
+  sync: SyncEngine | null;
   demoCards: { case: DemoCardCase; card: IdCard }[];
 }
 
@@ -149,7 +151,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'payment.record': (input) => {
       const r = live();
       const recorded = r.payments.record(input, counterContext());
-      if (!recorded.duplicate) r.devices.kick();
+      if (!recorded.duplicate) {
+        r.devices.kick();
+        r.sync?.outboxChanged();
+      }
       return recorded;
     },
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
@@ -225,8 +230,21 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
       },
     );
-    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, demoCards };
+    const sync = cfg.upstream
+      ? new SyncEngine({
+          db,
+          log,
+          clock,
+          client: new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }),
+          onStatus: (s) => events.emit('sync.status', s),
+        })
+      : null;
+    if (!sync) {
+      events.emit('sync.status', { state: 'disabled', lastSuccessAt: null, pending: pendingCount(db), message: '未配置上游系统：缴费记录保存在本机，待配置后上传' });
+    }
+    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, demoCards };
     await devices.start();
+    sync?.start();
     setStatus('ready', '就绪');
   })().catch((error: unknown) => {
     log.error({ err: error }, 'start-up failed');
@@ -246,6 +264,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     info,
     async close() {
       if (running) {
+        await running.sync?.stop();
         await running.devices.stop();
         running.session.signOut();
       }

@@ -20,6 +20,11 @@ export const CounterConfig = z
     demo: z
       .object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) })
       .optional(),
+    /** The upstream collection system; absent = no sync (a stand-alone training counter). */
+    upstream: z
+      .object({ url: z.string().url(), key: z.string().min(8) })
+      .strict()
+      .optional(),
     devices: z
       .object({
         /** Serial path of the ID-card reader, 'auto' to search, 'simulated', or '' for none. */

@@ -53,7 +53,7 @@ test('card on the reader → payer → current year at a chosen tier, cash with 
   expect(outbox.n).toBe(1);
 });
 
-test('common case in one keystroke: card placed, Enter (current year, default tier, exact cash) → slip', async ({ page, host, registry }) => {
+test('common case in one keystroke: card placed, Enter (current year, default tier, exact cash) → slip', async ({ page, host }) => {
   await signIn(page, host.appUrl);
   await placeCard(page, '本年满60周岁');
   await expect(page.getByTestId('payment-panel')).toBeVisible();

@@ -6,6 +6,7 @@ import { roleLabels } from '../../../shared/api/views';
 import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
+import { hallDateTime } from '../format';
 import { PayerPanel } from './PayerPanel';
 import { defaultTier, PaymentPanel, type PaymentPanelHandle } from './PaymentPanel';
 import { ResultPanel } from './ResultPanel';
@@ -45,6 +46,13 @@ const printerTags: Record<EventPayload<'printer.status'>['state'], { color: stri
   not_configured: { color: 'default', text: '未配置打印机' },
 };
 
+const syncTags: Record<EventPayload<'sync.status'>['state'], { color: string; text: string }> = {
+  online: { color: 'green', text: '已联网' },
+  syncing: { color: 'blue', text: '同步中' },
+  offline: { color: 'orange', text: '离线' },
+  disabled: { color: 'default', text: '单机' },
+};
+
 export function Workspace({ info, session, onSignedOut }: Props) {
   const [idInput, setIdInput] = useState('');
   const [payer, setPayer] = useState<PayerView | null>(null);
@@ -54,6 +62,7 @@ export function Workspace({ info, session, onSignedOut }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
+  const [sync, setSync] = useState<EventPayload<'sync.status'> | null>(null);
   const inputRef = useRef<InputRef>(null);
   const paymentRef = useRef<PaymentPanelHandle>(null);
 
@@ -118,11 +127,13 @@ export function Workspace({ info, session, onSignedOut }: Props) {
     });
     const offCardError = onEvent('card.error', (e) => setError(`读卡失败：${e.message}`));
     const offPrinter = onEvent('printer.status', setPrinter);
+    const offSync = onEvent('sync.status', setSync);
     const offJob = onEvent('print.job', (j) => setJob((cur) => (cur && cur.id === j.id ? j : cur)));
     return () => {
       offCard();
       offCardError();
       offPrinter();
+      offSync();
       offJob();
     };
   }, [openPayer]);
@@ -175,6 +186,12 @@ export function Workspace({ info, session, onSignedOut }: Props) {
       <Layout.Header style={{ background: '#1e3a8a', display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
         <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>{info.hallName}</Typography.Text>
         <div style={{ flex: 1 }} />
+        {sync ? (
+          <Tag color={syncTags[sync.state].color} data-testid="sync-status" title={sync.message}>
+            {syncTags[sync.state].text}
+            {sync.pending ? ` · 待上传 ${sync.pending}` : ''}
+          </Tag>
+        ) : null}
         {printerTag ? (
           <Tag color={printerTag.color} data-testid="printer-status" title={printer?.message}>
             {printerTag.text}
@@ -187,6 +204,14 @@ export function Workspace({ info, session, onSignedOut }: Props) {
         <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
+      {sync && sync.state === 'offline' ? (
+        <Alert
+          banner
+          type="warning"
+          data-testid="sync-banner"
+          message={`离线：无法连接上游系统，可继续收费。待上传 ${sync.pending} 笔；最近同步 ${sync.lastSuccessAt ? hallDateTime(sync.lastSuccessAt, info.timeZone) : '从未'}。${sync.message}`}
+        />
+      ) : null}
       <Layout.Content style={{ padding: 24 }}>
         <Row gutter={24} wrap={false}>
           <Col flex="auto" style={{ minWidth: 0 }}>

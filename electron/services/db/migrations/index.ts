@@ -1,8 +1,9 @@
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-counter-ledger-outbox';
+import { migration0003 } from './0003-sync';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001, migration0002];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
 
 export const latestSchemaVersion = migrations.length;

@@ -1,0 +1,273 @@
+// The upstream protocol, version 1 (docs/upstream-protocol.md), as zod schemas. Both the client
+// (which trusts nothing the upstream sends) and the reference upstream (which trusts nothing a
+// counter pushes) validate against these, so the document, the client and the simulator cannot
+// drift apart silently.
+import { z } from 'zod';
+import { Channel, Gender, IsoDate, RegistrationStatus, SpecialGroupCode } from '../../shared/domain/payer';
+import { idCheckChar } from '../../shared/domain/id-number';
+
+export const PROTOCOL_VERSION = 1;
+export const API_PREFIX = '/v1';
+
+/** Largest page a client may ask for; a server answering with more items is refused. */
+export const MAX_PAGE_LIMIT = 1000;
+export const DEFAULT_PAGE_LIMIT = 1000;
+/** Largest response body a client reads; anything bigger is refused unread past this point. */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Largest request body the reference upstream accepts. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+const safeInt = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const fen = safeInt;
+
+/** An instant as the upstream writes it: UTC, ISO 8601 with a Z. */
+export const Instant = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, 'instant must be UTC ISO 8601')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'invalid instant');
+
+/** 18-character resident ID number with a correct check character (GB 11643). */
+export const IdNumber = z
+  .string()
+  .regex(/^\d{17}[\dX]$/, 'ID number must be 17 digits and a check character')
+  .refine((s) => idCheckChar(s.slice(0, 17)) === s[17], 'ID number check character is wrong');
+
+/**
+ * A stream position: the decimal change sequence of the last item the client holds ("0" before
+ * the first). Decimal text rather than a JSON number so that a future server may use 64-bit
+ * sequences without the client losing precision; v1 keeps them within 15 digits.
+ */
+export const Cursor = z.string().regex(/^(0|[1-9]\d{0,14})$/, 'cursor must be a decimal sequence number');
+export type Cursor = z.infer<typeof Cursor>;
+
+const text = (max: number) => z.string().min(1).max(max);
+
+export const WireSpecialGroup = z.object({
+  code: SpecialGroupCode,
+  from: IsoDate,
+  to: IsoDate.nullable(),
+});
+
+export const WirePayer = z.object({
+  seq: safeInt,
+  idNumber: IdNumber,
+  name: text(64),
+  gender: Gender,
+  birthDate: IsoDate,
+  town: text(100),
+  village: text(100),
+  address: text(200),
+  registrationDate: IsoDate,
+  status: RegistrationStatus,
+  statusSince: IsoDate,
+  inEmployeeScheme: z.boolean(),
+  specialGroups: z.array(WireSpecialGroup).max(20),
+  updatedAt: Instant,
+});
+export type WirePayer = z.infer<typeof WirePayer>;
+
+export const WirePayment = z
+  .object({
+    seq: safeInt,
+    upstreamId: text(64),
+    idNumber: IdNumber,
+    year: z.number().int().min(2000).max(2200),
+    tierFen: fen.positive(),
+    amountFen: fen,
+    subsidyFen: fen,
+    governmentPaidFen: fen,
+    backPayment: z.boolean(),
+    channel: Channel,
+    /** Slip / voucher number; null exactly for tax-hall counter payments. */
+    channelRef: text(64).nullable(),
+    /** The counter's own line id, echoed for payments a counter pushed; null otherwise. */
+    localUid: text(64).nullable(),
+    /** Which counter recorded it (tax-hall payments pushed through this protocol), else null. */
+    station: text(64).nullable(),
+    paidAt: Instant,
+    recordedAt: Instant,
+  })
+  .refine((p) => (p.channel === 'counter') === (p.channelRef === null), {
+    message: 'channelRef is required for bank and app payments and absent for counter payments',
+    path: ['channelRef'],
+  });
+export type WirePayment = z.infer<typeof WirePayment>;
+
+export const streamNames = ['payers', 'payments'] as const;
+export type StreamName = (typeof streamNames)[number];
+
+function pageSchema<T extends z.ZodType<{ seq: number }>>(stream: StreamName, item: T) {
+  return z
+    .object({
+      protocol: z.literal(PROTOCOL_VERSION),
+      stream: z.literal(stream),
+      /** The cursor the client asked from, echoed. */
+      after: Cursor,
+      items: z.array(item).max(MAX_PAGE_LIMIT),
+      /** Where to continue: the highest seq in this page (or `after` when the page is empty). */
+      next: Cursor,
+      more: z.boolean(),
+      /** Items after `next` at the time of the answer: progress for a long first sync. */
+      remaining: safeInt,
+    })
+    .superRefine((page, ctx) => {
+      const after = Number(page.after);
+      const next = Number(page.next);
+      if (next < after) ctx.addIssue({ code: 'custom', path: ['next'], message: 'next is before after' });
+      // Items at or below `after` are redeliveries and allowed; none may lie beyond `next`.
+      for (const [i, it] of page.items.entries()) {
+        if (it.seq > next) ctx.addIssue({ code: 'custom', path: ['items', i, 'seq'], message: 'item beyond next' });
+      }
+      // A page that claims more but does not move would loop the client forever.
+      if (page.more && next === after) ctx.addIssue({ code: 'custom', path: ['more'], message: 'more without progress' });
+    });
+}
+
+export const PayersPage = pageSchema('payers', WirePayer);
+export type PayersPage = z.infer<typeof PayersPage>;
+export const PaymentsPage = pageSchema('payments', WirePayment);
+export type PaymentsPage = z.infer<typeof PaymentsPage>;
+
+// ---- push ----------------------------------------------------------------------------------
+
+/** Event kinds are dotted lower-case names: 'payment.recorded', 'receipt.voided' … */
+export const EventKind = z.string().regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/).max(64);
+export const IdempotencyKey = z.string().regex(/^[\w.:-]{1,128}$/, 'idempotency key: 1–128 of [A-Za-z0-9_.:-]');
+
+export const PushRequest = z.object({
+  idempotencyKey: IdempotencyKey,
+  kind: EventKind,
+  /** When the counter recorded the event (its own clock). */
+  occurredAt: Instant,
+  payload: z.record(z.string(), z.unknown()),
+});
+export type PushRequest = z.infer<typeof PushRequest>;
+
+export const PushResult = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('accepted'),
+    receivedAt: Instant,
+    /** For 'payment.recorded': the upstream id given to each line. */
+    payments: z.array(z.object({ localUid: text(64), upstreamId: text(64) })).max(100).optional(),
+  }),
+  z.object({
+    /** A definitive refusal: the event will never be accepted as sent. */
+    status: z.literal('rejected'),
+    code: text(64),
+    message: z.string().max(1000),
+  }),
+]);
+export type PushResult = z.infer<typeof PushResult>;
+
+export const PushResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  idempotencyKey: IdempotencyKey,
+  /** True when the key was seen before and this is the stored result of the first delivery. */
+  replay: z.boolean(),
+  result: PushResult,
+});
+export type PushResponse = z.infer<typeof PushResponse>;
+
+/** The payload of 'payment.recorded' as the counter writes it into the outbox. */
+export const PaymentRecordedPayload = z.object({
+  transactionUid: text(64),
+  counterNo: z.number().int().min(1).max(99),
+  operatorUsername: text(64),
+  businessDate: IsoDate,
+  paidAt: Instant,
+  method: z.enum(['cash', 'bank_card', 'qr']),
+  lines: z
+    .array(
+      z.object({
+        localUid: text(64),
+        idNumber: IdNumber,
+        year: z.number().int().min(2000).max(2200),
+        tierFen: fen.positive(),
+        amountFen: fen,
+        subsidyFen: fen,
+        governmentPaidFen: fen,
+        backPayment: z.boolean(),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+export type PaymentRecordedPayload = z.infer<typeof PaymentRecordedPayload>;
+
+// ---- receipts, exchanges, time -------------------------------------------------------------
+
+export const ReceiptBlockRequest = z.object({
+  operatorUsername: text(64),
+  /** The receipt form; v1 knows one: 税收缴款书(税务收现专用). */
+  receiptType: z.literal('tax_cash').default('tax_cash'),
+  count: z.number().int().min(1).max(5000),
+});
+export type ReceiptBlockRequest = z.input<typeof ReceiptBlockRequest>;
+
+export const ReceiptBlock = z
+  .object({
+    blockId: text(64),
+    receiptType: z.literal('tax_cash'),
+    /** 字轨, printed before the serial number. */
+    series: text(32),
+    firstSerial: safeInt.positive(),
+    lastSerial: safeInt.positive(),
+    /** Serial numbers are printed zero-padded to this many digits. */
+    serialDigits: z.number().int().min(1).max(15),
+    operatorUsername: text(64),
+    allocatedAt: Instant,
+  })
+  .refine((b) => b.lastSerial >= b.firstSerial, { message: 'lastSerial before firstSerial', path: ['lastSerial'] });
+export type ReceiptBlock = z.infer<typeof ReceiptBlock>;
+
+export const ReceiptBlockResponse = z.object({ protocol: z.literal(PROTOCOL_VERSION), replay: z.boolean(), block: ReceiptBlock });
+
+/** Only bank and app payments carry a slip or voucher that can be exchanged. */
+export const ExchangeChannel = z.enum(['bank_pos', 'bank_counter', 'mobile_app']);
+export type ExchangeChannel = z.infer<typeof ExchangeChannel>;
+
+export const ExchangeClaimRequest = z.object({
+  channel: ExchangeChannel,
+  channelRef: text(64),
+  /** The counter as the hall names it (e.g. "1号窗口"); recorded with the claim. */
+  counterId: text(64),
+});
+
+export const ExchangeClaim = z.object({
+  channel: ExchangeChannel,
+  channelRef: text(64),
+  upstreamId: text(64),
+  counterId: text(64),
+  station: text(64),
+  claimedAt: Instant,
+});
+export type ExchangeClaim = z.infer<typeof ExchangeClaim>;
+
+export const ExchangeClaimResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  outcome: z.enum(['claimed', 'already_claimed']),
+  claim: ExchangeClaim,
+});
+
+export const TimeResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  serverTime: Instant,
+  /** The counter this key belongs to, as the upstream knows it. */
+  station: text(64),
+});
+
+export const ErrorResponse = z.object({
+  error: z.object({ code: z.string().max(64), message: z.string().max(1000) }),
+});
+
+export const errorCodes = {
+  UNAUTHORIZED: 401,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  PAYMENT_NOT_FOUND: 404,
+  IDEMPOTENCY_MISMATCH: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+export type ProtocolErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,244 @@
+// Pulls the payers and payments streams into the counter's store. Each page is validated by the
+// client, then applied and its cursor advanced in ONE transaction: a crash (or kill -9) between
+// pages loses nothing and a crash inside a page leaves no half page behind. The event loop gets
+// a turn between pages, so a first sync of a whole county never freezes the counter.
+import type { Db } from '../services/db/database';
+import type { Logger } from '../services/log';
+import { nameInitials } from '../services/payers/payers';
+import { maskIdNumber } from '../../shared/domain/id-number';
+import type { UpstreamClient } from './client';
+import { DEFAULT_PAGE_LIMIT, type Cursor, type PayersPage, type PaymentsPage, type StreamName, type WirePayer, type WirePayment } from './protocol';
+
+export interface PullProgress {
+  stream: StreamName;
+  /** Items applied in this run of the stream. */
+  applied: number;
+  /** Items in the page just applied. */
+  pageItems: number;
+  /** Items the upstream still had after the last page. */
+  remaining: number;
+}
+
+export interface PullOptions {
+  pageSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: PullProgress) => void;
+  /** Now, as an ISO instant (created_at / last_success_at). */
+  now: () => string;
+}
+
+/** A payment names a payer this store has not received yet: pull payers, then try again. */
+export class UnknownPayerError extends Error {
+  constructor(idNumber: string) {
+    super(`付款记录所属参保人 ${maskIdNumber(idNumber)} 尚未同步`);
+    this.name = 'UnknownPayerError';
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function readCursor(db: Db, stream: StreamName): Cursor {
+  const row = db.prepare('SELECT cursor FROM sync_state WHERE stream = ?').get(stream) as { cursor: string | null } | undefined;
+  return row?.cursor ?? '0';
+}
+
+export class Puller {
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly client: UpstreamClient,
+    private readonly log: Logger,
+  ) {
+    this.stmts = {
+      payerByIdNumber: db.prepare('SELECT id, upstream_seq FROM payers WHERE id_number = ?'),
+      insertPayer: db.prepare(
+        `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
+           registration_date, status, in_employee_scheme, updated_at, upstream_seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updatePayer: db.prepare(
+        `UPDATE payers SET name = ?, name_initials = ?, gender = ?, birth_date = ?, town = ?, village = ?,
+           address = ?, registration_date = ?, status = ?, in_employee_scheme = ?, updated_at = ?, upstream_seq = ?
+         WHERE id = ?`,
+      ),
+      deleteGroups: db.prepare('DELETE FROM payer_special_groups WHERE payer_id = ?'),
+      insertGroup: db.prepare(
+        'INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)',
+      ),
+      paymentByUpstreamId: db.prepare('SELECT id FROM payments WHERE upstream_id = ?'),
+      paymentByLocalUid: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE local_uid = ?'),
+      paymentByChannelRef: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE channel = ? AND channel_ref = ?'),
+      // A counter payment seeded locally from the same demo county as the upstream's: same payer,
+      // year and instant, and neither id yet.
+      seededCounterPayment: db.prepare(
+        `SELECT id FROM payments WHERE payer_id = ? AND year = ? AND channel = 'counter' AND paid_at = ?
+           AND upstream_id IS NULL AND local_uid IS NULL LIMIT 1`,
+      ),
+      setUpstreamId: db.prepare('UPDATE payments SET upstream_id = ? WHERE id = ? AND upstream_id IS NULL'),
+      insertPayment: db.prepare(
+        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
+           local_uid, upstream_id, subsidy_fen, government_paid_fen, back_payment)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      saveCursor: db.prepare(
+        `INSERT INTO sync_state (stream, cursor, last_success_at, last_attempt_at, last_error)
+         VALUES (@stream, @cursor, @success, @now, NULL)
+         ON CONFLICT (stream) DO UPDATE SET cursor = excluded.cursor,
+           last_success_at = coalesce(excluded.last_success_at, sync_state.last_success_at),
+           last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
+      ),
+      saveError: db.prepare(
+        `INSERT INTO sync_state (stream, last_attempt_at, last_error) VALUES (?, ?, ?)
+         ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+      ),
+    };
+  }
+
+  /** Pulls a stream to its end. Returns the number of items applied. */
+  async pull(stream: StreamName, options: PullOptions): Promise<number> {
+    try {
+      return stream === 'payers' ? await this.pullPayers(options) : await this.pullPayments(options);
+    } catch (error) {
+      this.stmts.saveError.run(stream, options.now(), error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async pullPayers(options: PullOptions): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const after = readCursor(this.db, 'payers');
+      const page = await this.client.pullPayers(after, options.pageSize ?? DEFAULT_PAGE_LIMIT, options.signal);
+      this.applyPayersPage(page, options.now());
+      applied += page.items.length;
+      options.onProgress?.({ stream: 'payers', applied, pageItems: page.items.length, remaining: page.remaining });
+      if (!page.more) return applied;
+      await yieldToEventLoop();
+    }
+  }
+
+  private async pullPayments(options: PullOptions): Promise<number> {
+    let applied = 0;
+    let caughtUpPayers = false;
+    for (;;) {
+      const after = readCursor(this.db, 'payments');
+      const page = await this.client.pullPayments(after, options.pageSize ?? DEFAULT_PAGE_LIMIT, options.signal);
+      try {
+        this.applyPaymentsPage(page, options.now());
+      } catch (error) {
+        // The payments stream can run ahead of the payers stream (someone registered and paid
+        // since we pulled payers): catch up on payers once, then apply the same page again.
+        if (!(error instanceof UnknownPayerError) || caughtUpPayers) throw error;
+        caughtUpPayers = true;
+        this.log.info('payment for a payer not yet pulled: pulling payers again');
+        await this.pullPayers(options);
+        this.applyPaymentsPage(page, options.now());
+      }
+      applied += page.items.length;
+      options.onProgress?.({ stream: 'payments', applied, pageItems: page.items.length, remaining: page.remaining });
+      if (!page.more) return applied;
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Upserts payers by ID number, newest version wins; advances the cursor in the same transaction. */
+  applyPayersPage(page: PayersPage, nowIso: string): void {
+    const s = this.stmts;
+    // Items may arrive shuffled or twice: in seq order, the version check keeps the newest.
+    const items = [...page.items].sort((a, b) => a.seq - b.seq);
+    this.db.transaction(() => {
+      for (const p of items) this.applyPayer(p);
+      s.saveCursor.run({ stream: 'payers', cursor: page.next, success: page.more ? null : nowIso, now: nowIso });
+    })();
+  }
+
+  private applyPayer(p: WirePayer): void {
+    const s = this.stmts;
+    const existing = s.payerByIdNumber.get(p.idNumber) as { id: number; upstream_seq: number | null } | undefined;
+    const fields = [
+      p.name,
+      nameInitials(p.name),
+      p.gender,
+      p.birthDate,
+      p.town,
+      p.village,
+      p.address,
+      p.registrationDate,
+      p.status,
+      p.inEmployeeScheme ? 1 : 0,
+      p.updatedAt,
+      p.seq,
+    ] as const;
+    let payerId: number;
+    if (!existing) {
+      payerId = Number(s.insertPayer.run(p.idNumber, ...fields).lastInsertRowid);
+    } else {
+      // A redelivered or late copy must not overwrite a newer one.
+      if (existing.upstream_seq !== null && existing.upstream_seq >= p.seq) return;
+      payerId = existing.id;
+      s.updatePayer.run(...fields, payerId);
+      s.deleteGroups.run(payerId);
+    }
+    for (const g of p.specialGroups) s.insertGroup.run(payerId, g.code, g.from, g.to);
+  }
+
+  /**
+   * Adds payments by upstream id. A payment we pushed ourselves comes back with our local uid
+   * and is matched, not added again; so is a bank or app payment we already hold by its slip
+   * number (a training county seeded from the same generator as the upstream's).
+   */
+  applyPaymentsPage(page: PaymentsPage, nowIso: string): void {
+    const s = this.stmts;
+    const items = [...page.items].sort((a, b) => a.seq - b.seq);
+    this.db.transaction(() => {
+      for (const p of items) this.applyPayment(p, nowIso);
+      s.saveCursor.run({ stream: 'payments', cursor: page.next, success: page.more ? null : nowIso, now: nowIso });
+    })();
+  }
+
+  private applyPayment(p: WirePayment, nowIso: string): void {
+    const s = this.stmts;
+    if (s.paymentByUpstreamId.get(p.upstreamId)) return; // payments are immutable upstream: a redelivery
+    const payer = s.payerByIdNumber.get(p.idNumber) as { id: number } | undefined;
+    if (!payer) throw new UnknownPayerError(p.idNumber);
+
+    type Match = { id: number; payer_id: number; year: number; upstream_id: string | null };
+    let match: Match | undefined;
+    if (p.localUid !== null) match = s.paymentByLocalUid.get(p.localUid) as Match | undefined;
+    if (!match && p.channelRef !== null) match = s.paymentByChannelRef.get(p.channel, p.channelRef) as Match | undefined;
+    if (match) {
+      if (match.payer_id !== payer.id || match.year !== p.year || match.upstream_id !== null) {
+        // Same slip or uid, different payment: refusing the page keeps the mismatch visible
+        // (sync state shows it) instead of guessing which side is right.
+        throw new Error(
+          `上游付款 ${p.upstreamId} 与本地付款 ${match.id} 的凭证号相同但内容不同（${maskIdNumber(p.idNumber)}，${p.year} 年）`,
+        );
+      }
+      s.setUpstreamId.run(p.upstreamId, match.id);
+      return;
+    }
+    if (p.channel === 'counter' && p.localUid === null) {
+      const seeded = s.seededCounterPayment.get(payer.id, p.year, p.paidAt) as { id: number } | undefined;
+      if (seeded) {
+        s.setUpstreamId.run(p.upstreamId, seeded.id);
+        return;
+      }
+    }
+    s.insertPayment.run(
+      payer.id,
+      p.year,
+      p.tierFen,
+      p.amountFen,
+      p.channel,
+      p.channelRef,
+      p.paidAt,
+      nowIso,
+      p.localUid,
+      p.upstreamId,
+      p.subsidyFen,
+      p.governmentPaidFen,
+      p.backPayment ? 1 : 0,
+    );
+  }
+}

@@ -1,0 +1,572 @@
+// The reference upstream's own ledger: a SQLite database holding the county registry, payments
+// from every channel, the counters' events (with their idempotency keys and stored answers),
+// receipt number blocks and exchange claims. It is a stand-in for the tax system, written to
+// make the protocol's guarantees testable, not to be one.
+import Database from 'better-sqlite3';
+import crypto from 'node:crypto';
+import { generateCounty, type DemoCountyOptions, type DemoPayer } from '../../services/demo/county';
+import { Weighted, type Rng } from '../../services/demo/rng';
+import type { Channel } from '../../../shared/domain/payer';
+import {
+  PaymentRecordedPayload,
+  type ExchangeChannel,
+  type ExchangeClaim,
+  type PushRequest,
+  type PushResult,
+  type ReceiptBlock,
+  type WirePayer,
+  type WirePayment,
+} from '../protocol';
+
+export type SimSeedOptions = DemoCountyOptions;
+
+interface PaymentRow {
+  seq: number;
+  upstream_id: string;
+  id_number: string;
+  year: number;
+  tier_fen: number;
+  amount_fen: number;
+  subsidy_fen: number;
+  government_paid_fen: number;
+  back_payment: number;
+  channel: Channel;
+  channel_ref: string | null;
+  local_uid: string | null;
+  station: string | null;
+  paid_at: string;
+  recorded_at: string;
+}
+
+export interface StreamSlice<T> {
+  items: T[];
+  next: string;
+  more: boolean;
+  remaining: number;
+}
+
+export type RecordOutcome =
+  | { kind: 'stored'; result: PushResult }
+  | { kind: 'replay'; result: PushResult }
+  | { kind: 'mismatch' };
+
+export type ClaimResult = { kind: 'claimed' | 'already_claimed'; claim: ExchangeClaim } | { kind: 'not_found' };
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+  CREATE TABLE IF NOT EXISTS payers (
+    id        INTEGER PRIMARY KEY,
+    seq       INTEGER NOT NULL UNIQUE,
+    id_number TEXT NOT NULL UNIQUE,
+    data      TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS payments (
+    seq                 INTEGER PRIMARY KEY,
+    upstream_id         TEXT NOT NULL UNIQUE,
+    id_number           TEXT NOT NULL,
+    year                INTEGER NOT NULL,
+    tier_fen            INTEGER NOT NULL,
+    amount_fen          INTEGER NOT NULL,
+    subsidy_fen         INTEGER NOT NULL,
+    government_paid_fen INTEGER NOT NULL,
+    back_payment        INTEGER NOT NULL,
+    channel             TEXT NOT NULL,
+    channel_ref         TEXT,
+    local_uid           TEXT UNIQUE,
+    station             TEXT,
+    paid_at             TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX IF NOT EXISTS payments_channel_ref ON payments(channel, channel_ref) WHERE channel_ref IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS payments_payer_year ON payments(id_number, year);
+  CREATE TABLE IF NOT EXISTS events (
+    station         TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    kind            TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    request_hash    TEXT NOT NULL,
+    result          TEXT NOT NULL,
+    received_at     TEXT NOT NULL,
+    PRIMARY KEY (station, idempotency_key)
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS receipt_blocks (
+    block_id          TEXT PRIMARY KEY,
+    station           TEXT NOT NULL,
+    idempotency_key   TEXT NOT NULL,
+    request_hash      TEXT NOT NULL,
+    data              TEXT NOT NULL,
+    UNIQUE (station, idempotency_key)
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS exchange_claims (
+    channel     TEXT NOT NULL,
+    channel_ref TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    PRIMARY KEY (channel, channel_ref)
+  ) STRICT;
+`;
+
+const ARRIVAL_CHANNELS = new Weighted<Exclude<Channel, 'counter'>>([
+  ['mobile_app', 5],
+  ['bank_pos', 3],
+  ['bank_counter', 2],
+]);
+
+const hash = (value: unknown) => crypto.createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+export class SimStore {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string | null) {
+    this.db = new Database(file ?? ':memory:');
+    if (file) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+    }
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmts = {
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      maxPayerSeq: db.prepare('SELECT coalesce(max(seq), 0) AS n FROM payers'),
+      maxPaymentSeq: db.prepare('SELECT coalesce(max(seq), 0) AS n FROM payments'),
+      insertPayer: db.prepare('INSERT INTO payers (seq, id_number, data) VALUES (?, ?, ?)'),
+      updatePayer: db.prepare('UPDATE payers SET seq = ?, data = ? WHERE id_number = ?'),
+      payerByIdNumber: db.prepare('SELECT seq, data FROM payers WHERE id_number = ?'),
+      payerById: db.prepare('SELECT id_number, data FROM payers WHERE id = ?'),
+      payerCount: db.prepare('SELECT count(*) AS n FROM payers'),
+      payersAfter: db.prepare('SELECT seq, data FROM payers WHERE seq > ? ORDER BY seq LIMIT ?'),
+      payersRemaining: db.prepare('SELECT count(*) AS n FROM payers WHERE seq > ?'),
+      payersBefore: db.prepare('SELECT seq, data FROM payers WHERE seq <= ? ORDER BY seq DESC LIMIT ?'),
+      insertPayment: db.prepare(
+        `INSERT INTO payments (seq, upstream_id, id_number, year, tier_fen, amount_fen, subsidy_fen, government_paid_fen,
+           back_payment, channel, channel_ref, local_uid, station, paid_at, recorded_at)
+         VALUES (@seq, @upstream_id, @id_number, @year, @tier_fen, @amount_fen, @subsidy_fen, @government_paid_fen,
+           @back_payment, @channel, @channel_ref, @local_uid, @station, @paid_at, @recorded_at)`,
+      ),
+      paymentsAfter: db.prepare('SELECT * FROM payments WHERE seq > ? ORDER BY seq LIMIT ?'),
+      paymentsBefore: db.prepare('SELECT * FROM payments WHERE seq <= ? ORDER BY seq DESC LIMIT ?'),
+      paymentByRef: db.prepare('SELECT * FROM payments WHERE channel = ? AND channel_ref = ?'),
+      paymentByLocalUid: db.prepare('SELECT 1 FROM payments WHERE local_uid = ?'),
+      paidYear: db.prepare('SELECT 1 FROM payments WHERE id_number = ? AND year = ? LIMIT 1'),
+      event: db.prepare('SELECT request_hash, result FROM events WHERE station = ? AND idempotency_key = ?'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (station, idempotency_key, kind, payload, request_hash, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      block: db.prepare('SELECT request_hash, data FROM receipt_blocks WHERE station = ? AND idempotency_key = ?'),
+      insertBlock: db.prepare('INSERT INTO receipt_blocks (block_id, station, idempotency_key, request_hash, data) VALUES (?, ?, ?, ?, ?)'),
+      claim: db.prepare('SELECT data FROM exchange_claims WHERE channel = ? AND channel_ref = ?'),
+      insertClaim: db.prepare('INSERT INTO exchange_claims (channel, channel_ref, data) VALUES (?, ?, ?)'),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  meta(key: string): string | null {
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  isSeeded(): boolean {
+    return this.meta('seed_options') !== null;
+  }
+
+  seedOptions(): SimSeedOptions {
+    const raw = this.meta('seed_options');
+    if (!raw) throw new Error('upstream store is not seeded');
+    return JSON.parse(raw) as SimSeedOptions;
+  }
+
+  /**
+   * Loads the generated county: the same generator and options as a counter's training mode,
+   * so a counter seeded with the same options holds exactly the same payers and payments.
+   */
+  seed(options: SimSeedOptions, nowIso: string): { payers: number; payments: number } {
+    if (this.isSeeded()) throw new Error('upstream store is already seeded');
+    let payers = 0;
+    let payments = 0;
+    const gen = generateCounty(options);
+    const BATCH = 5_000;
+    const batch = this.db.transaction(() => {
+      for (let i = 0; i < BATCH; i++) {
+        const next = gen.next();
+        if (next.done) return true;
+        payments += this.insertDemoPayer(next.value, nowIso);
+        payers++;
+      }
+      return false;
+    });
+    while (!batch()) {
+      /* batches keep each transaction's memory bounded */
+    }
+    this.setMeta('seed_options', JSON.stringify(options));
+    this.setMeta('generated', String(payers));
+    return { payers, payments };
+  }
+
+  private insertDemoPayer(p: DemoPayer, nowIso: string): number {
+    const wire: Omit<WirePayer, 'seq'> = {
+      idNumber: p.idNumber,
+      name: p.name,
+      gender: p.gender,
+      birthDate: p.birthDate,
+      town: p.town,
+      village: p.village,
+      address: p.address,
+      registrationDate: p.registrationDate,
+      status: p.status,
+      statusSince: p.statusSince,
+      inEmployeeScheme: p.inEmployeeScheme,
+      specialGroups: p.specialGroups.map((g) => ({ code: g.code, from: g.from, to: g.to })),
+      updatedAt: nowIso,
+    };
+    this.stmts.insertPayer.run(this.nextPayerSeq(), p.idNumber, JSON.stringify(wire));
+    for (const pay of p.payments) {
+      this.insertPayment({
+        idNumber: p.idNumber,
+        year: pay.year,
+        tierFen: pay.tierFen,
+        amountFen: pay.amountFen,
+        subsidyFen: 0,
+        governmentPaidFen: 0,
+        backPayment: false,
+        channel: pay.channel,
+        channelRef: pay.channelRef,
+        localUid: null,
+        station: null,
+        paidAt: pay.paidAt,
+        recordedAt: nowIso,
+      });
+    }
+    return p.payments.length;
+  }
+
+  private nextPayerSeq(): number {
+    return (this.stmts.maxPayerSeq.get() as { n: number }).n + 1;
+  }
+
+  private insertPayment(p: Omit<WirePayment, 'seq' | 'upstreamId'>): WirePayment {
+    const seq = (this.stmts.maxPaymentSeq.get() as { n: number }).n + 1;
+    const upstreamId = `UP${String(seq).padStart(10, '0')}`;
+    this.stmts.insertPayment.run({
+      seq,
+      upstream_id: upstreamId,
+      id_number: p.idNumber,
+      year: p.year,
+      tier_fen: p.tierFen,
+      amount_fen: p.amountFen,
+      subsidy_fen: p.subsidyFen,
+      government_paid_fen: p.governmentPaidFen,
+      back_payment: p.backPayment ? 1 : 0,
+      channel: p.channel,
+      channel_ref: p.channelRef,
+      local_uid: p.localUid,
+      station: p.station,
+      paid_at: p.paidAt,
+      recorded_at: p.recordedAt,
+    });
+    return { ...p, seq, upstreamId };
+  }
+
+  // ---- streams ------------------------------------------------------------------------------
+
+  payersPage(after: number, limit: number): StreamSlice<WirePayer> {
+    const rows = this.stmts.payersAfter.all(after, limit) as { seq: number; data: string }[];
+    return this.slice(rows.map(toWirePayer), after, (next) => (this.stmts.payersRemaining.get(next) as { n: number }).n);
+  }
+
+  /** Items at or before a cursor: what a duplicate delivery repeats. */
+  payersBefore(cursor: number, count: number): WirePayer[] {
+    return (this.stmts.payersBefore.all(cursor, count) as { seq: number; data: string }[]).map(toWirePayer);
+  }
+
+  paymentsPage(after: number, limit: number): StreamSlice<WirePayment> {
+    const rows = this.stmts.paymentsAfter.all(after, limit) as PaymentRow[];
+    // Payment seqs are the table's rowids, dense and never deleted: the remainder is a subtraction,
+    // where count(*) would scan the rest of the table for every page of a first sync.
+    const max = (this.stmts.maxPaymentSeq.get() as { n: number }).n;
+    return this.slice(rows.map(toWirePayment), after, (next) => Math.max(0, max - next));
+  }
+
+  paymentsBefore(cursor: number, count: number): WirePayment[] {
+    return (this.stmts.paymentsBefore.all(cursor, count) as PaymentRow[]).map(toWirePayment);
+  }
+
+  private slice<T extends { seq: number }>(items: T[], after: number, remainingAfter: (next: number) => number): StreamSlice<T> {
+    const next = items.length ? items[items.length - 1]!.seq : after;
+    const remaining = remainingAfter(next);
+    return { items, next: String(next), more: remaining > 0, remaining };
+  }
+
+  /** Every payment, in stream order (tests compare ledgers with it). */
+  allPayments(): WirePayment[] {
+    return (this.db.prepare('SELECT * FROM payments ORDER BY seq').all() as PaymentRow[]).map(toWirePayment);
+  }
+
+  payer(idNumber: string): WirePayer | null {
+    const row = this.stmts.payerByIdNumber.get(idNumber) as { seq: number; data: string } | undefined;
+    return row ? toWirePayer(row) : null;
+  }
+
+  counts(): { payers: number; payments: number; events: number } {
+    const n = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    return {
+      payers: n('SELECT count(*) AS n FROM payers'),
+      payments: n('SELECT count(*) AS n FROM payments'),
+      events: n('SELECT count(*) AS n FROM events'),
+    };
+  }
+
+  // ---- changes arriving over time -----------------------------------------------------------
+
+  /** A payment through a bank or the app (or any channel, for tests that stage conflicts). */
+  addPayment(p: { idNumber: string; year: number; tierFen: number; channel: Exclude<Channel, 'counter'>; paidAt: string; channelRef?: string }, nowIso: string): WirePayment {
+    if (!this.stmts.payerByIdNumber.get(p.idNumber)) throw new Error('unknown payer');
+    return this.db.transaction(() => {
+      const ref = p.channelRef ?? this.nextChannelRef(p.channel);
+      return this.insertPayment({
+        idNumber: p.idNumber,
+        year: p.year,
+        tierFen: p.tierFen,
+        amountFen: p.tierFen,
+        subsidyFen: 0,
+        governmentPaidFen: 0,
+        backPayment: false,
+        channel: p.channel,
+        channelRef: ref,
+        localUid: null,
+        station: null,
+        paidAt: p.paidAt,
+        recordedAt: nowIso,
+      });
+    })();
+  }
+
+  /**
+   * Slip numbers of simulated arrivals: a prefix letter keeps them apart from the generator's
+   * all-digit numbers, a running counter keeps them unique.
+   */
+  private nextChannelRef(channel: Exclude<Channel, 'counter'>): string {
+    const n = Number(this.meta('arrival_ref') ?? '0') + 1;
+    this.setMeta('arrival_ref', String(n));
+    const prefix = { mobile_app: 'SA', bank_pos: 'SP', bank_counter: 'SB' }[channel];
+    return `${prefix}${String(n).padStart(12, '0')}`;
+  }
+
+  /**
+   * n payments of the current year from payers who have not paid it yet, through the banks
+   * and the app, drawn from a seeded stream so a test run is reproducible.
+   */
+  arrivals(n: number, rng: Rng, now: Date, today: string): WirePayment[] {
+    const year = Number(today.slice(0, 4));
+    const total = (this.stmts.payerCount.get() as { n: number }).n;
+    const tiers = this.seedOptions().tiersFen;
+    const out: WirePayment[] = [];
+    for (let i = 0; i < n && total > 0; i++) {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const row = this.stmts.payerById.get(1 + rng.int(total)) as { id_number: string; data: string } | undefined;
+        if (!row) continue;
+        const p = JSON.parse(row.data) as WirePayer;
+        const wait = new Date(`${p.registrationDate}T00:00:00Z`);
+        wait.setUTCDate(wait.getUTCDate() + 7);
+        if (p.status !== 'active' || wait.toISOString().slice(0, 10) > today) continue;
+        if (this.stmts.paidYear.get(p.idNumber, year)) continue;
+        const tierFen = tiers[Math.min(tiers.length - 1, Math.floor(rng.next() ** 2 * tiers.length))]!;
+        out.push(this.addPayment({ idNumber: p.idNumber, year, tierFen, channel: ARRIVAL_CHANNELS.draw(rng), paidAt: now.toISOString() }, now.toISOString()));
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Changes a payer's registry entry; the change is delivered again with a new seq. */
+  updatePayer(idNumber: string, patch: Partial<Omit<WirePayer, 'seq' | 'idNumber' | 'updatedAt'>>, nowIso: string): WirePayer {
+    return this.db.transaction(() => {
+      const current = this.payer(idNumber);
+      if (!current) throw new Error('unknown payer');
+      const { seq: _seq, ...rest } = current;
+      const next = { ...rest, ...patch, updatedAt: nowIso };
+      const seq = this.nextPayerSeq();
+      this.stmts.updatePayer.run(seq, JSON.stringify(next), idNumber);
+      return { ...next, seq };
+    })();
+  }
+
+  /** New registrations: the next payers of the generator's stream, with whatever history they bring. */
+  registerPayers(k: number, nowIso: string): WirePayer[] {
+    const options = this.seedOptions();
+    const generated = Number(this.meta('generated') ?? '0');
+    const gen = generateCounty({ ...options, payers: generated + k });
+    for (let i = 0; i < generated; i++) gen.next();
+    return this.db.transaction(() => {
+      const added: WirePayer[] = [];
+      for (const p of gen) {
+        this.insertDemoPayer(p, nowIso);
+        added.push(this.payer(p.idNumber)!);
+      }
+      this.setMeta('generated', String(generated + k));
+      return added;
+    })();
+  }
+
+  // ---- counter events -----------------------------------------------------------------------
+
+  /**
+   * Stores a counter event once per (station, idempotency key) and applies 'payment.recorded'
+   * to the ledger. A repeat gets the stored answer; the same key with a different event is a
+   * mismatch (a counter bug the protocol must not paper over).
+   */
+  recordEvent(station: string, req: PushRequest, nowIso: string): RecordOutcome {
+    return this.db.transaction((): RecordOutcome => {
+      const requestHash = hash({ kind: req.kind, payload: req.payload });
+      const seen = this.stmts.event.get(station, req.idempotencyKey) as { request_hash: string; result: string } | undefined;
+      if (seen) {
+        if (seen.request_hash !== requestHash) return { kind: 'mismatch' };
+        return { kind: 'replay', result: JSON.parse(seen.result) as PushResult };
+      }
+      const result = this.applyEvent(station, req, nowIso);
+      this.stmts.insertEvent.run(station, req.idempotencyKey, req.kind, JSON.stringify(req.payload), requestHash, JSON.stringify(result), nowIso);
+      return { kind: 'stored', result };
+    })();
+  }
+
+  private applyEvent(station: string, req: PushRequest, nowIso: string): PushResult {
+    if (req.kind !== 'payment.recorded') return { status: 'accepted', receivedAt: nowIso };
+    const parsed = PaymentRecordedPayload.safeParse(req.payload);
+    if (!parsed.success) {
+      const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      return { status: 'rejected', code: 'INVALID_PAYLOAD', message: where };
+    }
+    const payload = parsed.data;
+    for (const line of payload.lines) {
+      if (!this.stmts.payerByIdNumber.get(line.idNumber)) {
+        return { status: 'rejected', code: 'PAYER_NOT_FOUND', message: `line ${line.localUid}: payer not registered upstream` };
+      }
+      if (this.stmts.paymentByLocalUid.get(line.localUid)) {
+        return { status: 'rejected', code: 'DUPLICATE_LINE', message: `line ${line.localUid} was recorded by another event` };
+      }
+    }
+    // Another channel may already hold the same year: both payments are kept and the counter
+    // surfaces the case for a refund, as the tax system does.
+    const payments = payload.lines.map((line) => {
+      const stored = this.insertPayment({
+        idNumber: line.idNumber,
+        year: line.year,
+        tierFen: line.tierFen,
+        amountFen: line.amountFen,
+        subsidyFen: line.subsidyFen,
+        governmentPaidFen: line.governmentPaidFen,
+        backPayment: line.backPayment,
+        channel: 'counter',
+        channelRef: null,
+        localUid: line.localUid,
+        station,
+        paidAt: payload.paidAt,
+        recordedAt: nowIso,
+      });
+      return { localUid: line.localUid, upstreamId: stored.upstreamId };
+    });
+    return { status: 'accepted', receivedAt: nowIso, payments };
+  }
+
+  /** Events received, for tests and rehearsals. */
+  events(): { station: string; idempotencyKey: string; kind: string; result: PushResult }[] {
+    return (
+      this.db.prepare('SELECT station, idempotency_key, kind, result FROM events ORDER BY rowid').all() as {
+        station: string;
+        idempotency_key: string;
+        kind: string;
+        result: string;
+      }[]
+    ).map((r) => ({ station: r.station, idempotencyKey: r.idempotency_key, kind: r.kind, result: JSON.parse(r.result) as PushResult }));
+  }
+
+  // ---- receipts and exchanges ---------------------------------------------------------------
+
+  allocateReceiptBlock(
+    station: string,
+    idempotencyKey: string,
+    req: { operatorUsername: string; count: number },
+    now: Date,
+  ): { kind: 'allocated' | 'replay'; block: ReceiptBlock } | { kind: 'mismatch' } {
+    return this.db.transaction(() => {
+      const requestHash = hash(req);
+      const seen = this.stmts.block.get(station, idempotencyKey) as { request_hash: string; data: string } | undefined;
+      if (seen) {
+        return seen.request_hash === requestHash
+          ? { kind: 'replay' as const, block: JSON.parse(seen.data) as ReceiptBlock }
+          : { kind: 'mismatch' as const };
+      }
+      const year = now.getUTCFullYear();
+      const key = `receipt_serial_${year}`;
+      const first = Number(this.meta(key) ?? '0') + 1;
+      const last = first + req.count - 1;
+      this.setMeta(key, String(last));
+      const block: ReceiptBlock = {
+        blockId: `RB${year}-${String(first).padStart(8, '0')}`,
+        receiptType: 'tax_cash',
+        series: `(${year})示税现`,
+        firstSerial: first,
+        lastSerial: last,
+        serialDigits: 8,
+        operatorUsername: req.operatorUsername,
+        allocatedAt: now.toISOString(),
+      };
+      this.stmts.insertBlock.run(block.blockId, station, idempotencyKey, requestHash, JSON.stringify(block));
+      return { kind: 'allocated' as const, block };
+    })();
+  }
+
+  /** First claim wins; the same counter claiming again is told it holds the claim. */
+  claimExchange(station: string, req: { channel: ExchangeChannel; channelRef: string; counterId: string }, nowIso: string): ClaimResult {
+    return this.db.transaction((): ClaimResult => {
+      const payment = this.stmts.paymentByRef.get(req.channel, req.channelRef) as PaymentRow | undefined;
+      if (!payment) return { kind: 'not_found' };
+      const existing = this.stmts.claim.get(req.channel, req.channelRef) as { data: string } | undefined;
+      if (existing) {
+        const claim = JSON.parse(existing.data) as ExchangeClaim;
+        const mine = claim.station === station && claim.counterId === req.counterId;
+        return { kind: mine ? 'claimed' : 'already_claimed', claim };
+      }
+      const claim: ExchangeClaim = {
+        channel: req.channel,
+        channelRef: req.channelRef,
+        upstreamId: payment.upstream_id,
+        counterId: req.counterId,
+        station,
+        claimedAt: nowIso,
+      };
+      this.stmts.insertClaim.run(req.channel, req.channelRef, JSON.stringify(claim));
+      return { kind: 'claimed', claim };
+    })();
+  }
+}
+
+function toWirePayer(row: { seq: number; data: string }): WirePayer {
+  return { ...(JSON.parse(row.data) as Omit<WirePayer, 'seq'>), seq: row.seq };
+}
+
+function toWirePayment(r: PaymentRow): WirePayment {
+  return {
+    seq: r.seq,
+    upstreamId: r.upstream_id,
+    idNumber: r.id_number,
+    year: r.year,
+    tierFen: r.tier_fen,
+    amountFen: r.amount_fen,
+    subsidyFen: r.subsidy_fen,
+    governmentPaidFen: r.government_paid_fen,
+    backPayment: r.back_payment === 1,
+    channel: r.channel,
+    channelRef: r.channel_ref,
+    localUid: r.local_uid,
+    station: r.station,
+    paidAt: r.paid_at,
+    recordedAt: r.recorded_at,
+  };
+}
