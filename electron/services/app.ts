@@ -129,6 +129,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     status,
     statusMessage,
     schemaVersion: schemaVersion(db),
+    idleLockMinutes: cfg.idleLockMinutes ?? 5,
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
   });
 
@@ -136,9 +137,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   const handlers: Handlers = {
     'app.info': () => info(),
-    'session.current': () => running?.session.view() ?? { operator: null, shift: null },
+    'session.current': () => running?.session.view() ?? { operator: null, shift: null, locked: false },
     'session.signIn': ({ username, password, counterNo }) => live().session.signIn(username, password, counterNo),
     'session.signOut': () => live().session.signOut(),
+    'session.lock': () => live().session.lock(),
+    'session.unlock': ({ password }) => live().session.unlock(password),
+    'payer.search': ({ query, village, limit }) => live().payers.search(query, village, limit),
+    'payer.villages': () => live().payers.villages(),
     'payer.lookup': ({ idNumber }) => {
       const r = live();
       return payerView(r, r.payers.lookup(idNumber, today()));
@@ -187,7 +192,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   const operator = (): OperatorView | null => running?.session.operator() ?? null;
-  const dispatch = createDispatcher({ handlers, log, operator, ready: () => status === 'ready', validateOutput: true });
+  const dispatch = createDispatcher({
+    handlers,
+    log,
+    operator,
+    locked: () => running?.session.isLocked() ?? false,
+    ready: () => status === 'ready',
+    validateOutput: true,
+  });
 
   const ready = (async () => {
     const result = migrate(db);

@@ -20,6 +20,8 @@ export const CounterConfig = z
     demo: z
       .object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) })
       .optional(),
+    /** Minutes without input before the counter screen locks (default 5). */
+    idleLockMinutes: z.number().int().min(1).max(120).optional(),
     /** The upstream collection system; absent = no sync (a stand-alone training counter). */
     upstream: z
       .object({ url: z.string().url(), key: z.string().min(8) })

@@ -4,6 +4,7 @@ import type { AppInfo, SessionView } from '../../shared/api/views';
 import { call, onEvent } from './api/client';
 import { TrainingBanner } from './components/TrainingBanner';
 import { SignInPage } from './pages/SignInPage';
+import { LockScreen } from './pages/LockScreen';
 import { Workspace } from './pages/Workspace';
 
 export function App() {
@@ -67,8 +68,10 @@ export function App() {
     <>
       {training}
       {error ? <Alert type="error" showIcon message={error} banner /> : null}
-      {session.operator ? (
-        <Workspace info={info} session={session} onSignedOut={setSession} />
+      {session.operator && session.locked ? (
+        <LockScreen session={session} onChange={setSession} />
+      ) : session.operator ? (
+        <Workspace info={info} session={session} onSignedOut={setSession} onLocked={setSession} />
       ) : (
         <SignInPage info={info} onSignedIn={setSession} />
       )}

@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -45,6 +45,18 @@ export const contract = {
       .strict(),
     output: SessionView,
   }),
+  'session.lock': method({
+    summary: 'Lock the counter screen (inactivity or the clerk stepping away)',
+    access: ['clerk', 'supervisor', 'admin'],
+    input: Empty,
+    output: SessionView,
+  }),
+  'session.unlock': method({
+    summary: "Unlock the screen with the signed-in operator's password",
+    access: 'public',
+    input: z.object({ password: z.string().min(1, '请输入密码').max(128) }).strict(),
+    output: SessionView,
+  }),
   'session.signOut': method({
     summary: 'Close the shift and sign out',
     access: ['clerk', 'supervisor', 'admin'],
@@ -56,6 +68,24 @@ export const contract = {
     access: counterStaff,
     input: z.object({ idNumber: validateIdNumberShape }).strict(),
     output: PayerView,
+  }),
+  'payer.search': method({
+    summary: 'Find payers by name or pinyin initials (张三 / zs), optionally within one village',
+    access: counterStaff,
+    input: z
+      .object({
+        query: z.string().trim().min(1, '请输入姓名或拼音首字母').max(20, '查询内容过长'),
+        village: z.string().trim().max(40).optional(),
+        limit: z.number().int().min(1).max(50).default(20),
+      })
+      .strict(),
+    output: z.object({ hits: z.array(PayerSearchHit), more: z.boolean() }),
+  }),
+  'payer.villages': method({
+    summary: 'Towns and villages of the registry, for the village filter',
+    access: counterStaff,
+    input: Empty,
+    output: z.array(z.object({ town: z.string(), villages: z.array(z.string()) })),
   }),
   'payer.get': method({
     summary: 'A payer by registry id',

@@ -6,6 +6,7 @@ export const errorMessages = {
   VALIDATION: '输入内容有误，请检查后重试',
   UNKNOWN_METHOD: '不支持的操作',
   NOT_SIGNED_IN: '请先登录',
+  SCREEN_LOCKED: '屏幕已锁定，请输入密码解锁',
   FORBIDDEN: '当前账户无权执行此操作',
   BAD_CREDENTIALS: '用户名或密码错误',
   ACCOUNT_LOCKED: '连续登录失败次数过多，账户已锁定，请稍后再试或联系值班主任',

@@ -22,6 +22,8 @@ export const SessionView = z.object({
   shift: z
     .object({ id: z.number().int(), counterNo: z.number().int(), openedAt: z.string() })
     .nullable(),
+  /** The screen was locked after inactivity: only the same operator's password opens it. */
+  locked: z.boolean(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -37,6 +39,8 @@ export const AppInfo = z.object({
   status: z.enum(['starting', 'ready', 'failed']),
   statusMessage: z.string(),
   schemaVersion: z.number().int(),
+  /** Minutes without input before the counter screen locks itself. */
+  idleLockMinutes: z.number().int().positive(),
   /** Training mode only: the demo accounts shown on the sign-in screen. */
   demoAccounts: z.array(z.object({ username: z.string(), password: z.string(), role: Role })),
 });
@@ -134,3 +138,14 @@ export const SlipPreview = z.object({
   cuts: z.number().int(),
 });
 export type SlipPreview = z.infer<typeof SlipPreview>;
+
+export const PayerSearchHit = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  idNumberMasked: z.string(),
+  gender: Gender,
+  birthDate: z.string(),
+  town: z.string(),
+  village: z.string(),
+});
+export type PayerSearchHit = z.infer<typeof PayerSearchHit>;

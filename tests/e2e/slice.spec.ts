@@ -84,3 +84,18 @@ test('a wrong check digit is explained before any lookup, an unknown payer gets 
   await expect(page.getByTestId('lookup-error')).toContainText('办理参保登记');
   await page.screenshot({ path: path.join(shots, '03-not-registered.png') });
 });
+
+test('name search by pinyin initials within a village opens the payer; recent payers are one click away', async ({ page, host, registry }) => {
+  const target = registry.prepare('SELECT id, name, name_initials, village FROM payers ORDER BY id LIMIT 1 OFFSET 20').get() as { id: number; name: string; name_initials: string; village: string };
+  await signIn(page, host.appUrl);
+  await page.getByTestId('village-filter').click();
+  await page.keyboard.type(target.village);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('id-input').fill(target.name_initials);
+  const hit = page.getByTestId('search-hit').filter({ hasText: target.name });
+  await expect(hit.first()).toBeVisible();
+  await page.screenshot({ path: path.join(shots, '04-search.png') });
+  await hit.first().click();
+  await expect(page.getByTestId('payer-name')).toHaveText(target.name);
+  await expect(page.getByTestId('recent-payers')).toContainText(target.name);
+});

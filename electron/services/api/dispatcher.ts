@@ -17,6 +17,8 @@ export interface DispatcherOptions {
   log: Logger;
   /** The signed-in operator, for the contract's access rules. */
   operator: () => OperatorView | null;
+  /** True while the screen is locked: only the calls that show or end the lock are served. */
+  locked?: () => boolean;
   /** False while start-up work (migrations, training data) runs: only public calls are served. */
   ready: () => boolean;
   /** Re-check outputs against the contract (on in tests and training mode; cheap enough anywhere). */
@@ -24,6 +26,9 @@ export interface DispatcherOptions {
 }
 
 export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
+
+/** While the screen is locked, the clerk can only unlock it or hand the counter over. */
+const callableWhileLocked: ReadonlySet<MethodName> = new Set(['session.signOut', 'session.lock']);
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
@@ -49,6 +54,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         const operator = options.operator();
         if (!operator) throw new AppError('NOT_SIGNED_IN');
         if (!spec.access.includes(operator.role)) throw new AppError('FORBIDDEN');
+        if (options.locked?.() && !callableWhileLocked.has(method)) throw new AppError('SCREEN_LOCKED');
       }
       const parsed = spec.input.safeParse(input ?? {});
       if (!parsed.success) {

@@ -24,7 +24,7 @@ interface OperatorRow {
  * the browser host), as the counter's sign-in does at a real 窗口. Signing in opens a shift.
  */
 export class SessionService {
-  private current: { operator: OperatorView; shift: NonNullable<SessionView['shift']> } | null = null;
+  private current: { operator: OperatorView; shift: NonNullable<SessionView['shift']>; locked: boolean; unlockFailures: number } | null = null;
 
   constructor(
     private readonly db: Db,
@@ -33,7 +33,46 @@ export class SessionService {
   ) {}
 
   view(): SessionView {
-    return this.current ? { operator: this.current.operator, shift: this.current.shift } : { operator: null, shift: null };
+    return this.current
+      ? { operator: this.current.operator, shift: this.current.shift, locked: this.current.locked }
+      : { operator: null, shift: null, locked: false };
+  }
+
+  isLocked(): boolean {
+    return this.current?.locked ?? false;
+  }
+
+  /** Locks the screen; the shift stays open and nothing is lost. */
+  lock(): SessionView {
+    if (this.current && !this.current.locked) {
+      this.current.locked = true;
+      this.log.info({ operatorId: this.current.operator.id }, 'screen locked');
+    }
+    return this.view();
+  }
+
+  /**
+   * Unlocks with the signed-in operator's own password. Too many wrong passwords close the shift:
+   * whoever is at the keyboard then has to sign in properly.
+   */
+  unlock(password: string): SessionView {
+    const cur = this.current;
+    if (!cur) throw new AppError('NOT_SIGNED_IN');
+    if (!cur.locked) return this.view();
+    const row = this.db.prepare('SELECT password_hash FROM operators WHERE id = ?').get(cur.operator.id) as { password_hash: string } | undefined;
+    if (row && verifyPassword(password, row.password_hash)) {
+      cur.locked = false;
+      cur.unlockFailures = 0;
+      this.log.info({ operatorId: cur.operator.id }, 'screen unlocked');
+      return this.view();
+    }
+    cur.unlockFailures++;
+    this.log.warn({ operatorId: cur.operator.id, attempts: cur.unlockFailures }, 'unlock failed');
+    if (cur.unlockFailures >= MAX_FAILED_ATTEMPTS) {
+      this.closeShift();
+      throw new AppError('NOT_SIGNED_IN', '密码错误次数过多，已退出登录，请重新登录');
+    }
+    throw new AppError('BAD_CREDENTIALS', `密码错误（还可尝试 ${MAX_FAILED_ATTEMPTS - cur.unlockFailures} 次）`);
   }
 
   operator(): OperatorView | null {
@@ -75,6 +114,8 @@ export class SessionService {
     this.current = {
       operator: { id: row.id, username: row.username, displayName: row.display_name, role: row.role },
       shift: { id: shiftId, counterNo, openedAt },
+      locked: false,
+      unlockFailures: 0,
     };
     this.log.info({ operatorId: row.id, counterNo, shiftId }, 'signed in');
     return this.view();

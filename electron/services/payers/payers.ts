@@ -1,6 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import { AppError } from '../../../shared/api/errors';
-import type { PayerView, PaymentView } from '../../../shared/api/views';
+import type { PayerSearchHit, PayerView, PaymentView } from '../../../shared/api/views';
 import type { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../../../shared/domain/payer';
 import { maskIdNumber, validateIdNumber } from '../../../shared/domain/id-number';
 import { ageOn } from '../clock';
@@ -55,6 +55,59 @@ export class PayerService {
     this.payments = db.prepare(
       'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
     );
+  }
+
+  /**
+   * Name search for the lookup box: Han characters match the start of the name, Latin letters the
+   * start of the pinyin initials ("zs" finds 张三, 张帅 …). Both are index range scans, so the
+   * cost does not grow with the registry. LIKE is avoided: it cannot use these indexes and would
+   * give meaning to % and _ typed by the clerk.
+   */
+  search(query: string, village: string | undefined, limit: number): { hits: PayerSearchHit[]; more: boolean } {
+    const q = query.trim();
+    const latin = /^[A-Za-z]+$/.test(q);
+    const column = latin ? 'name_initials' : 'name';
+    const from = latin ? q.toLowerCase() : q;
+    // The smallest string greater than every string starting with `from` (code points, so a
+    // rare character outside the BMP is one step, not two surrogates).
+    const points = Array.from(from);
+    const last = points.pop()!;
+    const to = points.join('') + String.fromCodePoint(last.codePointAt(0)! + 1);
+    const villageClause = village ? ' AND village = ?' : '';
+    const rows = this.db
+      .prepare(
+        `SELECT id, name, id_number, gender, birth_date, town, village FROM payers
+          WHERE ${column} >= ? AND ${column} < ?${villageClause}
+          ORDER BY ${column}, id LIMIT ?`,
+      )
+      .all(...(village ? [from, to, village, limit + 1] : [from, to, limit + 1])) as {
+      id: number;
+      name: string;
+      id_number: string;
+      gender: Gender;
+      birth_date: string;
+      town: string;
+      village: string;
+    }[];
+    return {
+      hits: rows.slice(0, limit).map((r) => ({
+        id: r.id,
+        name: r.name,
+        idNumberMasked: maskIdNumber(r.id_number),
+        gender: r.gender,
+        birthDate: r.birth_date,
+        town: r.town,
+        village: r.village,
+      })),
+      more: rows.length > limit,
+    };
+  }
+
+  villages(): { town: string; villages: string[] }[] {
+    const rows = this.db.prepare('SELECT DISTINCT town, village FROM payers ORDER BY town, village').all() as { town: string; village: string }[];
+    const byTown = new Map<string, string[]>();
+    for (const r of rows) byTown.set(r.town, [...(byTown.get(r.town) ?? []), r.village]);
+    return [...byTown].map(([town, villages]) => ({ town, villages }));
   }
 
   /** The registry id for a full ID number, or null. Validation errors carry the exact reason. */

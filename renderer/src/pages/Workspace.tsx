@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Col, Input, Layout, Row, Space, Tag, Typography, type InputRef } from 'antd';
+import { Alert, AutoComplete, Button, Col, Input, Layout, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
-import type { AppInfo, PayerView, PrintJobView, RecordedPayment, SessionView } from '../../../shared/api/views';
+import type { AppInfo, PayerSearchHit, PayerView, PrintJobView, RecordedPayment, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
@@ -16,6 +16,24 @@ interface Props {
   info: AppInfo;
   session: SessionView;
   onSignedOut(session: SessionView): void;
+  onLocked(session: SessionView): void;
+}
+
+interface RecentPayer {
+  id: number;
+  name: string;
+  idNumberMasked: string;
+}
+
+const RECENT_KEY = 'pension-counter.recent';
+const ID_LIKE = /^[0-9Xx]+$/;
+
+function loadRecent(): RecentPayer[] {
+  try {
+    return JSON.parse(sessionStorage.getItem(RECENT_KEY) ?? '[]') as RecentPayer[];
+  } catch {
+    return [];
+  }
 }
 
 interface PaymentDraft {
@@ -53,7 +71,7 @@ const syncTags: Record<EventPayload<'sync.status'>['state'], { color: string; te
   disabled: { color: 'default', text: '单机' },
 };
 
-export function Workspace({ info, session, onSignedOut }: Props) {
+export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [idInput, setIdInput] = useState('');
   const [payer, setPayer] = useState<PayerView | null>(null);
   const [draft, setDraft] = useState<PaymentDraft | null>(null);
@@ -63,10 +81,58 @@ export function Workspace({ info, session, onSignedOut }: Props) {
   const [busy, setBusy] = useState(false);
   const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
   const [sync, setSync] = useState<EventPayload<'sync.status'> | null>(null);
+  const [hits, setHits] = useState<PayerSearchHit[]>([]);
+  const [village, setVillage] = useState<string | undefined>(undefined);
+  const [villages, setVillages] = useState<{ town: string; villages: string[] }[]>([]);
+  const [recent, setRecent] = useState<RecentPayer[]>(loadRecent);
   const inputRef = useRef<InputRef>(null);
   const paymentRef = useRef<PaymentPanelHandle>(null);
 
+  useEffect(() => {
+    call('payer.villages', {}).then(setVillages, () => {});
+  }, []);
+
+  // Name or pinyin initials: search as the clerk types (an ID number is looked up on Enter).
+  useEffect(() => {
+    const q = idInput.trim();
+    if (!q || ID_LIKE.test(q)) return;
+    const t = setTimeout(() => {
+      call('payer.search', { query: q, village, limit: 20 }).then(
+        (r) => setHits(r.hits),
+        () => setHits([]),
+      );
+    }, 120);
+    return () => clearTimeout(t);
+  }, [idInput, village]);
+
+  // Idle lock: no key, click or card for the configured minutes locks the screen.
+  useEffect(() => {
+    let timer = setTimeout(lock, info.idleLockMinutes * 60_000);
+    function lock() {
+      call('session.lock', {}).then(onLocked, () => {});
+    }
+    const activity = () => {
+      clearTimeout(timer);
+      timer = setTimeout(lock, info.idleLockMinutes * 60_000);
+    };
+    window.addEventListener('keydown', activity);
+    window.addEventListener('mousedown', activity);
+    const offCard = onEvent('card.read', activity);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('keydown', activity);
+      window.removeEventListener('mousedown', activity);
+      offCard();
+    };
+  }, [info.idleLockMinutes, onLocked]);
+
   const show = useCallback((p: PayerView) => {
+    setRecent((list) => {
+      const next = [{ id: p.id, name: p.name, idNumberMasked: p.idNumberMasked }, ...list.filter((r) => r.id !== p.id)].slice(0, 8);
+      sessionStorage.setItem(RECENT_KEY, JSON.stringify(next));
+      return next;
+    });
+    setHits([]);
     setPayer(p);
     setDraft(draftFor(p));
     setResult(null);
@@ -91,7 +157,8 @@ export function Workspace({ info, session, onSignedOut }: Props) {
   const inputProblem = check && !check.ok ? check.message : null;
 
   const lookup = async () => {
-    if (!trimmed) return;
+    // Names are chosen from the search list; only ID numbers are looked up on Enter.
+    if (!trimmed || !ID_LIKE.test(trimmed)) return;
     if (check && !check.ok) {
       setError(check.message);
       return;
@@ -215,24 +282,67 @@ export function Workspace({ info, session, onSignedOut }: Props) {
       <Layout.Content style={{ padding: 24 }}>
         <Row gutter={24} wrap={false}>
           <Col flex="auto" style={{ minWidth: 0 }}>
-            <Space.Compact style={{ width: '100%', maxWidth: 720 }}>
-              <Input
-                ref={inputRef}
-                autoFocus
-                size="large"
-                placeholder="刷身份证，或输入身份证号码后按 Enter"
+            <Space.Compact style={{ width: '100%', maxWidth: 900 }}>
+              <AutoComplete
+                style={{ flex: 1 }}
                 value={idInput}
-                maxLength={18}
-                status={inputProblem ? 'error' : undefined}
-                onChange={(e) => setIdInput(e.target.value)}
-                onPressEnter={lookup}
-                aria-label="身份证号码"
-                data-testid="id-input"
+                options={
+                  idInput.trim() && !ID_LIKE.test(idInput.trim())
+                    ? hits.map((h) => ({
+                        value: String(h.id),
+                        label: (
+                          <span data-testid="search-hit">
+                            <b>{h.name}</b> · {h.idNumberMasked} · {h.town}
+                            {h.village}
+                          </span>
+                        ),
+                      }))
+                    : []
+                }
+                onChange={(v: string) => setIdInput(v)}
+                onSelect={(v: string) => {
+                  setIdInput('');
+                  openPayer(Number(v));
+                }}
+              >
+                <Input
+                  ref={inputRef}
+                  autoFocus
+                  size="large"
+                  placeholder="刷身份证，或输入身份证号码 / 姓名 / 拼音首字母"
+                  maxLength={20}
+                  status={inputProblem ? 'error' : undefined}
+                  onPressEnter={lookup}
+                  aria-label="身份证号码"
+                  data-testid="id-input"
+                />
+              </AutoComplete>
+              <Select
+                size="large"
+                style={{ width: 200 }}
+                allowClear
+                showSearch
+                placeholder="全部村（社区）"
+                value={village}
+                onChange={(v: string | undefined) => setVillage(v)}
+                options={villages.map((t) => ({ label: t.town, options: t.villages.map((v) => ({ label: v, value: v })) }))}
+                aria-label="村（社区）"
+                data-testid="village-filter"
               />
               <Button size="large" type="primary" loading={busy} onClick={lookup}>
                 查询
               </Button>
             </Space.Compact>
+            {recent.length ? (
+              <div style={{ marginTop: 6 }} data-testid="recent-payers">
+                <span style={{ color: '#6b7280' }}>最近：</span>
+                {recent.map((r) => (
+                  <Tag key={r.id} style={{ cursor: 'pointer' }} onClick={() => openPayer(r.id)} title={r.idNumberMasked}>
+                    {r.name}
+                  </Tag>
+                ))}
+              </div>
+            ) : null}
             <div style={{ marginTop: 6, color: '#6b7280' }}>
               <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>Esc</Kbd>下一位
               {inputProblem ? (

@@ -42,7 +42,7 @@ describe('operator sign-in', () => {
     const s = session.signIn('li', 's3cret', 5);
     expect(s.operator?.displayName).toBe('李柜员');
     expect(s.shift?.counterNo).toBe(5);
-    expect(session.signOut()).toEqual({ operator: null, shift: null });
+    expect(session.signOut()).toEqual({ operator: null, shift: null, locked: false });
     const shift = db.prepare('SELECT counter_no, closed_at FROM shifts').get() as { counter_no: number; closed_at: string | null };
     expect(shift.counter_no).toBe(5);
     expect(shift.closed_at).not.toBeNull();

@@ -30,9 +30,9 @@ function setup(operator: OperatorView | null, overrides: Partial<Handlers> = {},
     'app.info': () => {
       throw new Error('not used');
     },
-    'session.current': () => ({ operator, shift: null }),
-    'session.signIn': () => ({ operator, shift: null }),
-    'session.signOut': () => ({ operator: null, shift: null }),
+    'session.current': () => ({ operator, shift: null, locked: false }),
+    'session.signIn': () => ({ operator, shift: null, locked: false }),
+    'session.signOut': () => ({ operator: null, shift: null, locked: false }),
     'payer.lookup': ({ idNumber }) => {
       calls.push(idNumber);
       return payer;
