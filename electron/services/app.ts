@@ -19,6 +19,7 @@ import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
+import { listSerialPaths } from '../devices/serial';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -133,6 +134,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
   });
 
+  const deviceConfig = () => cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const };
+  const makeDevices = (database: Db, payers: PayerService) =>
+    new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
+      const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
+      events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
+    });
+
   const payerView = (r: Running, view: ReturnType<PayerService['get']>) => ({ ...view, ...r.payments.assess(view.id) });
 
   const handlers: Handlers = {
@@ -165,6 +173,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
     'print.retry': ({ jobId }) => live().devices.retry(jobId),
     'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
+    'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
+    'devices.configure': async (devices) => {
+      const r = live();
+      cfg.devices = devices;
+      writeConfig(layout, cfg);
+      log.info({ devices }, 'device settings changed');
+      await r.devices.stop();
+      r.devices = makeDevices(r.db, r.payers);
+      await r.devices.start();
+      return { ...deviceConfig(), ports: await listSerialPaths() };
+    },
+    'devices.testPrint': () => live().devices.testPrint(clock.now().toISOString()),
     'training.cards': (): TrainingCardView[] =>
       trainingOnly().demoCards.map((c, index) => ({ index, label: demoCardLabels[c.case], name: c.card.name, idNumberMasked: maskIdNumber(c.card.idNumber) })),
     'training.placeCard': async ({ index }) => {
@@ -231,17 +251,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         : [];
     const payments = new PaymentService(db, policies, cfg.policyRegion, cfg.timeZone, clock, log);
     const payers = new PayerService(db);
-    const devices = new DeviceService(
-      db,
-      events,
-      log,
-      cfg.devices ?? { reader: '', printer: '', paperWidth: 80 },
-      { hallName: cfg.hallName, timeZone: cfg.timeZone, training },
-      (card) => {
-        const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
-        events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
-      },
-    );
+    const devices = makeDevices(db, payers);
     const sync = cfg.upstream
       ? new SyncEngine({
           db,

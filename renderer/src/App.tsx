@@ -4,6 +4,7 @@ import type { AppInfo, SessionView } from '../../shared/api/views';
 import { call, onEvent } from './api/client';
 import { TrainingBanner } from './components/TrainingBanner';
 import { SignInPage } from './pages/SignInPage';
+import { AdminPage } from './pages/AdminPage';
 import { LockScreen } from './pages/LockScreen';
 import { Workspace } from './pages/Workspace';
 
@@ -70,6 +71,8 @@ export function App() {
       {error ? <Alert type="error" showIcon message={error} banner /> : null}
       {session.operator && session.locked ? (
         <LockScreen session={session} onChange={setSession} />
+      ) : session.operator?.role === 'admin' ? (
+        <AdminPage info={info} session={session} onSignedOut={setSession} />
       ) : session.operator ? (
         <Workspace info={info} session={session} onSignedOut={setSession} onLocked={setSession} />
       ) : (

@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, DevicesView, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -132,6 +132,30 @@ export const contract = {
     summary: 'Print a payment slip again, marked 重打',
     access: counterStaff,
     input: z.object({ jobId: z.number().int().positive() }).strict(),
+    output: PrintJobView,
+  }),
+  'devices.get': method({
+    summary: 'Device settings and the serial ports this machine lists',
+    access: ['admin', 'supervisor'],
+    input: Empty,
+    output: DevicesView,
+  }),
+  'devices.configure': method({
+    summary: 'Choose the ID-card reader, the receipt printer and the paper width; devices restart',
+    access: ['admin'],
+    input: z
+      .object({
+        reader: z.string().trim().max(200),
+        printer: z.string().trim().max(200),
+        paperWidth: z.union([z.literal(58), z.literal(80)]),
+      })
+      .strict(),
+    output: DevicesView,
+  }),
+  'devices.testPrint': method({
+    summary: 'Print the test page on the receipt printer',
+    access: ['admin', 'supervisor', 'clerk'],
+    input: Empty,
     output: PrintJobView,
   }),
   'training.cards': method({

@@ -13,6 +13,11 @@ export const eventSchemas = {
     payerId: z.number().int().nullable(),
   }),
   'card.error': z.object({ message: z.string() }),
+  'reader.status': z.object({
+    state: z.enum(['searching', 'connected', 'disconnected', 'not_configured']),
+    port: z.string().nullable(),
+    message: z.string(),
+  }),
   'printer.status': z.object({
     state: z.enum(['ready', 'printing', 'offline', 'cover_open', 'paper_out', 'not_configured']),
     message: z.string(),

@@ -149,3 +149,12 @@ export const PayerSearchHit = z.object({
   village: z.string(),
 });
 export type PayerSearchHit = z.infer<typeof PayerSearchHit>;
+
+export const DevicesView = z.object({
+  reader: z.string(),
+  printer: z.string(),
+  paperWidth: z.union([z.literal(58), z.literal(80)]),
+  /** Serial ports the system lists (virtual COM ports of USB readers included). */
+  ports: z.array(z.string()),
+});
+export type DevicesView = z.infer<typeof DevicesView>;

@@ -7,7 +7,7 @@ import { maskIdNumber } from '../../../shared/domain/id-number';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
 import { closeSerial } from '../../devices/serial';
-import { paymentSlip } from '../../devices/printer/slips';
+import { paymentSlip, testPage } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
 import type { PrinterState } from '../../devices/printer/status';
 import type { DecodedSlip } from '../../devices/printer/decoder';
@@ -102,6 +102,7 @@ export class DeviceService {
   }
 
   async start(): Promise<void> {
+    if (!this.readerLoop) this.events.emit('reader.status', { state: 'not_configured', port: null, message: '未配置读卡器' });
     if (this.readerLoop) {
       this.readerLoop.on('event', (e) => this.onReaderEvent(e));
       this.readerLoop.start();
@@ -129,6 +130,8 @@ export class DeviceService {
     if (e.type === 'card') {
       this.log.info({ kind: e.card.kind, idNumber: e.card.idNumber }, 'card read');
       this.onCard(e.card);
+    } else if (e.type === 'status') {
+      this.events.emit('reader.status', { state: e.state, port: e.port, message: e.message });
     } else if (e.type === 'error') {
       this.log.warn({ code: e.code }, `card read failed: ${e.message}`);
       this.events.emit('card.error', { message: e.message });
@@ -188,6 +191,17 @@ export class DeviceService {
     return this.jobView(id);
   }
 
+  /** Queues the printer's test page. */
+  testPrint(createdAt: string): PrintJobView {
+    const id = Number(
+      this.db
+        .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('test_page', NULL, ?, 'pending', ?)")
+        .run(JSON.stringify({ at: createdAt }), createdAt).lastInsertRowid,
+    );
+    this.kick();
+    return this.jobView(id);
+  }
+
   /** Puts a failed job back in the queue. */
   retry(jobId: number): PrintJobView {
     this.db.prepare("UPDATE print_jobs SET state = 'pending' WHERE id = ? AND state = 'failed'").run(jobId);
@@ -209,9 +223,9 @@ export class DeviceService {
   }
 
   private async drain(): Promise<void> {
-    const next = this.db.prepare("SELECT id, kind, ref_id, reprint_of FROM print_jobs WHERE state = 'pending' ORDER BY id LIMIT 1");
+    const next = this.db.prepare("SELECT id, kind, ref_id, reprint_of, payload FROM print_jobs WHERE state = 'pending' ORDER BY id LIMIT 1");
     for (;;) {
-      const job = next.get() as { id: number; kind: string; ref_id: number | null; reprint_of: number | null } | undefined;
+      const job = next.get() as { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string } | undefined;
       if (!job) return;
       if (!this.transport) {
         this.fail(job.id, '未配置打印机');
@@ -243,7 +257,11 @@ export class DeviceService {
     this.events.emit('print.job', this.jobView(id));
   }
 
-  private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null }): Buffer {
+  private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string }): Buffer {
+    if (job.kind === 'test_page') {
+      const { at } = JSON.parse(job.payload) as { at: string };
+      return testPage({ printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone }, { width: this.config.paperWidth, training: this.slip.training });
+    }
     if (job.kind !== 'payment_slip' || job.ref_id === null) throw new Error(`不支持的打印任务 ${job.kind}`);
     const tx = this.db
       .prepare(

@@ -74,6 +74,14 @@ function pickTransport(): Transport {
 
 const transport = pickTransport();
 
+// The latest payload of each state event (printer, reader, sync, start-up), so that a screen that
+// opens later starts with the current state instead of waiting for the next change.
+const stateEventNames: ReadonlySet<string> = new Set(['app.status', 'printer.status', 'reader.status', 'sync.status']);
+const latestState = new Map<string, unknown>();
+transport.onEvent((name, payload) => {
+  if (stateEventNames.has(name)) latestState.set(name, payload);
+});
+
 /** Calls an API method; resolves with its typed output or rejects with an AppError (zh-CN message). */
 export async function call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
   let envelope: Envelope<unknown>;
@@ -87,6 +95,7 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
 }
 
 export function onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
+  if (latestState.has(name)) queueMicrotask(() => listener(latestState.get(name) as EventPayload<E>));
   return transport.onEvent((n, payload) => {
     if (n === name && (eventNames as string[]).includes(n)) listener(payload as EventPayload<E>);
   });

@@ -7,6 +7,7 @@ import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
+import { DevicesPage } from './DevicesPage';
 import { PayerPanel } from './PayerPanel';
 import { defaultTier, PaymentPanel, type PaymentPanelHandle } from './PaymentPanel';
 import { ResultPanel } from './ResultPanel';
@@ -82,6 +83,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
   const [sync, setSync] = useState<EventPayload<'sync.status'> | null>(null);
   const [hits, setHits] = useState<PayerSearchHit[]>([]);
+  const [showDevices, setShowDevices] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
   const [villages, setVillages] = useState<{ town: string; villages: string[] }[]>([]);
   const [recent, setRecent] = useState<RecentPayer[]>(loadRecent);
@@ -269,6 +271,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           {roleLabels[op.role]} {op.displayName}
         </Typography.Text>
         <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
+        {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
       {sync && sync.state === 'offline' ? (
@@ -351,6 +354,11 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 </span>
               ) : null}
             </div>
+            {showDevices ? (
+              <div style={{ marginTop: 16 }}>
+                <DevicesPage canConfigure={false} />
+              </div>
+            ) : null}
             {error ? <Alert style={{ marginTop: 16 }} type="warning" showIcon message={error} data-testid="lookup-error" /> : null}
             {result ? <ResultPanel result={result} job={job} timeZone={info.timeZone} onJob={setJob} onNext={clear} /> : null}
             {payer && draft && !result ? (

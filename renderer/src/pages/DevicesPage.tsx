@@ -1,0 +1,97 @@
+import { useEffect, useState } from 'react';
+import { Alert, AutoComplete, Button, Card, Descriptions, Form, Radio, Space, Tag } from 'antd';
+import type { EventPayload } from '../../../shared/api/events';
+import type { DevicesView } from '../../../shared/api/views';
+import { call, onEvent } from '../api/client';
+
+interface Props {
+  canConfigure: boolean;
+}
+
+const readerStates: Record<EventPayload<'reader.status'>['state'], { color: string; text: string }> = {
+  connected: { color: 'green', text: '已连接' },
+  searching: { color: 'blue', text: '查找中' },
+  disconnected: { color: 'red', text: '未连接' },
+  not_configured: { color: 'default', text: '未配置' },
+};
+
+/** Device settings (IT staff) and live status (supervisor too). */
+export function DevicesPage({ canConfigure }: Props) {
+  const [view, setView] = useState<DevicesView | null>(null);
+  const [reader, setReader] = useState<EventPayload<'reader.status'> | null>(null);
+  const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const [form] = Form.useForm<Omit<DevicesView, 'ports'>>();
+
+  useEffect(() => {
+    call('devices.get', {}).then(
+      (v) => {
+        setView(v);
+        form.setFieldsValue({ reader: v.reader, printer: v.printer, paperWidth: v.paperWidth });
+      },
+      (e: unknown) => setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) }),
+    );
+    const offReader = onEvent('reader.status', setReader);
+    const offPrinter = onEvent('printer.status', setPrinter);
+    return () => {
+      offReader();
+      offPrinter();
+    };
+  }, [form]);
+
+  const save = async (values: Omit<DevicesView, 'ports'>) => {
+    try {
+      setView(await call('devices.configure', values));
+      setMessage({ type: 'success', text: '已保存，设备已重新连接' });
+    } catch (e) {
+      setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const testPrint = async () => {
+    try {
+      const job = await call('devices.testPrint', {});
+      setMessage({ type: 'success', text: `测试页已发送（任务 ${job.id}）` });
+    } catch (e) {
+      setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const portOptions = ['simulated', 'auto', ...(view?.ports ?? [])].map((p) => ({ value: p }));
+  return (
+    <Card title="设备设置" style={{ maxWidth: 820 }} data-testid="devices-page">
+      <Descriptions size="small" column={2} bordered style={{ marginBottom: 16 }}>
+        <Descriptions.Item label="读卡器状态">
+          {reader ? <Tag color={readerStates[reader.state].color}>{readerStates[reader.state].text}</Tag> : '—'} {reader?.message}
+        </Descriptions.Item>
+        <Descriptions.Item label="打印机状态">
+          <span data-testid="devices-printer-state">{printer?.message ?? '—'}</span>
+        </Descriptions.Item>
+      </Descriptions>
+      {message ? <Alert type={message.type} showIcon message={message.text} style={{ marginBottom: 16 }} data-testid="devices-message" /> : null}
+      <Form form={form} layout="vertical" onFinish={save} disabled={!canConfigure}>
+        <Form.Item label="身份证读卡器（串口路径；auto 自动查找；simulated 模拟；留空不用）" name="reader">
+          <AutoComplete options={portOptions} placeholder="/dev/ttyUSB0 或 COM3" />
+        </Form.Item>
+        <Form.Item label="小票打印机（串口路径、/dev/usb/lp0、IP:9100；simulated 模拟；留空不用）" name="printer">
+          <AutoComplete options={[{ value: 'simulated' }, { value: '/dev/usb/lp0' }, ...(view?.ports ?? []).map((p) => ({ value: p }))]} placeholder="192.168.1.50:9100" />
+        </Form.Item>
+        <Form.Item label="纸宽" name="paperWidth">
+          <Radio.Group>
+            <Radio value={58}>58 毫米（32 列）</Radio>
+            <Radio value={80}>80 毫米（48 列）</Radio>
+          </Radio.Group>
+        </Form.Item>
+        <Space>
+          {canConfigure ? (
+            <Button type="primary" htmlType="submit">
+              保存并重新连接
+            </Button>
+          ) : null}
+          <Button onClick={() => void testPrint()} disabled={false}>
+            打印测试页
+          </Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+
+const shots = path.join(__dirname, '..', 'artifacts', 'screens');
+fs.mkdirSync(shots, { recursive: true });
+
+test('IT staff switch the printer to 58 mm and print the test page; clerks cannot change devices', async ({ page, host }) => {
+  await page.goto(host.appUrl);
+  const user = page.getByLabel('用户名');
+  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
+  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('admin');
+  await page.getByLabel('密码').fill('0000');
+  await page.getByLabel('密码').press('Enter');
+
+  const devices = page.getByTestId('devices-page');
+  await expect(devices).toBeVisible();
+  await expect(devices).toContainText('已连接');
+  await devices.getByText('58 毫米').click();
+  await devices.getByRole('button', { name: '保存并重新连接' }).click();
+  await expect(page.getByTestId('devices-message')).toContainText('已保存');
+  await devices.getByRole('button', { name: '打印测试页' }).click();
+  await expect(page.getByTestId('devices-message')).toContainText('测试页已发送');
+  await expect(page.getByTestId('devices-printer-state')).toContainText('打印完成');
+  await page.screenshot({ path: path.join(shots, '20-devices.png'), fullPage: true });
+
+  const config = JSON.parse(fs.readFileSync(path.join(host.dataDir, 'config.json'), 'utf8')) as { devices: { paperWidth: number } };
+  expect(config.devices.paperWidth).toBe(58);
+
+  // The clerk's training panel shows the test page as the printer received it: 32 columns.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('clerk');
+  await page.getByLabel('密码').fill('1234');
+  await page.getByLabel('密码').press('Enter');
+  const slip = page.getByTestId('slip-preview');
+  await expect(slip).toContainText('打印测试页');
+  await expect(slip).toContainText('每行32列');
+  await expect(slip).toContainText('12345678901234567890123456789012');
+  const token = host.token;
+  const res = await fetch(`${host.url}/api/devices.configure`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ reader: '', printer: '', paperWidth: 80 }),
+  });
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+
+  // Back to 80 mm for the other tests, as IT staff.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('admin');
+  await page.getByLabel('密码').fill('0000');
+  await page.getByLabel('密码').press('Enter');
+  await page.getByTestId('devices-page').getByText('80 毫米').click();
+  await page.getByTestId('devices-page').getByRole('button', { name: '保存并重新连接' }).click();
+  await expect(page.getByTestId('devices-message')).toContainText('已保存');
+});
