@@ -18,7 +18,7 @@ import { createLogger, type Logger } from './log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
-import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
+import { listConflicts, listRejectedEvents, pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { listSerialPaths } from '../devices/serial';
 
 export interface AppServicesOptions {
@@ -173,6 +173,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
     'print.retry': ({ jobId }) => live().devices.retry(jobId),
     'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
+    'supervisor.cases': () => {
+      const r = live();
+      return {
+        conflicts: listConflicts(r.db).map((c) => ({
+          payerId: c.payerId,
+          name: c.name,
+          idNumberMasked: c.idNumberMasked,
+          year: c.year,
+          payments: c.payments.map(({ paymentId, channel, channelRef, tierFen, amountFen, paidAt }) => ({ paymentId, channel, channelRef, tierFen, amountFen, paidAt })),
+        })),
+        rejectedEvents: listRejectedEvents(r.db).map(({ seq, kind, code, message, confirmedAt }) => ({ seq, kind, code, message, confirmedAt })),
+      };
+    },
     'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
     'devices.configure': async (devices) => {
       const r = live();
@@ -259,6 +272,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
           clock,
           client: new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }),
           onStatus: (s) => events.emit('sync.status', s),
+          // A first sync of a county takes minutes: the header shows how far it has got.
+          onProgress: (p) =>
+            events.emit('sync.status', {
+              ...(running?.sync?.status() ?? { state: 'syncing', lastSuccessAt: null, pending: 0 }),
+              state: 'syncing',
+              message: `正在同步${p.stream === 'payers' ? '参保人' : '缴费记录'}：已接收 ${p.applied}，尚余 ${p.remaining}`,
+            }),
         })
       : null;
     if (!sync) {

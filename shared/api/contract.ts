@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, DevicesView, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, DevicesView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -133,6 +133,12 @@ export const contract = {
     access: counterStaff,
     input: z.object({ jobId: z.number().int().positive() }).strict(),
     output: PrintJobView,
+  }),
+  'supervisor.cases': method({
+    summary: 'Cases for the supervisor: double payments to refund, events the upstream refused',
+    access: ['supervisor'],
+    input: Empty,
+    output: SupervisorCases,
   }),
   'devices.get': method({
     summary: 'Device settings and the serial ports this machine lists',

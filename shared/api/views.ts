@@ -158,3 +158,28 @@ export const DevicesView = z.object({
   ports: z.array(z.string()),
 });
 export type DevicesView = z.infer<typeof DevicesView>;
+
+export const SupervisorCases = z.object({
+  /** A year paid more than once (e.g. at the counter while offline and in the app): refund one. */
+  conflicts: z.array(
+    z.object({
+      payerId: z.number().int(),
+      name: z.string(),
+      idNumberMasked: z.string(),
+      year: z.number().int(),
+      payments: z.array(
+        z.object({
+          paymentId: z.number().int(),
+          channel: Channel,
+          channelRef: z.string().nullable(),
+          tierFen: z.number().int(),
+          amountFen: z.number().int(),
+          paidAt: z.string(),
+        }),
+      ),
+    }),
+  ),
+  /** Counter events the upstream refused: each needs a person to look at it. */
+  rejectedEvents: z.array(z.object({ seq: z.number().int(), kind: z.string(), code: z.string(), message: z.string(), confirmedAt: z.string() })),
+});
+export type SupervisorCases = z.infer<typeof SupervisorCases>;

@@ -7,6 +7,7 @@ import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
+import { CasesPanel } from './CasesPanel';
 import { DevicesPage } from './DevicesPage';
 import { PayerPanel } from './PayerPanel';
 import { defaultTier, PaymentPanel, type PaymentPanelHandle } from './PaymentPanel';
@@ -84,6 +85,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [sync, setSync] = useState<EventPayload<'sync.status'> | null>(null);
   const [hits, setHits] = useState<PayerSearchHit[]>([]);
   const [showDevices, setShowDevices] = useState(false);
+  const [showCases, setShowCases] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
   const [villages, setVillages] = useState<{ town: string; villages: string[] }[]>([]);
   const [recent, setRecent] = useState<RecentPayer[]>(loadRecent);
@@ -259,6 +261,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           <Tag color={syncTags[sync.state].color} data-testid="sync-status" title={sync.message}>
             {syncTags[sync.state].text}
             {sync.pending ? ` · 待上传 ${sync.pending}` : ''}
+            {sync.state === 'syncing' && sync.message ? ` · ${sync.message}` : ''}
           </Tag>
         ) : null}
         {printerTag ? (
@@ -271,6 +274,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           {roleLabels[op.role]} {op.displayName}
         </Typography.Text>
         <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
+        {op.role === 'supervisor' ? <Button onClick={() => setShowCases((v) => !v)}>待处理</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
@@ -354,6 +358,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 </span>
               ) : null}
             </div>
+            {showCases ? <CasesPanel timeZone={info.timeZone} /> : null}
             {showDevices ? (
               <div style={{ marginTop: 16 }}>
                 <DevicesPage canConfigure={false} />

@@ -12,7 +12,7 @@ import { compareLedgers, quietLog, START, unpaidPayers } from './helpers';
 let sim: UpstreamSim | null = null;
 let services: AppServices | null = null;
 afterEach(async () => {
-  services?.close();
+  await services?.close();
   await sim?.close();
   sim = null;
   services = null;
