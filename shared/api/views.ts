@@ -183,3 +183,10 @@ export const SupervisorCases = z.object({
   rejectedEvents: z.array(z.object({ seq: z.number().int(), kind: z.string(), code: z.string(), message: z.string(), confirmedAt: z.string() })),
 });
 export type SupervisorCases = z.infer<typeof SupervisorCases>;
+
+/** A supervisor's approval, typed by the supervisor at the clerk's screen. */
+export const Approval = z.object({
+  username: z.string().trim().min(1, '请输入审批人用户名').max(32),
+  password: z.string().min(1, '请输入审批人密码').max(128),
+});
+export type Approval = z.infer<typeof Approval>;

@@ -121,6 +121,30 @@ export class SessionService {
     return this.view();
   }
 
+  /**
+   * A supervisor's approval given at the clerk's screen with the supervisor's own credentials.
+   * Wrong passwords count towards the supervisor's lockout exactly as at sign-in.
+   */
+  verifyApprover(username: string, password: string): OperatorView {
+    const row = this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as OperatorRow | undefined;
+    const now = this.clock.now();
+    if (!row || !row.active) throw new AppError('BAD_CREDENTIALS', '审批人用户名或密码错误');
+    if (row.role !== 'supervisor') throw new AppError('FORBIDDEN', '需要值班主任审批');
+    if (row.locked_until && new Date(row.locked_until) > now) throw new AppError('ACCOUNT_LOCKED');
+    if (!verifyPassword(password, row.password_hash)) {
+      const attempts = row.failed_attempts + 1;
+      const lock = attempts >= MAX_FAILED_ATTEMPTS;
+      this.db
+        .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
+        .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
+      this.log.warn({ approver: username, attempts }, 'approval refused: wrong password');
+      throw new AppError(lock ? 'ACCOUNT_LOCKED' : 'BAD_CREDENTIALS', lock ? undefined : '审批人用户名或密码错误');
+    }
+    this.db.prepare('UPDATE operators SET failed_attempts = 0 WHERE id = ?').run(row.id);
+    this.log.info({ approverId: row.id, by: this.current?.operator.id }, 'supervisor approval given');
+    return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
+  }
+
   signOut(): SessionView {
     if (this.current) {
       this.log.info({ operatorId: this.current.operator.id, shiftId: this.current.shift.id }, 'signed out');

@@ -62,3 +62,15 @@ describe('operator sign-in', () => {
     expect(codeOf(() => session.signIn('nobody', 'x', 1))).toBe('BAD_CREDENTIALS');
   });
 });
+
+describe('supervisor approval at the clerk screen', () => {
+  it('accepts a supervisor with the right password, refuses a clerk and a wrong password', () => {
+    const { db, session } = setup();
+    db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('wang', '王主任', 'supervisor', ?, 'x')").run(hashPassword('boss'));
+    session.signIn('li', 's3cret', 1);
+    expect(session.verifyApprover('wang', 'boss')).toMatchObject({ username: 'wang', role: 'supervisor' });
+    expect(codeOf(() => session.verifyApprover('li', 's3cret'))).toBe('FORBIDDEN');
+    expect(codeOf(() => session.verifyApprover('wang', 'guess'))).toBe('BAD_CREDENTIALS');
+    expect(codeOf(() => session.verifyApprover('nobody', 'x'))).toBe('BAD_CREDENTIALS');
+  });
+});
