@@ -82,6 +82,17 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   };
 
   const server = http.createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (error) {
+      // Whatever a client sends (a malformed URL or escape), the host answers and keeps running.
+      services.log.warn({ err: error }, 'bad request refused');
+      if (!res.headersSent) refuse(res, 400, 'bad request');
+      else res.destroy();
+    }
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!isLoopback(req.socket.remoteAddress)) return refuse(res, 403, 'loopback only');
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 403, 'bad Host header');
@@ -141,11 +152,17 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       res.setHeader('cache-control', 'no-store');
     }
     statics(req, res, () => refuse(res, 404, 'not found'));
-  });
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      socket.destroy();
+      return;
+    }
     const originOk = req.headers.origin === undefined || allowedOrigins().has(req.headers.origin);
     if (
       url.pathname !== '/events' ||

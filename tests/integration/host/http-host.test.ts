@@ -123,3 +123,21 @@ describe('browser host boundary', () => {
     ws.close();
   });
 });
+
+describe('browser host robustness', () => {
+  it('answers malformed paths and escapes with 400 and keeps serving', async () => {
+    const http = await import('node:http');
+    const raw = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: host.port, path, method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end('{}');
+      });
+    expect(await raw('/api/%E0%A4%A')).toBe(400);
+    expect(await raw('/api/%')).toBe(400);
+    expect((await post('app.info', {})).status).toBe(200);
+  });
+});
