@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
 import { registerPolicyCommands } from './commands/policy';
+import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
 import { registerSyncCommands } from './commands/sync';
 import { CliError } from './errors';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerDevicesCommands(program);
   registerSyncCommands(program);
+  registerReceiptCommands(program);
   return program;
 }
 

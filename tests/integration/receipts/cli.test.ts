@@ -1,0 +1,79 @@
+// `pension-counter receipt render`: a receipt issued in a data directory, written as a PDF whose
+// text holds every field; clear one-line errors for an unknown number.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { registerReceiptCommands } from '../../../electron/cli/commands/receipt';
+import { CliError } from '../../../electron/cli/errors';
+import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/services/config';
+import { tempDir } from '../../helpers/serve';
+import { clerkContext, counterPayment, receiptCounter, receiptService, SERIES } from './helpers';
+
+const dir = tempDir('receipt-cli');
+let idNumber = '';
+let checkCode = '';
+
+async function cli(...args: string[]): Promise<void> {
+  const program = new Command('pension-counter').exitOverride();
+  registerReceiptCommands(program);
+  await program.parseAsync(['node', 'pension-counter', 'receipt', ...args]);
+}
+
+const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+afterAll(() => write.mockRestore());
+
+beforeAll(async () => {
+  const c = await receiptCounter({ dir });
+  writeConfig(dataDirLayout(dir), trainingConfig(40));
+  const payer = c.db.prepare("SELECT id_number FROM payers WHERE name LIKE '%𠮷%' LIMIT 1").get() as { id_number: string };
+  idNumber = payer.id_number;
+  const service = receiptService(c.db);
+  service.addBlock({ operatorId: c.ops.clerk, series: SERIES, firstSerial: 101, lastSerial: 200, serialDigits: 8 }, c.ops.supervisor);
+  const tx = counterPayment(c.db, idNumber, [2025, 2026], 30_000);
+  const [r] = service.issueForTransaction(tx, clerkContext(c.db)).receipts;
+  checkCode = service.printDocument(r!.number).checkCode;
+  c.db.close();
+});
+
+it('renders an issued receipt with every field', async () => {
+  const out = path.join(dir, 'r.pdf');
+  await cli('render', '--data-dir', dir, '--number', '(2026)示税现00000101', '--out', out);
+  const t = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+  for (const s of [
+    '(2026)示税现00000101',
+    '2026年06月15日',
+    '国家税务总局示范县税务局',
+    idNumber,
+    '陈𠮷祥',
+    '2025年度',
+    '2026年度',
+    '300.00',
+    '¥600.00',
+    '陆佰元整',
+    '演示柜员',
+    '第1次打印',
+    `校验码 ${checkCode}`,
+    '样张',
+    '培训',
+  ]) {
+    expect(t, s).toContain(s);
+  }
+  expect(t.match(/城乡居民基本养老保险费/g)).toHaveLength(2);
+});
+
+it('renders the overlay by serial alone, and refuses an unknown number with one clear line', async () => {
+  const out = path.join(dir, 'o.pdf');
+  await cli('render', '--data-dir', dir, '--number', '101', '--out', out, '--layout', 'overlay', '--offset-x', '1.5');
+  expect(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' })).toContain('票号 (2026)示税现00000101');
+  const err = await cli('render', '--data-dir', dir, '--number', '999', '--out', out).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(CliError);
+  expect((err as Error).message).toBe('没有票号为 999 的缴款书');
+});
+
+it('prints the stock balance', async () => {
+  write.mockClear();
+  await cli('stock', '--data-dir', dir, '--json');
+  const printed = JSON.parse(write.mock.calls.map((c) => String(c[0])).join('')) as unknown[];
+  expect(printed).toEqual([expect.objectContaining({ operatorUsername: 'clerk', received: 100, issued: 1, left: 99, nextNumber: '(2026)示税现00000102' })]);
+});
