@@ -45,7 +45,7 @@ export class MissingGlyphError extends AppError {
   constructor(readonly characters: string[]) {
     const list = characters.map((c) => `“${c}”(U+${c.codePointAt(0)!.toString(16).toUpperCase()})`).join('、');
     super(
-      'VALIDATION',
+      'GLYPH_MISSING',
       `字库中没有 ${list} 的字形，为免打出缺字，不能打印。请信息技术人员安装含扩展汉字的字体（如 Noto Sans CJK、宋体-方正超大字符集），或放入 resources/fonts/fallback/ 目录。`,
     );
     this.name = 'MissingGlyphError';

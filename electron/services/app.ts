@@ -10,6 +10,8 @@ import { civilDate, systemClock, type Clock } from './clock';
 import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from './config';
 import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
+import { ReceiptDesk, toApiCandidate, toApiReceipt, toApiStock } from './counter/receipt-desk';
+import { ReceiptService, type ReceiptContext } from './receipts';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from './db/database';
 import { demoCardPayers, type DemoCardCase, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
@@ -61,7 +63,20 @@ interface Running {
   payments: PaymentService;
   devices: DeviceService;
   sync: SyncEngine | null;
+  receipts: ReceiptDesk;
   demoCards: { case: DemoCardCase; card: IdCard }[];
+}
+
+/**
+ * Training mode: paper stock for every counter operator, so receipts can be issued at once. The
+ * series says 培训 so a training number can never be mistaken for real stock.
+ */
+function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void {
+  if (receipts.blocks().length > 0) return;
+  const supervisor = db.prepare("SELECT id FROM operators WHERE role = 'supervisor' ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+  if (!supervisor) return;
+  const staff = db.prepare("SELECT id FROM operators WHERE role IN ('clerk', 'supervisor') ORDER BY id").all() as { id: number }[];
+  staff.forEach((op, i) => receipts.addBlock({ operatorId: op.id, series: `(${year})培训税现`, firstSerial: i * 1000 + 1, lastSerial: i * 1000 + 1000, serialDigits: 8 }, supervisor.id));
 }
 
 /**
@@ -134,7 +149,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
   });
 
-  const deviceConfig = () => cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const };
+  const deviceConfig = () => {
+    const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+    return { reader: d.reader, printer: d.printer, paperWidth: d.paperWidth };
+  };
+  const receiptContext = (): ReceiptContext => {
+    const c = counterContext();
+    return { operatorId: c.operatorId, operatorUsername: c.operatorUsername, operatorName: c.operatorName, counterNo: c.counterNo };
+  };
+  const approverId = (approval: { username: string; password: string }) => live().session.verifyApprover(approval.username, approval.password).id;
+  const issued = (r: { receipts: Parameters<typeof toApiReceipt>[0][]; duplicate: boolean }) => ({ receipts: r.receipts.map(toApiReceipt), duplicate: r.duplicate });
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
       const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
@@ -170,6 +194,51 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       }
       return recorded;
     },
+    'receipt.issue': ({ transactionId }) => {
+      const r = live();
+      const result = issued(r.receipts.service.issueForTransaction(transactionId, receiptContext()));
+      r.sync?.outboxChanged();
+      return result;
+    },
+    'receipt.forPayer': ({ payerId }) => live().receipts.service.receiptsForPayer(payerId).map(toApiReceipt),
+    'receipt.print': async ({ number }) => {
+      const { receipt, sentTo } = await live().receipts.print(number);
+      return { receipt: toApiReceipt(receipt), sentTo };
+    },
+    'receipt.pdf': async ({ number, layout }) => {
+      const r = live();
+      const receipt = r.receipts.service.get(number);
+      return { filename: `税收缴款书-${receipt.number}.pdf`, base64: (await r.receipts.pdf(number, layout)).toString('base64') };
+    },
+    'receipt.confirmPrinted': ({ number }) => toApiReceipt(live().receipts.service.confirmPrinted(number)),
+    'receipt.voidAndReissue': ({ number, reason, approval }) => {
+      const r = live();
+      const next = r.receipts.service.voidAndReissue(number, reason, approverId(approval), receiptContext());
+      r.sync?.outboxChanged();
+      return toApiReceipt(next);
+    },
+    'receipt.reissue': ({ number, reason, approval }) => {
+      const r = live();
+      const copy = r.receipts.service.reissue(number, reason, approverId(approval), receiptContext());
+      r.sync?.outboxChanged();
+      return toApiReceipt(copy);
+    },
+    'exchange.find': ({ channelRef }) => live().receipts.service.findExchangeable(channelRef).map(toApiCandidate),
+    'exchange.forPayer': ({ payerId }) => live().receipts.service.exchangeableForPayer(payerId).map(toApiCandidate),
+    'exchange.issue': async ({ paymentIds }) => {
+      const r = live();
+      const result = issued(await r.receipts.exchange(paymentIds, receiptContext()));
+      r.sync?.outboxChanged();
+      return result;
+    },
+    'receipt.stock': () => toApiStock(live().receipts.service.stockBalance()),
+    'receipt.addBlock': ({ operatorUsername, series, firstSerial, lastSerial, serialDigits }) => {
+      const r = live();
+      const holder = r.db.prepare('SELECT id FROM operators WHERE username = ?').get(operatorUsername) as { id: number } | undefined;
+      if (!holder) throw new AppError('NOT_FOUND', `没有操作员 ${operatorUsername}`);
+      r.receipts.service.addBlock({ operatorId: holder.id, series, firstSerial, lastSerial, serialDigits }, counterContext().operatorId);
+      return toApiStock(r.receipts.service.stockBalance());
+    },
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
     'print.retry': ({ jobId }) => live().devices.retry(jobId),
     'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
@@ -189,7 +258,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
     'devices.configure': async (devices) => {
       const r = live();
-      cfg.devices = devices;
+      cfg.devices = { ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
       writeConfig(layout, cfg);
       log.info({ devices }, 'device settings changed');
       await r.devices.stop();
@@ -284,7 +353,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     if (!sync) {
       events.emit('sync.status', { state: 'disabled', lastSuccessAt: null, pending: pendingCount(db), message: '未配置上游系统：缴费记录保存在本机，待配置后上传' });
     }
-    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, demoCards };
+    const receiptService = new ReceiptService(db, clock, log, { training, taxOffice: cfg.taxOffice, timeZone: cfg.timeZone, formLineLimit: 5 });
+    if (training) seedTrainingStock(db, receiptService, Number(today().slice(0, 4)));
+    const client = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
+    const receipts = new ReceiptDesk(
+      receiptService,
+      { printer: cfg.devices?.receiptPrinter ?? '', layout: cfg.devices?.receiptLayout ?? 'a4' },
+      layout.dir,
+      log,
+      client ? (channel, channelRef, counterId) => client.claimExchange(channel, channelRef, counterId) : null,
+    );
+    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, demoCards };
     await devices.start();
     sync?.start();
     setStatus('ready', '就绪');

@@ -34,6 +34,10 @@ export const CounterConfig = z
         /** 'simulated', a serial path, /dev/usb/lpN, host:9100, or '' for none. */
         printer: z.string(),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        /** The printer of the formal receipt: 'simulated', a CUPS queue name, or '' for none. */
+        receiptPrinter: z.string().default(''),
+        /** A4 plain paper with the form lines, or overlay on the pre-printed form. */
+        receiptLayout: z.enum(['a4', 'overlay']).default('a4'),
       })
       .strict()
       .optional(),
@@ -53,7 +57,7 @@ export function trainingConfig(demoPayers = 120_000): CounterConfig {
     policyRegion: 'demo',
     timeZone: 'Asia/Shanghai',
     demo: { seed: 20260101, payers: demoPayers },
-    devices: { reader: 'simulated', printer: 'simulated', paperWidth: 80 },
+    devices: { reader: 'simulated', printer: 'simulated', paperWidth: 80, receiptPrinter: 'simulated', receiptLayout: 'a4' },
   };
 }
 

@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, DevicesView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, Approval, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -115,6 +115,87 @@ export const contract = {
       })
       .strict(),
     output: RecordedPayment,
+  }),
+  'receipt.issue': method({
+    summary: 'Issue the formal receipt 税收缴款书 for a counter payment (idempotent)',
+    access: counterStaff,
+    input: z.object({ transactionId: z.number().int().positive() }).strict(),
+    output: z.object({ receipts: z.array(ReceiptView), duplicate: z.boolean() }),
+  }),
+  'receipt.forPayer': method({
+    summary: "A payer's receipts",
+    access: counterStaff,
+    input: z.object({ payerId: z.number().int().positive() }).strict(),
+    output: z.array(ReceiptView),
+  }),
+  'receipt.print': method({
+    summary: 'Print a receipt on the receipt printer (counts the print: 第N次打印)',
+    access: counterStaff,
+    input: z.object({ number: z.string().min(1).max(40) }).strict(),
+    output: ReceiptPrintResult,
+  }),
+  'receipt.pdf': method({
+    summary: 'The receipt as a PDF for preview or download (not counted as a print)',
+    access: counterStaff,
+    input: z.object({ number: z.string().min(1).max(40), layout: z.enum(['a4', 'overlay']).default('a4') }).strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+  }),
+  'receipt.confirmPrinted': method({
+    summary: 'The clerk confirms the receipt printed correctly',
+    access: counterStaff,
+    input: z.object({ number: z.string().min(1).max(40) }).strict(),
+    output: ReceiptView,
+  }),
+  'receipt.voidAndReissue': method({
+    summary: 'Void a misprinted number (reason, supervisor approval) and print the same lines on the next number',
+    access: counterStaff,
+    input: z.object({ number: z.string().min(1).max(40), reason: z.string().trim().min(2, '请填写作废原因').max(200), approval: Approval }).strict(),
+    output: ReceiptView,
+  }),
+  'receipt.reissue': method({
+    summary: '补开: a copy for a lost receipt, with reason and supervisor approval, marked as such',
+    access: counterStaff,
+    input: z.object({ number: z.string().min(1).max(40), reason: z.string().trim().min(2, '请填写补开原因').max(200), approval: Approval }).strict(),
+    output: ReceiptView,
+  }),
+  'exchange.find': method({
+    summary: 'Find bank / app payments by slip or voucher number (typed or scanned) for 换开',
+    access: counterStaff,
+    input: z.object({ channelRef: z.string().trim().min(4, '凭证号太短').max(40) }).strict(),
+    output: z.array(ExchangeCandidateView),
+  }),
+  'exchange.forPayer': method({
+    summary: "A payer's bank / app payments and whether each was exchanged",
+    access: counterStaff,
+    input: z.object({ payerId: z.number().int().positive() }).strict(),
+    output: z.array(ExchangeCandidateView),
+  }),
+  'exchange.issue': method({
+    summary: '换开: claim the payments upstream (once across all counters), then issue the receipt',
+    access: counterStaff,
+    input: z.object({ paymentIds: z.array(z.number().int().positive()).min(1).max(MAX_LINES) }).strict(),
+    output: z.object({ receipts: z.array(ReceiptView), duplicate: z.boolean() }),
+  }),
+  'receipt.stock': method({
+    summary: 'Receipt stock balance by operator: received, issued, voided, left, handed back',
+    access: ['clerk', 'supervisor', 'admin'],
+    input: Empty,
+    output: z.array(StockRowView),
+  }),
+  'receipt.addBlock': method({
+    summary: 'A supervisor enters a block of pre-numbered paper stock for an operator',
+    access: ['supervisor'],
+    input: z
+      .object({
+        operatorUsername: z.string().trim().min(1).max(32),
+        series: z.string().trim().min(1, '请填写字轨').max(20),
+        firstSerial: z.number().int().positive(),
+        lastSerial: z.number().int().positive(),
+        serialDigits: z.number().int().min(1).max(12).default(8),
+      })
+      .strict()
+      .refine((b) => b.lastSerial >= b.firstSerial, { message: '止号不能小于起号', path: ['lastSerial'] }),
+    output: z.array(StockRowView),
   }),
   'print.get': method({
     summary: 'The state of a print job',

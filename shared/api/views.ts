@@ -190,3 +190,60 @@ export const Approval = z.object({
   password: z.string().min(1, '请输入审批人密码').max(128),
 });
 export type Approval = z.infer<typeof Approval>;
+
+export const ReceiptView = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  kind: z.enum(['counter', 'exchange', 'reissue']),
+  state: z.enum(['issued', 'voided']),
+  payerId: z.number().int(),
+  payerName: z.string(),
+  idNumberMasked: z.string(),
+  counterNo: z.number().int(),
+  transactionId: z.number().int().nullable(),
+  lines: z.array(z.object({ lineNo: z.number().int(), paymentId: z.number().int(), year: z.number().int(), amountFen: z.number().int() })),
+  totalFen: z.number().int(),
+  businessDate: z.string(),
+  issuedAt: z.string(),
+  checkCode: z.string(),
+  printCount: z.number().int(),
+  printState: z.enum(['pending', 'confirmed']),
+  reissueOf: z.string().nullable(),
+  replaces: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type ReceiptView = z.infer<typeof ReceiptView>;
+
+export const ExchangeCandidateView = z.object({
+  paymentId: z.number().int(),
+  payerId: z.number().int(),
+  payerName: z.string(),
+  idNumberMasked: z.string(),
+  year: z.number().int(),
+  amountFen: z.number().int(),
+  channel: z.enum(['bank_pos', 'bank_counter', 'mobile_app']),
+  channelRef: z.string(),
+  paidAt: z.string(),
+  status: z.enum(['exchangeable', 'exchanged']),
+  receiptNumber: z.string().nullable(),
+});
+export type ExchangeCandidateView = z.infer<typeof ExchangeCandidateView>;
+
+export const StockRowView = z.object({
+  operatorUsername: z.string(),
+  operatorName: z.string(),
+  received: z.number().int(),
+  issued: z.number().int(),
+  voided: z.number().int(),
+  left: z.number().int(),
+  handedBack: z.number().int(),
+  nextNumber: z.string().nullable(),
+});
+export type StockRowView = z.infer<typeof StockRowView>;
+
+export const ReceiptPrintResult = z.object({
+  receipt: ReceiptView,
+  /** Where the document went: the receipt printer's queue, or the training printer's folder. */
+  sentTo: z.string(),
+});
+export type ReceiptPrintResult = z.infer<typeof ReceiptPrintResult>;

@@ -12,12 +12,14 @@ interface Props {
   timeZone: string;
   onJob(job: PrintJobView): void;
   onNext(): void;
+  /** Issue the formal receipt for this payment; null once it has been issued. */
+  onIssueReceipt: (() => void) | null;
 }
 
 const jobText: Record<PrintJobView['state'], string> = { pending: '缴费凭证打印中…', printed: '缴费凭证已打印', failed: '缴费凭证打印失败' };
 
 /** What the clerk sees once a payment is recorded: amounts, change, and the slip's print state. */
-export function ResultPanel({ result, job, timeZone, onJob, onNext }: Props) {
+export function ResultPanel({ result, job, timeZone, onJob, onNext, onIssueReceipt }: Props) {
   const retry = async () => job && onJob(await call('print.retry', { jobId: job.id }));
   const reprint = async () => job && onJob(await call('print.reprint', { jobId: job.id }));
   return (
@@ -28,9 +30,16 @@ export function ResultPanel({ result, job, timeZone, onJob, onNext }: Props) {
         subTitle={`${amountInCapitals(result.totals.payerFen)} · ${paymentMethodLabels[result.method]} · ${hallDateTime(result.recordedAt, timeZone)}`}
         extra={
           // Not focused on purpose: a second Enter of a double press must not dismiss this screen.
-          <Button type="primary" size="large" onClick={onNext}>
-            下一位 <Kbd>Esc</Kbd>
-          </Button>
+          <Space>
+            {onIssueReceipt ? (
+              <Button type="primary" size="large" onClick={onIssueReceipt} data-testid="issue-receipt">
+                开具缴款书 <Kbd>F8</Kbd>
+              </Button>
+            ) : null}
+            <Button size="large" onClick={onNext}>
+              下一位 <Kbd>Esc</Kbd>
+            </Button>
+          </Space>
         }
       />
       {result.changeFen !== null ? (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, AutoComplete, Button, Col, Input, Layout, Row, Select, Space, Tag, Typography, type InputRef } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
-import type { AppInfo, PayerSearchHit, PayerView, PrintJobView, RecordedPayment, SessionView } from '../../../shared/api/views';
+import type { AppInfo, PayerSearchHit, PayerView, PrintJobView, ReceiptView, RecordedPayment, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
@@ -9,6 +9,8 @@ import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
 import { CasesPanel } from './CasesPanel';
 import { DevicesPage } from './DevicesPage';
+import { ExchangePanel } from './ExchangePanel';
+import { ReceiptFlow } from './ReceiptFlow';
 import { PayerPanel } from './PayerPanel';
 import { defaultTier, PaymentPanel, type PaymentPanelHandle } from './PaymentPanel';
 import { ResultPanel } from './ResultPanel';
@@ -86,6 +88,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [hits, setHits] = useState<PayerSearchHit[]>([]);
   const [showDevices, setShowDevices] = useState(false);
   const [showCases, setShowCases] = useState(false);
+  const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
+  const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
   const [villages, setVillages] = useState<{ town: string; villages: string[] }[]>([]);
   const [recent, setRecent] = useState<RecentPayer[]>(loadRecent);
@@ -137,6 +141,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
       return next;
     });
     setHits([]);
+    setReceipts(null);
+    setExchanging(false);
     setPayer(p);
     setDraft(draftFor(p));
     setResult(null);
@@ -146,6 +152,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   }, []);
 
   const clear = useCallback(() => {
+    setReceipts(null);
+    setExchanging(false);
     setPayer(null);
     setDraft(null);
     setResult(null);
@@ -218,10 +226,23 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     call('payer.get', { payerId: r.payerId }).then(setPayer, () => {});
   };
 
+  const issueReceipt = useCallback(() => {
+    if (!result) return;
+    call('receipt.issue', { transactionId: result.transactionId }).then(
+      (res) => setReceipts(res.receipts),
+      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+    );
+  }, [result]);
+
   useEffect(() => {
     const onKey = (ev: KeyboardEvent) => {
       const keys: Record<string, () => void> = {
         F2: () => inputRef.current?.focus(),
+        F3: () => {
+          clear();
+          setExchanging(true);
+        },
+        F8: issueReceipt,
         Escape: clear,
         F5: () => paymentRef.current?.setMethod('cash'),
         F6: () => paymentRef.current?.setMethod('bank_card'),
@@ -236,7 +257,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [clear]);
+  }, [clear, issueReceipt]);
 
   const toggleYear = (year: number) =>
     setDraft((d) => {
@@ -351,7 +372,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               </div>
             ) : null}
             <div style={{ marginTop: 6, color: '#6b7280' }}>
-              <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>Esc</Kbd>下一位
+              <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>F8</Kbd>开缴款书 <Kbd>F3</Kbd>换开 <Kbd>Esc</Kbd>下一位
               {inputProblem ? (
                 <span style={{ color: '#dc2626', marginLeft: 16 }} data-testid="id-input-problem">
                   {inputProblem}
@@ -365,7 +386,19 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               </div>
             ) : null}
             {error ? <Alert style={{ marginTop: 16 }} type="warning" showIcon message={error} data-testid="lookup-error" /> : null}
-            {result ? <ResultPanel result={result} job={job} timeZone={info.timeZone} onJob={setJob} onNext={clear} /> : null}
+            {exchanging ? (
+              <ExchangePanel
+                timeZone={info.timeZone}
+                onIssued={(r) => {
+                  setExchanging(false);
+                  setReceipts(r);
+                }}
+              />
+            ) : null}
+            {result ? (
+              <ResultPanel result={result} job={job} timeZone={info.timeZone} onJob={setJob} onNext={clear} onIssueReceipt={receipts ? null : issueReceipt} />
+            ) : null}
+            {receipts ? <ReceiptFlow receipts={receipts} onChange={setReceipts} /> : null}
             {payer && draft && !result ? (
               <PaymentPanel
                 ref={paymentRef}

@@ -54,7 +54,7 @@ describe('receipt stock', () => {
 
   it('only a supervisor enters stock, and the same paper number cannot be held twice', async () => {
     const notSupervisor = await refusal(() => service.addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 201, lastSerial: 210, serialDigits: 8 }, ops.clerk));
-    expect(notSupervisor.code).toBe('FORBIDDEN');
+    expect(notSupervisor.code).toBe('APPROVAL_REQUIRED');
     const overlap = await refusal(() => service.addBlock({ operatorId: ops.supervisor, series: SERIES, firstSerial: 110, lastSerial: 120, serialDigits: 8 }, ops.supervisor));
     expect(overlap.message).toContain('重叠');
     // Another series may reuse the serials.
@@ -120,8 +120,8 @@ describe('issuing for a counter payment', () => {
     const tx = counterPayment(db, customers(db, 1)[0]!, [2025, 2026]);
     const [r] = service.issueForTransaction(tx, clerkContext(db)).receipts;
     service.printDocument(r!.number);
-    expect((await refusal(() => service.voidAndReissue(r!.number, '卡纸', ops.clerk, clerkContext(db)))).code).toBe('FORBIDDEN');
-    expect((await refusal(() => service.voidAndReissue(r!.number, '卡纸', ops.admin, clerkContext(db)))).code).toBe('FORBIDDEN');
+    expect((await refusal(() => service.voidAndReissue(r!.number, '卡纸', ops.clerk, clerkContext(db)))).code).toBe('APPROVAL_REQUIRED');
+    expect((await refusal(() => service.voidAndReissue(r!.number, '卡纸', ops.admin, clerkContext(db)))).code).toBe('APPROVAL_REQUIRED');
     expect((await refusal(() => service.voidAndReissue(r!.number, ' ', ops.supervisor, clerkContext(db)))).code).toBe('VALIDATION');
     const next = service.voidAndReissue(r!.number, '打印机卡纸，票面污损', ops.supervisor, clerkContext(db));
     expect(next).toMatchObject({ number: '(2026)示税现00000102', replaces: '(2026)示税现00000101', totalFen: 60_000, state: 'issued' });

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../../shared/api/errors';
+import type { ExchangeCandidateView, ReceiptView as ApiReceiptView, StockRowView } from '../../../shared/api/views';
+import { renderReceiptPdf } from '../../documents/receipt-pdf';
+import type { ClaimExchange, ExchangeCandidate, ReceiptContext, ReceiptService, ReceiptView, StockBalanceRow } from '../receipts';
+import type { Logger } from '../log';
+
+export interface ReceiptPrinterConfig {
+  /** 'simulated' (training: PDFs into <data dir>/printed), a CUPS queue name for `lp`, or '' for none. */
+  printer: string;
+  layout: 'a4' | 'overlay';
+}
+
+export const toApiReceipt = (r: ReceiptView): ApiReceiptView => ({
+  id: r.id,
+  number: r.number,
+  kind: r.kind,
+  state: r.state,
+  payerId: r.payerId,
+  payerName: r.payerName,
+  idNumberMasked: r.idNumberMasked,
+  counterNo: r.counterNo,
+  transactionId: r.transactionId,
+  lines: r.lines.map(({ lineNo, paymentId, year, amountFen }) => ({ lineNo, paymentId, year, amountFen })),
+  totalFen: r.totalFen,
+  businessDate: r.businessDate,
+  issuedAt: r.issuedAt,
+  checkCode: r.checkCode,
+  printCount: r.printCount,
+  printState: r.printState,
+  reissueOf: r.reissueOf,
+  replaces: r.replaces,
+  reason: r.reason,
+});
+
+export const toApiCandidate = (c: ExchangeCandidate): ExchangeCandidateView => ({
+  paymentId: c.paymentId,
+  payerId: c.payerId,
+  payerName: c.payerName,
+  idNumberMasked: c.idNumberMasked,
+  year: c.year,
+  amountFen: c.amountFen,
+  channel: c.channel,
+  channelRef: c.channelRef,
+  paidAt: c.paidAt,
+  status: c.status,
+  receiptNumber: c.receiptNumber,
+});
+
+export const toApiStock = (rows: StockBalanceRow[]): StockRowView[] =>
+  rows.map(({ operatorUsername, operatorName, received, issued, voided, left, handedBack, nextNumber }) => ({
+    operatorUsername,
+    operatorName,
+    received,
+    issued,
+    voided,
+    left,
+    handedBack,
+    nextNumber,
+  }));
+
+/**
+ * The counter side of the formal receipt: issuing through the receipt service and getting the
+ * document onto paper. On Linux outside Electron a named CUPS queue is printed with `lp`; the
+ * training printer keeps each printed PDF in the data directory so a trainer can open it.
+ */
+export class ReceiptDesk {
+  constructor(
+    readonly service: ReceiptService,
+    private readonly printer: ReceiptPrinterConfig,
+    private readonly dataDir: string,
+    private readonly log: Logger,
+    private readonly claim: ClaimExchange | null,
+  ) {}
+
+  async exchange(paymentIds: number[], ctx: ReceiptContext) {
+    return this.service.exchange(
+      paymentIds.map((paymentId) => ({ paymentId })),
+      ctx,
+      this.claim,
+    );
+  }
+
+  async pdf(number: string, layout: 'a4' | 'overlay'): Promise<Buffer> {
+    return renderReceiptPdf(this.service.document(number), { layout, calibration: this.service.calibration(this.printer.printer) });
+  }
+
+  async print(number: string): Promise<{ receipt: ReceiptView; sentTo: string }> {
+    if (!this.printer.printer) throw new AppError('VALIDATION', '未配置缴款书打印机：请信息技术人员在设备设置中配置，或下载 PDF 打印');
+    const doc = this.service.printDocument(number);
+    const bytes = await renderReceiptPdf(doc, { layout: this.printer.layout, calibration: this.service.calibration(this.printer.printer) });
+    const receipt = this.service.get(number);
+    const safeName = `${receipt.serial}-${receipt.printCount}.pdf`;
+    if (this.printer.printer === 'simulated') {
+      const dir = path.join(this.dataDir, 'printed');
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const file = path.join(dir, safeName);
+      fs.writeFileSync(file, bytes, { mode: 0o600 });
+      this.log.info({ number, printCount: receipt.printCount }, 'receipt printed on the training printer');
+      return { receipt, sentTo: `培训打印机（${file}）` };
+    }
+    await this.lp(bytes);
+    this.log.info({ number, printCount: receipt.printCount, printer: this.printer.printer }, 'receipt sent to the printer');
+    return { receipt, sentTo: this.printer.printer };
+  }
+
+  private lp(pdf: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('lp', ['-d', this.printer.printer, '-o', 'media=A4', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('error', (e) => reject(new AppError('VALIDATION', `无法调用打印命令 lp：${e.message}`)));
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new AppError('VALIDATION', `打印机 ${this.printer.printer} 拒绝了打印任务：${err.trim() || code}`))));
+      child.stdin.end(pdf);
+    });
+  }
+}
