@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
+import { registerAuditCommands } from './commands/audit';
+import { registerBackupCommands } from './commands/backup';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
 import { registerPolicyCommands } from './commands/policy';
@@ -17,6 +19,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServeCommands(program);
   registerDbCommands(program);
+  // Adds backup / restore to the `db` group created just above.
+  registerBackupCommands(program);
+  registerAuditCommands(program);
   registerDemoCommands(program);
   registerPolicyCommands(program);
   registerDevicesCommands(program);

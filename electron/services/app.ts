@@ -6,7 +6,7 @@ import type { IdCard } from '../../shared/domain/id-card';
 import { maskIdNumber } from '../../shared/domain/id-number';
 import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
 import { SessionService } from './auth/session';
-import { civilDate, systemClock, type Clock } from './clock';
+import { civilDate, startOfCivilDate, systemClock, type Clock } from './clock';
 import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from './config';
 import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
@@ -20,6 +20,8 @@ import { createLogger, type Logger } from './log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
+import { BackupScheduler, defaultBackupDir, startupCheck } from './trust/backup';
+import { appendAudit, auditActions, queryAudit, verifyAuditChain, type AuditAction } from './trust/audit';
 import { listConflicts, listRejectedEvents, pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { listSerialPaths } from '../devices/serial';
 
@@ -107,7 +109,28 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     throw new Error(`数据目录 ${layout.dir} 中有数据库但缺少配置文件 config.json：请恢复配置文件，程序不会覆盖已有数据库。`);
   }
   if (firstStart) removeDatabaseFiles(buildingFile);
-  let db: Db = openDatabase(firstStart ? buildingFile : layout.databaseFile, { create: firstStart });
+  const backupDir = cfg.backup?.dir ?? defaultBackupDir(layout.dir);
+  // Before anything touches an existing database: is it readable, sound and not too new? If not,
+  // the app starts in recovery (a screen that says what to do), never re-creates or repairs it.
+  let recovery: AppInfo['recovery'] = null;
+  if (!firstStart) {
+    const check = startupCheck(layout.databaseFile, { backupDirs: [backupDir], quick: true });
+    if (check !== 'ok') {
+      const good = check.latestGoodBackup;
+      recovery = {
+        problem: check.problem,
+        message: check.message,
+        latestGoodBackup: good ? { file: good.file, at: good.at } : null,
+        restoreCommand: good ? `pension-counter db restore --data-dir "${layout.dir}" --from "${good.file}"` : null,
+      };
+      log.error({ problem: check.problem, message: check.message }, 'database unusable: recovery needed');
+    }
+  }
+  let db: Db | null = recovery ? null : openDatabase(firstStart ? buildingFile : layout.databaseFile, { create: firstStart });
+  const database = (): Db => {
+    if (!db) throw new AppError('DB_CORRUPT', recovery?.message);
+    return db;
+  };
 
   let status: AppInfo['status'] = 'starting';
   let statusMessage = '正在启动';
@@ -117,6 +140,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     events.emit('app.status', { state: s, message, progress });
   };
   const today = () => civilDate(clock.now(), cfg.timeZone);
+  const setDb = (next: Db) => {
+    db = next;
+  };
 
   let running: Running | null = null;
   const live = (): Running => {
@@ -144,7 +170,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     today: today(),
     status,
     statusMessage,
-    schemaVersion: schemaVersion(db),
+    schemaVersion: db ? schemaVersion(db) : 0,
+    recovery,
     idleLockMinutes: cfg.idleLockMinutes ?? 5,
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
   });
@@ -241,7 +268,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
     'print.retry': ({ jobId }) => live().devices.retry(jobId),
-    'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString()),
+    'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString(), live().session.actor()),
     'supervisor.cases': () => {
       const r = live();
       return {
@@ -255,11 +282,34 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         rejectedEvents: listRejectedEvents(r.db).map(({ seq, kind, code, message, confirmedAt }) => ({ seq, kind, code, message, confirmedAt })),
       };
     },
+    'audit.query': ({ fromDate, toDate, username, action, page }) => {
+      const r = live();
+      // Hall-local dates become UTC instants: from the start of fromDate to the start of the day after toDate.
+      const instant = (date: string) => startOfCivilDate(date, cfg.timeZone).toISOString();
+      const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      if (action && !(auditActions as readonly string[]).includes(action)) throw new AppError('VALIDATION', `没有这种操作类型：${action}`);
+      const result = queryAudit(r.db, {
+        ...(fromDate ? { from: instant(fromDate) } : {}),
+        ...(toDate ? { to: instant(nextDay(toDate)) } : {}),
+        ...(username ? { username } : {}),
+        ...(action ? { action: action as AuditAction } : {}),
+        page,
+        pageSize: 50,
+      });
+      const chain = verifyAuditChain(r.db);
+      return {
+        rows: result.rows.map(({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after }) => ({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after })),
+        total: result.total,
+        chain: { ok: chain.ok, rows: chain.rows, problem: chain.firstProblem ? `第 ${chain.firstProblem.seq} 条：${chain.firstProblem.kind}（${chain.firstProblem.detail}）` : null },
+      };
+    },
     'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
     'devices.configure': async (devices) => {
       const r = live();
+      const before = deviceConfig();
       cfg.devices = { ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
       writeConfig(layout, cfg);
+      appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before, after: devices, at: clock.now() });
       log.info({ devices }, 'device settings changed');
       await r.devices.stop();
       r.devices = makeDevices(r.db, r.payers);
@@ -303,7 +353,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     validateOutput: true,
   });
 
+  let backups: BackupScheduler | null = null;
   const ready = (async () => {
+    if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
+    let db = database();
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
     const policies = await PolicyRegistry.load(log);
@@ -323,6 +376,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       db.close();
       fs.renameSync(buildingFile, layout.databaseFile);
       db = openDatabase(layout.databaseFile);
+      setDb(db);
       // The configuration is written last: until it exists, the next start begins afresh.
       writeConfig(layout, cfg);
     }
@@ -364,6 +418,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       client ? (channel, channelRef, counterId) => client.claimExchange(channel, channelRef, counterId) : null,
     );
     running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, demoCards };
+    const opened = db;
+    backups = new BackupScheduler({
+      db: () => (opened.open ? opened : null),
+      dir: backupDir,
+      keep: cfg.backup?.keep ?? 14,
+      intervalMs: (cfg.backup?.intervalMinutes ?? 60) * 60_000,
+      log,
+    });
+    backups.start();
     await devices.start();
     sync?.start();
     setStatus('ready', '就绪');
@@ -384,12 +447,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     isReady: () => status === 'ready',
     info,
     async close() {
+      await backups?.stop();
       if (running) {
         await running.sync?.stop();
         await running.devices.stop();
         running.session.signOut();
       }
-      if (db.open) db.close();
+      if (db?.open) db.close();
       log.flush();
     },
   };

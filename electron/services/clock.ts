@@ -25,3 +25,15 @@ export function ageOn(birthDate: string, date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
+
+/** The UTC instant at which a civil date (YYYY-MM-DD) begins in a time zone. */
+export function startOfCivilDate(date: string, timeZone: string): Date {
+  const guess = new Date(`${date}T00:00:00Z`);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(guess)
+      .map((p) => [p.type, p.value]),
+  );
+  const asZoned = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return new Date(guess.getTime() - (asZoned - guess.getTime()));
+}

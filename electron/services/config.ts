@@ -22,6 +22,11 @@ export const CounterConfig = z
       .optional(),
     /** Minutes without input before the counter screen locks (default 5). */
     idleLockMinutes: z.number().int().min(1).max(120).optional(),
+    /** Online backups: folder (e.g. a second disk), how many to keep, how often. */
+    backup: z
+      .object({ dir: z.string().min(1).optional(), keep: z.number().int().min(1).max(1000).default(14), intervalMinutes: z.number().int().min(0).max(10_080).default(60) })
+      .strict()
+      .optional(),
     /** The upstream collection system; absent = no sync (a stand-alone training counter). */
     upstream: z
       .object({ url: z.string().url(), key: z.string().min(8) })

@@ -5,8 +5,9 @@ import { maskIdNumber } from '../../shared/domain/id-number';
 
 export type Logger = pino.Logger;
 
-// 18-character resident ID numbers (and residence permits), wherever they appear in a message.
-const ID_PATTERN = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
+// 18-character resident ID numbers (and residence permits), wherever they appear in a message,
+// also glued to letters ("ID5201…"); a longer run of digits (a slip number) is not one.
+const ID_PATTERN = /(?<!\d)\d{17}[\dXx](?!\d)/g;
 
 /** Replaces every full ID number in a string with its masked form. */
 export function scrubIdNumbers(text: string): string {

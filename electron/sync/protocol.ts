@@ -30,7 +30,9 @@ export const Instant = z
 export const IdNumber = z
   .string()
   .regex(/^\d{17}[\dX]$/, 'ID number must be 17 digits and a check character')
-  .refine((s) => idCheckChar(s.slice(0, 17)) === s[17], 'ID number check character is wrong');
+  // zod runs a refine even after the regex failed: the shape is re-tested so a malformed value is
+  // refused rather than crashing the check digit computation.
+  .refine((s) => /^\d{17}[\dX]$/.test(s) && idCheckChar(s.slice(0, 17)) === s[17], 'ID number check character is wrong');
 
 /**
  * A stream position: the decimal change sequence of the last item the client holds ("0" before

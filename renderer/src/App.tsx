@@ -45,6 +45,40 @@ export function App() {
   if (!info || !session) return <Spin fullscreen tip="正在连接…" />;
 
   const training = info.mode === 'training' ? <TrainingBanner /> : null;
+  if (info.status === 'failed' && info.recovery) {
+    const r = info.recovery;
+    return (
+      <>
+        {training}
+        <Result
+          status="error"
+          title="数据库不能使用：需要恢复"
+          subTitle={r.message}
+          data-testid="recovery-screen"
+          extra={
+            <div style={{ textAlign: 'left', maxWidth: 760, margin: '0 auto' }}>
+              <p>程序没有改动、也不会自动重建数据库。请信息技术人员按以下任一方式处理后重新启动程序：</p>
+              <ol>
+                <li>
+                  恢复最近一次完好的备份
+                  {r.latestGoodBackup ? (
+                    <>
+                      （{new Date(r.latestGoodBackup.at).toLocaleString('zh-CN', { timeZone: info.timeZone, hour12: false })}）：
+                      <pre data-testid="restore-command">{r.restoreCommand}</pre>
+                      被替换的数据库会移到数据目录下的 replaced 文件夹保存。备份之后的收费记录随后从上游系统重新同步。
+                    </>
+                  ) : (
+                    '：未找到可用的备份。'
+                  )}
+                </li>
+                <li>无备份时：保留损坏的文件，安装新的数据目录并从上游系统重新同步（pension-counter sync）；本机未上传的记录需按纸质凭证补录。</li>
+              </ol>
+            </div>
+          }
+        />
+      </>
+    );
+  }
   if (info.status === 'failed') {
     return (
       <>

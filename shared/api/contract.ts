@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, Approval, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, Approval, AuditPageView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -220,6 +220,21 @@ export const contract = {
     access: ['supervisor'],
     input: Empty,
     output: SupervisorCases,
+  }),
+  'audit.query': method({
+    summary: 'Browse the append-only audit log (newest first) and check its hash chain',
+    access: ['supervisor', 'admin'],
+    input: z
+      .object({
+        /** Hall-local dates, inclusive. */
+        fromDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        toDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        username: z.string().trim().max(32).optional(),
+        action: z.string().trim().max(40).optional(),
+        page: z.number().int().min(0).max(100_000).default(0),
+      })
+      .strict(),
+    output: AuditPageView,
   }),
   'devices.get': method({
     summary: 'Device settings and the serial ports this machine lists',

@@ -39,6 +39,15 @@ export const AppInfo = z.object({
   status: z.enum(['starting', 'ready', 'failed']),
   statusMessage: z.string(),
   schemaVersion: z.number().int(),
+  /** Set when the database cannot be used: what is wrong and how to recover. */
+  recovery: z
+    .object({
+      problem: z.enum(['missing', 'unreadable', 'corrupt', 'too_new']),
+      message: z.string(),
+      latestGoodBackup: z.object({ file: z.string(), at: z.string() }).nullable(),
+      restoreCommand: z.string().nullable(),
+    })
+    .nullable(),
   /** Minutes without input before the counter screen locks itself. */
   idleLockMinutes: z.number().int().positive(),
   /** Training mode only: the demo accounts shown on the sign-in screen. */
@@ -247,3 +256,23 @@ export const ReceiptPrintResult = z.object({
   sentTo: z.string(),
 });
 export type ReceiptPrintResult = z.infer<typeof ReceiptPrintResult>;
+
+export const AuditPageView = z.object({
+  rows: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: z.string(),
+      operatorUsername: z.string().nullable(),
+      counterNo: z.number().int().nullable(),
+      action: z.string(),
+      entity: z.string(),
+      entityId: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+    }),
+  ),
+  total: z.number().int(),
+  /** The hash chain checked on this call: the first altered, inserted or deleted row, if any. */
+  chain: z.object({ ok: z.boolean(), rows: z.number().int(), problem: z.string().nullable() }),
+});
+export type AuditPageView = z.infer<typeof AuditPageView>;

@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { Logger } from '../log';
 import { verifyPassword } from './passwords';
+import { appendAudit } from '../trust/audit';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -46,6 +47,7 @@ export class SessionService {
   lock(): SessionView {
     if (this.current && !this.current.locked) {
       this.current.locked = true;
+      appendAudit(this.db, { action: 'session.lock', entity: 'shift', entityId: this.current.shift.id, actor: this.actor(), at: this.clock.now() });
       this.log.info({ operatorId: this.current.operator.id }, 'screen locked');
     }
     return this.view();
@@ -63,10 +65,12 @@ export class SessionService {
     if (row && verifyPassword(password, row.password_hash)) {
       cur.locked = false;
       cur.unlockFailures = 0;
+      appendAudit(this.db, { action: 'session.unlock', entity: 'shift', entityId: cur.shift.id, actor: this.actor(), at: this.clock.now() });
       this.log.info({ operatorId: cur.operator.id }, 'screen unlocked');
       return this.view();
     }
     cur.unlockFailures++;
+    appendAudit(this.db, { action: 'session.unlockFailed', entity: 'shift', entityId: cur.shift.id, actor: this.actor(), after: { attempts: cur.unlockFailures }, at: this.clock.now() });
     this.log.warn({ operatorId: cur.operator.id, attempts: cur.unlockFailures }, 'unlock failed');
     if (cur.unlockFailures >= MAX_FAILED_ATTEMPTS) {
       this.closeShift();
@@ -94,9 +98,12 @@ export class SessionService {
     if (!verifyPassword(password, row.password_hash)) {
       const attempts = row.failed_attempts + 1;
       const lock = attempts >= MAX_FAILED_ATTEMPTS;
-      this.db
-        .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
-        .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
+      this.db.transaction(() => {
+        this.db
+          .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
+          .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
+        appendAudit(this.db, { action: 'session.signInFailed', entity: 'operator', entityId: row.id, actor: { operatorId: row.id, username: row.username, counterNo }, after: { attempts, locked: lock }, at: now });
+      })();
       this.log.warn({ username, counterNo, attempts, locked: lock }, 'sign-in failed: wrong password');
       if (lock) throw new AppError('ACCOUNT_LOCKED');
       throw new AppError('BAD_CREDENTIALS', `用户名或密码错误（还可尝试 ${MAX_FAILED_ATTEMPTS - attempts} 次）`);
@@ -105,11 +112,13 @@ export class SessionService {
     const openedAt = now.toISOString();
     const shiftId = this.db.transaction(() => {
       this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
-      return Number(
+      const id = Number(
         this.db
           .prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)')
           .run(row.id, counterNo, openedAt).lastInsertRowid,
       );
+      appendAudit(this.db, { action: 'session.signIn', entity: 'shift', entityId: id, actor: { operatorId: row.id, username: row.username, counterNo }, after: { counterNo }, at: openedAt });
+      return id;
     })();
     this.current = {
       operator: { id: row.id, username: row.username, displayName: row.display_name, role: row.role },
@@ -137,10 +146,14 @@ export class SessionService {
       this.db
         .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
         .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
+      appendAudit(this.db, { action: 'approval.refuse', entity: 'operator', entityId: row.id, actor: this.actor(), after: { approver: row.username, attempts }, at: now });
       this.log.warn({ approver: username, attempts }, 'approval refused: wrong password');
       throw new AppError(lock ? 'ACCOUNT_LOCKED' : 'BAD_CREDENTIALS', lock ? undefined : '审批人用户名或密码错误');
     }
-    this.db.prepare('UPDATE operators SET failed_attempts = 0 WHERE id = ?').run(row.id);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE operators SET failed_attempts = 0 WHERE id = ?').run(row.id);
+      appendAudit(this.db, { action: 'approval.grant', entity: 'operator', entityId: row.id, actor: this.actor(), after: { approver: row.username }, at: now });
+    })();
     this.log.info({ approverId: row.id, by: this.current?.operator.id }, 'supervisor approval given');
     return { id: row.id, username: row.username, displayName: row.display_name, role: row.role };
   }
@@ -154,8 +167,18 @@ export class SessionService {
   }
 
   private closeShift(): void {
-    if (!this.current) return;
-    this.db.prepare('UPDATE shifts SET closed_at = ? WHERE id = ?').run(this.clock.now().toISOString(), this.current.shift.id);
+    const cur = this.current;
+    if (!cur) return;
+    const at = this.clock.now().toISOString();
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE shifts SET closed_at = ? WHERE id = ?').run(at, cur.shift.id);
+      appendAudit(this.db, { action: 'session.signOut', entity: 'shift', entityId: cur.shift.id, actor: this.actor(), at });
+    })();
     this.current = null;
+  }
+
+  /** The signed-in operator as the audit log records them. */
+  actor(): { operatorId: number; username: string; counterNo: number } | null {
+    return this.current ? { operatorId: this.current.operator.id, username: this.current.operator.username, counterNo: this.current.shift.counterNo } : null;
   }
 }

@@ -19,6 +19,7 @@ import type { PaperWidth } from '../../devices/printer/layout';
 import type { Db } from '../db/database';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
+import { appendAudit } from '../trust/audit';
 
 export interface DevicesConfig {
   /** Serial path of the ID-card reader, 'auto' to find it, or 'simulated'. */
@@ -179,14 +180,18 @@ export class DeviceService {
   }
 
   /** Queues a reprint of a payment slip (marked 重打); the original job stays as it was. */
-  reprint(jobId: number, createdAt: string): PrintJobView {
+  reprint(jobId: number, createdAt: string, actor: { operatorId: number; username: string; counterNo: number } | null = null): PrintJobView {
     const job = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(jobId) as { id: number; kind: PrintJobView['kind']; ref_id: number | null; payload: string } | undefined;
     if (!job) throw new AppError('NOT_FOUND', '打印任务不存在');
-    const id = Number(
-      this.db
-        .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, reprint_of, created_at) VALUES (?, ?, ?, 'pending', ?, ?)")
-        .run(job.kind, job.ref_id, job.payload, job.id, createdAt).lastInsertRowid,
-    );
+    const id = this.db.transaction(() => {
+      const created = Number(
+        this.db
+          .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, reprint_of, created_at) VALUES (?, ?, ?, 'pending', ?, ?)")
+          .run(job.kind, job.ref_id, job.payload, job.id, createdAt).lastInsertRowid,
+      );
+      appendAudit(this.db, { action: 'print.reprint', entity: 'print_job', entityId: created, actor, after: { kind: job.kind, reprintOf: job.id, refId: job.ref_id }, at: createdAt });
+      return created;
+    })();
     this.kick();
     return this.jobView(id);
   }

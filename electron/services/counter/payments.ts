@@ -18,6 +18,7 @@ import { civilDate } from '../clock';
 import type { Db } from '../db/database';
 import type { Logger } from '../log';
 import type { PolicyRegistry } from '../policy/registry';
+import { appendAudit } from '../trust/audit';
 
 export interface CounterContext {
   operatorId: number;
@@ -200,6 +201,14 @@ export class PaymentService {
       this.db
         .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)")
         .run(txId, JSON.stringify({ transactionId: txId }), now);
+      appendAudit(this.db, {
+        action: 'payment.record',
+        entity: 'transaction',
+        entityId: txId,
+        actor: { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
+        after: { payerId: input.payerId, lines: q.lines.map((l) => ({ year: l.year, tierFen: l.tierFen, amountFen: l.payerFen })), totalFen: total, method: input.method, tenderedFen: tendered, changeFen: change },
+        at: now,
+      });
       this.log.info({ transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method }, 'payment recorded');
       const created = this.db.prepare('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
       return this.view(created, false);

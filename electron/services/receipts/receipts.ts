@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { appendAudit, type AuditAction, type AuditActor } from '../trust/audit';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import { FORM_LINES, PENSION_ITEM, type ReceiptDocument } from '../../documents/receipt-document';
 import type { ClaimOutcome } from '../../sync/client';
@@ -24,6 +25,13 @@ import type {
  * Claims a bank or app payment upstream (UpstreamClient.claimExchange bound to this counter's
  * client). Throwing means "could not reach the upstream": the exchange is refused.
  */
+const auditActionOf: Record<string, AuditAction> = {
+  'receipt.issued': 'receipt.issue',
+  'receipt.voided': 'receipt.void',
+  'exchange.claimed': 'receipt.exchange',
+  'receipt.block_returned': 'receipt.stockAdjust',
+};
+
 export type ClaimExchange = (channel: ExchangeChannel, channelRef: string, counterId: string) => Promise<ClaimOutcome>;
 
 export interface Calibration {
@@ -168,6 +176,7 @@ export class ReceiptService {
       this.holder(input.operatorId);
       const now = this.nowIso();
       const id = this.insertBlock({ ...input, series, source: 'supervisor', upstreamBlockId: null, enteredBy: supervisorId }, now);
+      appendAudit(this.db, { action: 'receipt.stockReceive', entity: 'receipt_block', entityId: id, actor: { operatorId: supervisorId }, after: { ...input, series }, at: now });
       this.log.info({ blockId: id, series, first: input.firstSerial, last: input.lastSerial, operatorId: input.operatorId, supervisorId }, 'receipt block entered');
       return this.blockView(this.blockRow(id));
     }).immediate();
@@ -223,7 +232,7 @@ export class ReceiptService {
         approvedBy: approver.username,
         reason: why,
         returnedAt: now,
-      }, now);
+      }, now, { operatorId: supervisorId, username: approver.username, counterNo: null });
       this.log.info({ blockId, from: b.next_serial, last: b.last_serial, supervisorId }, 'receipt block handed back');
       return this.blockView(this.blockRow(blockId));
     }).immediate();
@@ -402,7 +411,7 @@ export class ReceiptService {
           counterNo: ctx.counterNo,
           operatorUsername: ctx.operatorUsername,
           exchangedAt: now,
-        }, now);
+        }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
       }
       this.log.info({ payerId: payer.id, payments: payments.map((p) => p.id), receipts: receipts.map((r) => r.number) }, 'payments exchanged');
       return { receipts, duplicate: false };
@@ -446,6 +455,9 @@ export class ReceiptService {
       if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废，不能打印`);
       if (r.print_state === 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已确认打印，不能再打印；遗失的请补开`);
       this.db.prepare('UPDATE receipts SET print_count = print_count + 1 WHERE id = ?').run(r.id);
+      if (r.print_count > 0) {
+        appendAudit(this.db, { action: 'receipt.reprint', entity: 'receipt', entityId: r.number, actor: { operatorId: r.operator_id }, before: { printCount: r.print_count }, after: { printCount: r.print_count + 1 } });
+      }
       return this.document(r.number);
     }).immediate();
   }
@@ -507,7 +519,7 @@ export class ReceiptService {
         counterNo: ctx.counterNo,
         voidedAt: now,
         replacedBy: { receiptUid: created!.uid, number: created!.number },
-      }, now);
+      }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
       this.log.info({ voided: old.number, replacedBy: created!.number, approverOperatorId }, 'receipt voided and reissued');
       return created!;
     }).immediate();
@@ -747,13 +759,17 @@ export class ReceiptService {
       operatorUsername: ctx.operatorUsername,
       businessDate,
       issuedAt: now,
-    }, now);
+    }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
     this.log.info({ receipt: number, kind: meta.kind, payerId, years: lines.map((l) => l.year), totalFen: total }, 'receipt issued');
     return this.view(this.receiptRowById(id));
   }
 
-  private outbox(key: string, kind: string, payload: Record<string, unknown>, now: string): void {
+  /** The upstream event and the audit row of a change, inside the change's own transaction. */
+  private outbox(key: string, kind: string, payload: Record<string, unknown>, now: string, actor: AuditActor): void {
     this.db.prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(key, kind, JSON.stringify(payload), now);
+    const action = auditActionOf[kind];
+    if (!action) throw new Error(`no audit action for ${kind}`);
+    appendAudit(this.db, { action, entity: kind.startsWith('exchange') ? 'exchange' : kind.startsWith('receipt.block') ? 'receipt_block' : 'receipt', entityId: key, actor, after: payload, at: now });
   }
 
   private liveReceiptIds(paymentIds: number[]): Set<number> {

@@ -7,6 +7,7 @@ import { validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
+import { AuditPanel } from './AuditPanel';
 import { CasesPanel } from './CasesPanel';
 import { DevicesPage } from './DevicesPage';
 import { ExchangePanel } from './ExchangePanel';
@@ -88,6 +89,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [hits, setHits] = useState<PayerSearchHit[]>([]);
   const [showDevices, setShowDevices] = useState(false);
   const [showCases, setShowCases] = useState(false);
+  const [showAudit, setShowAudit] = useState(false);
   const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
   const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
@@ -296,6 +298,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         </Typography.Text>
         <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
         {op.role === 'supervisor' ? <Button onClick={() => setShowCases((v) => !v)}>待处理</Button> : null}
+        {op.role === 'supervisor' ? <Button onClick={() => setShowAudit((v) => !v)}>审计</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
@@ -380,6 +383,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               ) : null}
             </div>
             {showCases ? <CasesPanel timeZone={info.timeZone} /> : null}
+            {showAudit ? <AuditPanel timeZone={info.timeZone} /> : null}
             {showDevices ? (
               <div style={{ marginTop: 16 }}>
                 <DevicesPage canConfigure={false} />

@@ -2,9 +2,10 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-counter-ledger-outbox';
 import { migration0003 } from './0003-sync';
 import { migration0004 } from './0004-receipts';
+import { migration0005 } from './0005-audit';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
 
 export const latestSchemaVersion = migrations.length;
