@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../../package.json';
 import { registerAuditCommands } from './commands/audit';
+import { registerBenchCommands } from './commands/bench';
 import { registerBackupCommands } from './commands/backup';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDevicesCommands(program);
   registerSyncCommands(program);
   registerReceiptCommands(program);
+  registerBenchCommands(program);
   return program;
 }
 

@@ -13,10 +13,18 @@ export function fixedStartClock(start: Date): Clock {
   return { now: () => new Date(Date.now() + offset) };
 }
 
+// Building an Intl formatter costs far more than using one: one per zone, kept.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The civil date (YYYY-MM-DD) of an instant in a time zone such as Asia/Shanghai. */
 export function civilDate(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    // en-CA formats as YYYY-MM-DD.
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, f);
+  }
+  return f.format(instant);
 }
 
 /** Full years between a birth date and a civil date, both YYYY-MM-DD. */

@@ -84,10 +84,13 @@ export class DeviceService {
     if (config.reader === 'simulated') {
       const { sim, connect } = simulatedReader();
       this.readerSim = sim;
-      this.readerLoop = new CardReaderLoop({ connect, pollMs: 150 });
+      this.readerLoop = new CardReaderLoop({ connect, pollMs: 50 });
     } else if (config.reader) {
       const path = config.reader === 'auto' ? undefined : config.reader;
+      // 100 ms: a find-card exchange is ~20 bytes (2 ms at 115200 baud), and the clerk should not
+      // wait for the next poll after placing the card.
       this.readerLoop = new CardReaderLoop({
+        pollMs: 100,
         connect: async () => {
           const { port, path: found } = await openReaderPort({ path, includeListed: path === undefined });
           return { port, path: found, close: () => closeSerial(port) };

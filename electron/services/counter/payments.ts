@@ -15,6 +15,7 @@ import {
 } from '../../../shared/policy';
 import type { Clock } from '../clock';
 import { civilDate } from '../clock';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { Logger } from '../log';
 import type { PolicyRegistry } from '../policy/registry';
@@ -70,24 +71,33 @@ export class PaymentService {
     private readonly log: Logger,
   ) {}
 
+  /** Statements compiled once: the assessment runs on every lookup and every keystroke's quote. */
+  private readonly statements = new Map<string, Statement>();
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   today(): string {
     return civilDate(this.clock.now(), this.timeZone);
   }
 
   private payerRow(payerId: number): PayerRow {
-    const row = this.db.prepare('SELECT * FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
+    const row = this.stmt('SELECT * FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
     if (!row) throw new AppError('PAYER_NOT_FOUND');
     return row;
   }
 
   /** The engine's view of a payer: registry row, special groups and one paid tier per year. */
   private policyPayer(row: PayerRow, today: string): PolicyPayer {
-    const groups = this.db
-      .prepare('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?')
+    const groups = this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?')
       .all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[];
     // A year paid twice (a conflict) is one paid year for eligibility: the first payment counts.
-    const paid = this.db
-      .prepare(
+    const paid = this.stmt(
         `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
           AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? GROUP BY year) ORDER BY year`,
       )
@@ -134,7 +144,7 @@ export class PaymentService {
     ctx: CounterContext,
   ): RecordedPayment {
     return this.db.transaction((): RecordedPayment => {
-      const existing = this.db.prepare('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
+      const existing = this.stmt('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
       if (existing) {
         if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
         this.log.info({ transactionId: existing.id }, 'payment already recorded: returning the earlier result');
@@ -156,14 +166,13 @@ export class PaymentService {
       const businessDate = this.today();
       const row = this.payerRow(input.payerId);
       const txId = Number(
-        this.db
-          .prepare(
+        this.stmt(
             `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(input.transactionUid, input.payerId, ctx.operatorId, ctx.shiftId, ctx.counterNo, businessDate, input.method, total, tendered, change, now).lastInsertRowid,
       );
-      const insertLine = this.db.prepare(
+      const insertLine = this.stmt(
         `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
             transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment)
          VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -182,8 +191,7 @@ export class PaymentService {
           backPayment: l.kind === 'back_payment',
         };
       });
-      this.db
-        .prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
+      this.stmt('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
         .run(
           input.transactionUid,
           'payment.recorded',
@@ -198,8 +206,7 @@ export class PaymentService {
           }),
           now,
         );
-      this.db
-        .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)")
+      this.stmt("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)")
         .run(txId, JSON.stringify({ transactionId: txId }), now);
       appendAudit(this.db, {
         action: 'payment.record',
@@ -210,7 +217,7 @@ export class PaymentService {
         at: now,
       });
       this.log.info({ transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method }, 'payment recorded');
-      const created = this.db.prepare('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
+      const created = this.stmt('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
       return this.view(created, false);
     }).immediate();
   }
@@ -218,8 +225,7 @@ export class PaymentService {
   /** A recorded transaction as the API returns it, rebuilt from the ledger rows. */
   view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
     const row = this.payerRow(tx.payer_id);
-    const lines = this.db
-      .prepare(
+    const lines = this.stmt(
         'SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
       )
       .all(tx.id) as {
@@ -243,8 +249,7 @@ export class PaymentService {
       reserved: false,
     }));
     const sum = (f: (l: (typeof quoteLines)[number]) => number) => quoteLines.reduce((s, l) => s + f(l), 0);
-    const job = this.db
-      .prepare("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1")
+    const job = this.stmt("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1")
       .get(tx.id) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
     return {
       transactionId: tx.id,
