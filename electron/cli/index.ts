@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { registerAuditCommands } from './commands/audit';
 import { registerBenchCommands } from './commands/bench';
 import { registerBackupCommands } from './commands/backup';
+import { registerDayCloseCommands } from './commands/day-close';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
 import { registerPolicyCommands } from './commands/policy';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerSyncCommands(program);
   registerReceiptCommands(program);
   registerBenchCommands(program);
+  registerDayCloseCommands(program);
   return program;
 }
 

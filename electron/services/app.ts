@@ -12,6 +12,9 @@ import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk, toApiCandidate, toApiReceipt, toApiStock } from './counter/receipt-desk';
 import { ReceiptService, type ReceiptContext } from './receipts';
+import { DayCloseService, openBusinessDate, slipDataOfClose } from './dayclose';
+import { toCloseView, toSummaryView } from './counter/day-desk';
+import { dayCloseDocument, renderDaySummaryPdf } from '../documents/day-summary-pdf';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from './db/database';
 import { demoCardPayers, type DemoCardCase, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
@@ -66,6 +69,7 @@ interface Running {
   devices: DeviceService;
   sync: SyncEngine | null;
   receipts: ReceiptDesk;
+  dayClose: DayCloseService;
   demoCards: { case: DemoCardCase; card: IdCard }[];
 }
 
@@ -282,6 +286,42 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         rejectedEvents: listRejectedEvents(r.db).map(({ seq, kind, code, message, confirmedAt }) => ({ seq, kind, code, message, confirmedAt })),
       };
     },
+    'dayclose.preview': () => {
+      const r = live();
+      const c = counterContext();
+      return toSummaryView(r.dayClose.summary(openBusinessDate(r.db, today(), c.operatorId), c.operatorId));
+    },
+    'dayclose.close': ({ cashCountedFen }) => {
+      const r = live();
+      const c = counterContext();
+      // The audit row commits with the close (the close's own transaction nests as a savepoint).
+      const record = r.db.transaction(() => {
+        const closed = r.dayClose.close({ businessDate: openBusinessDate(r.db, today(), c.operatorId), operatorId: c.operatorId, counterNo: c.counterNo, cashCountedFen, closedBy: c.operatorId });
+        appendAudit(r.db, { action: 'dayclose.close', entity: 'day_close', entityId: closed.number, actor: r.session.actor(), after: { businessDate: closed.businessDate, cash: closed.cash }, at: clock.now() });
+        return closed;
+      }).immediate();
+      r.sync?.outboxChanged();
+      // The close is in the backup taken right after it.
+      void backups?.runNow('day_close');
+      return toCloseView(record);
+    },
+    'dayclose.list': ({ limit }) => {
+      const r = live();
+      const c = counterContext();
+      const mine = r.session.operator()?.role === 'supervisor' ? {} : { operatorId: c.operatorId };
+      return r.dayClose.list({ ...mine, limit }).map(toCloseView);
+    },
+    'dayclose.pdf': async ({ no }) => {
+      const r = live();
+      const record = r.dayClose.get(no);
+      const doc = dayCloseDocument(record, { taxOffice: cfg.taxOffice, hallName: cfg.hallName, printedAt: clock.now(), timeZone: cfg.timeZone, training });
+      return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdf(doc)).toString('base64') };
+    },
+    'dayclose.printSlip': ({ no }) => {
+      const r = live();
+      const record = r.dayClose.get(no);
+      return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }), clock.now().toISOString());
+    },
     'audit.query': ({ fromDate, toDate, username, action, page }) => {
       const r = live();
       // Hall-local dates become UTC instants: from the start of fromDate to the start of the day after toDate.
@@ -417,7 +457,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       log,
       client ? (channel, channelRef, counterId) => client.claimExchange(channel, channelRef, counterId) : null,
     );
-    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, demoCards };
+    const dayClose = new DayCloseService(db, clock, log, { timeZone: cfg.timeZone });
+    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, dayClose, demoCards };
     const opened = db;
     backups = new BackupScheduler({
       db: () => (opened.open ? opened : null),

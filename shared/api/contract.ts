@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, Approval, AuditPageView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, Approval, AuditPageView, DayCloseView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -220,6 +220,36 @@ export const contract = {
     access: ['supervisor'],
     input: Empty,
     output: SupervisorCases,
+  }),
+  'dayclose.preview': method({
+    summary: "The signed-in operator's open business day: what the close will contain",
+    access: counterStaff,
+    input: Empty,
+    output: DaySummaryView,
+  }),
+  'dayclose.close': method({
+    summary: 'Close the business day (日结): cash counted, immutable numbered record, pushed upstream; later work goes to the next day',
+    access: counterStaff,
+    input: z.object({ cashCountedFen: z.number().int().min(0).max(10_000_000_000) }).strict(),
+    output: DayCloseView,
+  }),
+  'dayclose.list': method({
+    summary: 'Past day closes (a clerk sees their own, a supervisor every operator)',
+    access: counterStaff,
+    input: z.object({ limit: z.number().int().min(1).max(200).default(30) }).strict(),
+    output: z.array(DayCloseView),
+  }),
+  'dayclose.pdf': method({
+    summary: '《税务机关入库城乡居民养老保险费日汇总单》 of a close, as PDF',
+    access: counterStaff,
+    input: z.object({ no: z.number().int().positive() }).strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
+  }),
+  'dayclose.printSlip': method({
+    summary: 'Print the day summary on the receipt printer',
+    access: counterStaff,
+    input: z.object({ no: z.number().int().positive() }).strict(),
+    output: PrintJobView,
   }),
   'audit.query': method({
     summary: 'Browse the append-only audit log (newest first) and check its hash chain',

@@ -23,6 +23,8 @@ export const errorMessages = {
   APPROVAL_REQUIRED: '此操作需要值班主任审批',
   RECEIPT_STATE: '缴款书当前状态不允许此操作',
   GLYPH_MISSING: '姓名或地址中有字库缺少的汉字，不能打印',
+  DAY_CLOSED: '该业务日已日结，不能再收款或开具缴款书；新业务记入下一业务日',
+  DAY_ALREADY_CLOSED: '该操作员本业务日已日结，不能重复日结',
   NOT_TRAINING: '仅培训模式可用',
   NOT_FOUND: '记录不存在',
   STARTING: '系统正在准备数据，请稍候',

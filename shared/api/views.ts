@@ -276,3 +276,43 @@ export const AuditPageView = z.object({
   chain: z.object({ ok: z.boolean(), rows: z.number().int(), problem: z.string().nullable() }),
 });
 export type AuditPageView = z.infer<typeof AuditPageView>;
+
+const CountAmountView = z.object({ count: z.number().int(), amountFen: z.number().int() });
+
+/** The figures of a business day (one operator), as the day-close screen shows them. */
+export const DaySummaryView = z.object({
+  businessDate: z.string(),
+  transactions: z.number().int(),
+  count: z.number().int(),
+  amountFen: z.number().int(),
+  subsidyFen: z.number().int(),
+  governmentPaidFen: z.number().int(),
+  current: CountAmountView,
+  backPayment: CountAmountView,
+  byMethod: z.array(z.object({ method: PaymentMethod, transactions: z.number().int(), count: z.number().int(), amountFen: z.number().int() })),
+  byTier: z.array(z.object({ tierFen: z.number().int(), count: z.number().int(), amountFen: z.number().int() })),
+  exchanges: CountAmountView,
+  receipts: z.object({
+    used: z.number().int(),
+    issued: z.number().int(),
+    voided: z.number().int(),
+    reissued: z.number().int(),
+    ranges: z.array(z.object({ firstNumber: z.string(), lastNumber: z.string(), count: z.number().int() })),
+    voidedList: z.array(z.object({ number: z.string(), reason: z.string() })),
+  }),
+  cashExpectedFen: z.number().int(),
+});
+export type DaySummaryView = z.infer<typeof DaySummaryView>;
+
+export const DayCloseView = z.object({
+  no: z.number().int(),
+  number: z.string(),
+  businessDate: z.string(),
+  operatorName: z.string(),
+  counterNo: z.number().int(),
+  closedByName: z.string(),
+  closedAt: z.string(),
+  cash: z.object({ expectedFen: z.number().int(), countedFen: z.number().int(), differenceFen: z.number().int() }),
+  summary: DaySummaryView,
+});
+export type DayCloseView = z.infer<typeof DayCloseView>;

@@ -7,7 +7,7 @@ import { maskIdNumber } from '../../../shared/domain/id-number';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
 import { closeSerial } from '../../devices/serial';
-import { paymentSlip, testPage } from '../../devices/printer/slips';
+import { daySummary, paymentSlip, testPage, type DaySummaryData } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
 import type { PrinterState } from '../../devices/printer/status';
 import type { DecodedSlip } from '../../devices/printer/decoder';
@@ -199,6 +199,17 @@ export class DeviceService {
     return this.jobView(id);
   }
 
+  /** Queues a day summary slip; the close is immutable, so its slip data travels in the job. */
+  printDaySummary(closeNo: number, data: DaySummaryData, createdAt: string): PrintJobView {
+    const id = Number(
+      this.db
+        .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('day_summary', ?, ?, 'pending', ?)")
+        .run(closeNo, JSON.stringify(data), createdAt).lastInsertRowid,
+    );
+    this.kick();
+    return this.jobView(id);
+  }
+
   /** Queues the printer's test page. */
   testPrint(createdAt: string): PrintJobView {
     const id = Number(
@@ -269,6 +280,9 @@ export class DeviceService {
     if (job.kind === 'test_page') {
       const { at } = JSON.parse(job.payload) as { at: string };
       return testPage({ printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone }, { width: this.config.paperWidth, training: this.slip.training });
+    }
+    if (job.kind === 'day_summary') {
+      return daySummary(JSON.parse(job.payload) as DaySummaryData, { width: this.config.paperWidth, training: this.slip.training });
     }
     if (job.kind !== 'payment_slip' || job.ref_id === null) throw new Error(`不支持的打印任务 ${job.kind}`);
     const tx = this.db

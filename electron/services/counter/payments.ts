@@ -20,6 +20,7 @@ import type { Db } from '../db/database';
 import type { Logger } from '../log';
 import type { PolicyRegistry } from '../policy/registry';
 import { appendAudit } from '../trust/audit';
+import { openBusinessDate } from '../dayclose';
 
 export interface CounterContext {
   operatorId: number;
@@ -163,7 +164,8 @@ export class PaymentService {
         change = tendered - total;
       }
       const now = this.clock.now().toISOString();
-      const businessDate = this.today();
+      // Once the clerk has closed today, later work goes to the next business day.
+      const businessDate = openBusinessDate(this.db, this.today(), ctx.operatorId);
       const row = this.payerRow(input.payerId);
       const txId = Number(
         this.stmt(

@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { openBusinessDate } from '../dayclose';
 import { appendAudit, type AuditAction, type AuditActor } from '../trust/audit';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import { FORM_LINES, PENSION_ITEM, type ReceiptDocument } from '../../documents/receipt-document';
@@ -710,7 +711,8 @@ export class ReceiptService {
     if (moved.changes !== 1) throw new Error('receipt block changed under an immediate transaction');
     const number = formatReceiptNumber(block.series, serial, block.serial_digits);
     const now = this.nowIso();
-    const businessDate = civilDate(new Date(now), this.options.timeZone);
+    // Once the clerk has closed today, later receipts go to the next business day.
+    const businessDate = openBusinessDate(this.db, civilDate(new Date(now), this.options.timeZone), ctx.operatorId);
     const uid = randomUUID();
     const checkCode = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const total = lines.reduce((s, l) => s + l.amountFen, 0);

@@ -9,6 +9,7 @@ import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
 import { AuditPanel } from './AuditPanel';
 import { CasesPanel } from './CasesPanel';
+import { DayClosePanel } from './DayClosePanel';
 import { DevicesPage } from './DevicesPage';
 import { ExchangePanel } from './ExchangePanel';
 import { ReceiptFlow } from './ReceiptFlow';
@@ -90,6 +91,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [showDevices, setShowDevices] = useState(false);
   const [showCases, setShowCases] = useState(false);
   const [showAudit, setShowAudit] = useState(false);
+  const [showDayClose, setShowDayClose] = useState(false);
   const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
   const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
@@ -297,6 +299,9 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           {roleLabels[op.role]} {op.displayName}
         </Typography.Text>
         <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
+        <Button onClick={() => setShowDayClose((v) => !v)} data-testid="open-dayclose">
+          日结
+        </Button>
         {op.role === 'supervisor' ? <Button onClick={() => setShowCases((v) => !v)}>待处理</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowAudit((v) => !v)}>审计</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
@@ -382,6 +387,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 </span>
               ) : null}
             </div>
+            {showDayClose ? <DayClosePanel /> : null}
             {showCases ? <CasesPanel timeZone={info.timeZone} /> : null}
             {showAudit ? <AuditPanel timeZone={info.timeZone} /> : null}
             {showDevices ? (

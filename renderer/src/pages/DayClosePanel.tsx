@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Input, Space, Statistic, Table } from 'antd';
+import type { DayCloseView, DaySummaryView } from '../../../shared/api/views';
+import { paymentMethodLabels } from '../../../shared/api/views';
+import { amountInCapitals } from '../../../shared/domain/capitals';
+import { parseYuanToFen } from '../../../shared/domain/money-input';
+import { call } from '../api/client';
+import { tierName, yuan } from '../format';
+
+function download(filename: string, base64: string) {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** 长款 (over) / 短款 (short), as the cashier says it. */
+function cashDifference(diffFen: number): string {
+  if (diffFen === 0) return '现金相符';
+  return `${diffFen > 0 ? '长款' : '短款'} ${yuan(Math.abs(diffFen))}（${amountInCapitals(Math.abs(diffFen))}）`;
+}
+
+/** 日结: the day's figures, the cash counted, the close, and its documents. */
+export function DayClosePanel() {
+  const [summary, setSummary] = useState<DaySummaryView | null>(null);
+  const [closed, setClosed] = useState<DayCloseView | null>(null);
+  const [counted, setCounted] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    call('dayclose.preview', {}).then(setSummary, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  }, []);
+
+  const countedFen = parseYuanToFen(counted);
+  const close = async () => {
+    if (countedFen === null || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setClosed(await call('dayclose.close', { cashCountedFen: countedFen }));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const pdf = async (no: number) => {
+    try {
+      const f = await call('dayclose.pdf', { no });
+      download(f.filename, f.base64);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const slip = async (no: number) => {
+    try {
+      await call('dayclose.printSlip', { no });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const s = closed?.summary ?? summary;
+  return (
+    <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} style={{ marginTop: 16 }} data-testid="dayclose-panel">
+      {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="dayclose-error" /> : null}
+      {s ? (
+        <>
+          <Space size={48} wrap>
+            <Statistic title="收款笔数 / 缴费年度数" value={`${s.transactions} / ${s.count}`} />
+            <Statistic title="个人缴费合计" value={yuan(s.amountFen)} data-testid="dayclose-total" />
+            <Statistic title="其中当年 / 补缴" value={`${yuan(s.current.amountFen)} / ${yuan(s.backPayment.amountFen)}`} />
+            <Statistic title="应交现金" value={yuan(s.cashExpectedFen)} data-testid="dayclose-cash-expected" />
+          </Space>
+          <Table
+            style={{ marginTop: 12 }}
+            size="small"
+            pagination={false}
+            rowKey="method"
+            dataSource={s.byMethod}
+            columns={[
+              { title: '收款方式', render: (_, m) => paymentMethodLabels[m.method] },
+              { title: '笔数', dataIndex: 'transactions' },
+              { title: '年度数', dataIndex: 'count' },
+              { title: '金额', render: (_, m) => yuan(m.amountFen) },
+            ]}
+          />
+          <Descriptions size="small" column={1} bordered style={{ marginTop: 12 }}>
+            <Descriptions.Item label="按档次">{s.byTier.map((t) => `${tierName(t.tierFen)} ${t.count}笔 ${yuan(t.amountFen)}`).join('；') || '无'}</Descriptions.Item>
+            <Descriptions.Item label="换开">
+              {s.exchanges.count} 笔 {yuan(s.exchanges.amountFen)}
+            </Descriptions.Item>
+            <Descriptions.Item label="缴款书">
+              使用 {s.receipts.used} 份（开具 {s.receipts.issued}，作废 {s.receipts.voided}，补开 {s.receipts.reissued}）
+              {s.receipts.ranges.map((r) => `；${r.firstNumber}–${r.lastNumber}（${r.count}）`).join('')}
+            </Descriptions.Item>
+            {s.receipts.voidedList.length ? (
+              <Descriptions.Item label="作废号码">{s.receipts.voidedList.map((v) => `${v.number}（${v.reason}）`).join('；')}</Descriptions.Item>
+            ) : null}
+          </Descriptions>
+        </>
+      ) : null}
+      {closed ? (
+        <Alert
+          style={{ marginTop: 16 }}
+          type={closed.cash.differenceFen === 0 ? 'success' : 'warning'}
+          showIcon
+          data-testid="dayclose-done"
+          message={`已日结，编号 ${closed.number}。实点现金 ${yuan(closed.cash.countedFen)}，应交 ${yuan(closed.cash.expectedFen)}，${cashDifference(closed.cash.differenceFen)}。此后的收款记入下一业务日。`}
+          description={
+            <Space style={{ marginTop: 8 }}>
+              <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
+              <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
+                打印小票汇总
+              </Button>
+            </Space>
+          }
+        />
+      ) : s ? (
+        <Space style={{ marginTop: 16 }} align="end">
+          <div>
+            <div>实点现金（元）</div>
+            <Input size="large" style={{ width: 200 }} value={counted} onChange={(e) => setCounted(e.target.value)} onPressEnter={() => void close()} aria-label="实点现金" status={counted && countedFen === null ? 'error' : undefined} />
+          </div>
+          <div style={{ fontSize: 16, paddingBottom: 8 }}>
+            {countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}
+          </div>
+          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={() => void close()} data-testid="dayclose-confirm">
+            确认日结（锁定本业务日）
+          </Button>
+        </Space>
+      ) : null}
+    </Card>
+  );
+}
