@@ -14,6 +14,7 @@ import { ReceiptDesk, toApiCandidate, toApiReceipt, toApiStock } from './counter
 import { ReceiptService, type ReceiptContext } from './receipts';
 import { DayCloseService, openBusinessDate, slipDataOfClose } from './dayclose';
 import { toCloseView, toSummaryView } from './counter/day-desk';
+import { progressCsv, progressXlsx } from './counter/progress';
 import { dayCloseDocument, renderDaySummaryPdf } from '../documents/day-summary-pdf';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from './db/database';
 import { demoCardPayers, type DemoCardCase, type DemoCountyOptions } from './demo/county';
@@ -321,6 +322,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       const r = live();
       const record = r.dayClose.get(no);
       return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }), clock.now().toISOString());
+    },
+    'progress.get': () => live().payments.progress(),
+    'progress.export': async ({ format }) => {
+      const p = live().payments.progress();
+      const bytes = format === 'csv' ? progressCsv(p) : await progressXlsx(p);
+      return { filename: `${p.year}年缴费进度-${p.asOf}.${format}`, base64: bytes.toString('base64') };
     },
     'audit.query': ({ fromDate, toDate, username, action, page }) => {
       const r = live();

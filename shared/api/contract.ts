@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, Approval, AuditPageView, DayCloseView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, Approval, AuditPageView, DayCloseView, ProgressView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -250,6 +250,18 @@ export const contract = {
     access: counterStaff,
     input: z.object({ no: z.number().int().positive() }).strict(),
     output: PrintJobView,
+  }),
+  'progress.get': method({
+    summary: "This year's collection progress by town and village against the policy table's targets",
+    access: ['supervisor'],
+    input: Empty,
+    output: ProgressView,
+  }),
+  'progress.export': method({
+    summary: 'The progress table as CSV or XLSX',
+    access: ['supervisor'],
+    input: z.object({ format: z.enum(['csv', 'xlsx']) }).strict(),
+    output: z.object({ filename: z.string(), base64: z.string() }),
   }),
   'audit.query': method({
     summary: 'Browse the append-only audit log (newest first) and check its hash chain',

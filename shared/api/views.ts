@@ -316,3 +316,14 @@ export const DayCloseView = z.object({
   summary: DaySummaryView,
 });
 export type DayCloseView = z.infer<typeof DayCloseView>;
+
+const ProgressCount = { expected: z.number().int(), paid: z.number().int() };
+export const ProgressView = z.object({
+  year: z.number().int(),
+  asOf: z.string(),
+  period: z.object({ from: z.string(), to: z.string() }),
+  ...ProgressCount,
+  targets: z.array(z.object({ by: z.string(), percent: z.number(), due: z.boolean(), met: z.boolean() })),
+  towns: z.array(z.object({ town: z.string(), ...ProgressCount, villages: z.array(z.object({ village: z.string(), ...ProgressCount })) })),
+});
+export type ProgressView = z.infer<typeof ProgressView>;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
-import type { PaymentMethod, PrintJobView, RecordedPayment } from '../../../shared/api/views';
+import type { PaymentMethod, PrintJobView, ProgressView, RecordedPayment } from '../../../shared/api/views';
+import { collectionProgress } from './progress';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { Channel, SpecialGroupCode } from '../../../shared/domain/payer';
 import {
@@ -126,6 +127,14 @@ export class PaymentService {
       tableForYear: (y) => this.policies.table(this.regionCode, y),
     });
     return { assessment, policyMessage: null };
+  }
+
+  /** Collection progress of the current year against the policy table's targets. */
+  progress(): ProgressView {
+    const today = this.today();
+    const table = this.policies.table(this.regionCode, Number(today.slice(0, 4)));
+    if (!table) throw new AppError('NO_POLICY');
+    return collectionProgress(this.db, table, today);
   }
 
   quote(payerId: number, lines: readonly QuoteLineRequest[]): Quote {

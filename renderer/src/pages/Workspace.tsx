@@ -10,6 +10,7 @@ import { hallDateTime } from '../format';
 import { AuditPanel } from './AuditPanel';
 import { CasesPanel } from './CasesPanel';
 import { DayClosePanel } from './DayClosePanel';
+import { ProgressPanel } from './ProgressPanel';
 import { DevicesPage } from './DevicesPage';
 import { ExchangePanel } from './ExchangePanel';
 import { ReceiptFlow } from './ReceiptFlow';
@@ -92,6 +93,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [showCases, setShowCases] = useState(false);
   const [showAudit, setShowAudit] = useState(false);
   const [showDayClose, setShowDayClose] = useState(false);
+  const [showProgress, setShowProgress] = useState(false);
   const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
   const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
@@ -280,7 +282,9 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   return (
     <Layout style={{ minHeight: '100%' }}>
       <Layout.Header style={{ background: '#1e3a8a', display: 'flex', alignItems: 'center', gap: 24, paddingInline: 24 }}>
-        <Typography.Text style={{ color: '#fff', fontSize: 18, fontWeight: 600 }}>{info.hallName}</Typography.Text>
+        <Typography.Text ellipsis style={{ color: '#fff', fontSize: 18, fontWeight: 600, minWidth: 0, flexShrink: 1 }} title={info.hallName}>
+          {info.hallName}
+        </Typography.Text>
         <div style={{ flex: 1 }} />
         {sync ? (
           <Tag color={syncTags[sync.state].color} data-testid="sync-status" title={sync.message}>
@@ -294,14 +298,19 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
             {printerTag.text}
           </Tag>
         ) : null}
-        <Typography.Text style={{ color: '#dbeafe' }} data-testid="operator">
+        <Typography.Text style={{ color: '#dbeafe', whiteSpace: 'nowrap' }} data-testid="operator">
           {session.shift ? `${session.shift.counterNo} 号窗口 · ` : ''}
           {roleLabels[op.role]} {op.displayName}
         </Typography.Text>
-        <Typography.Text style={{ color: '#dbeafe' }}>{info.today}</Typography.Text>
+        <Typography.Text style={{ color: '#dbeafe', whiteSpace: 'nowrap' }}>{info.today}</Typography.Text>
         <Button onClick={() => setShowDayClose((v) => !v)} data-testid="open-dayclose">
           日结
         </Button>
+        {op.role === 'supervisor' ? (
+          <Button onClick={() => setShowProgress((v) => !v)} data-testid="open-progress">
+            进度
+          </Button>
+        ) : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowCases((v) => !v)}>待处理</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowAudit((v) => !v)}>审计</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
@@ -388,6 +397,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               ) : null}
             </div>
             {showDayClose ? <DayClosePanel /> : null}
+            {showProgress ? <ProgressPanel /> : null}
             {showCases ? <CasesPanel timeZone={info.timeZone} /> : null}
             {showAudit ? <AuditPanel timeZone={info.timeZone} /> : null}
             {showDevices ? (

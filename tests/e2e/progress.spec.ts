@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+
+const shots = path.join(__dirname, '..', 'artifacts', 'screens');
+fs.mkdirSync(shots, { recursive: true });
+
+test('the supervisor sees collection progress against the targets and exports it to Excel', async ({ page, host }) => {
+  await page.goto(host.appUrl);
+  const user = page.getByLabel('用户名');
+  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
+  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('super');
+  await page.getByLabel('密码').fill('5678');
+  await page.getByLabel('密码').press('Enter');
+  await page.getByTestId('open-progress').click();
+  const panel = page.getByTestId('progress-panel');
+  await expect(panel).toContainText('2026年度缴费进度');
+  await expect(page.getByTestId('progress-total')).toContainText(/全县应缴 \d+ 人，已缴 \d+ 人/);
+  await expect(page.getByTestId('progress-total')).toContainText('2026-06-10 前 20%');
+  await expect(panel.locator('canvas').first()).toBeVisible();
+  await page.screenshot({ path: path.join(shots, '50-progress.png'), fullPage: true });
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-xlsx').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^2026年缴费进度-2026-06-1\d\.xlsx$/);
+  const bytes = fs.readFileSync(await file.path());
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
+});
