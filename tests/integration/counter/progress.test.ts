@@ -61,7 +61,9 @@ describe('collection progress', () => {
     expect(lines[0]).toBe('乡镇,村（社区）,应缴人数,已缴人数,缴费率（%）');
     expect(lines.at(-1)).toMatch(new RegExp(`^合计,,${p.expected},${p.paid},`));
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(Buffer.from((await call<{ base64: string }>('progress.export', { format: 'xlsx' })).base64, 'base64'));
+    const xlsx = Buffer.from((await call<{ base64: string }>('progress.export', { format: 'xlsx' })).base64, 'base64');
+    // exceljs declares its own Buffer (an ArrayBuffer); hand it exactly the file's bytes.
+    await book.xlsx.load(xlsx.buffer.slice(xlsx.byteOffset, xlsx.byteOffset + xlsx.byteLength) as ArrayBuffer);
     const sheet = book.worksheets[0]!;
     expect(sheet.getRow(1).getCell(1).value).toBe('乡镇');
     expect(sheet.rowCount).toBe(lines.length);
