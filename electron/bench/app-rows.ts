@@ -228,13 +228,14 @@ function rawRecordBaseline(ctx: BenchContext, n: number): Stats {
   }
 }
 
-export async function recordRow({ ctx, app, file }: AppRowsInput): Promise<RowResult> {
+/**
+ * Payers who can pay this year's contribution with the open tier today (active, resident scheme,
+ * registered before June, under 60, no special group, nothing paid this year yet), by id.
+ */
+export function payersWhoCanPay(file: string, ctx: BenchContext, limit: number): number[] {
   const raw = new Database(file, { readonly: true });
-  let candidates: number[];
-  let synchronous: number;
   try {
-    const n = ctx.iterations(1000, 30);
-    candidates = (
+    return (
       raw
         .prepare(
           `SELECT id FROM payers p
@@ -243,11 +244,26 @@ export async function recordRow({ ctx, app, file }: AppRowsInput): Promise<RowRe
               AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = ?)
             ORDER BY id LIMIT ?`,
         )
-        .all(`${ctx.year}-06-01`, `${ctx.year - 59}-01-01`, ctx.year, n + 100) as { id: number }[]
+        .all(`${ctx.year}-06-01`, `${ctx.year - 59}-01-01`, ctx.year, limit) as { id: number }[]
     ).map((r) => r.id);
   } finally {
     raw.close();
   }
+}
+
+/** One cash payment of this year at the open tier through the API (recordRow's call); null when refused. */
+export async function recordPayment(app: AppServices, ctx: BenchContext, payerId: number): Promise<number | null> {
+  const r = await app.dispatch(
+    'payment.record',
+    { transactionUid: randomUUID(), payerId, lines: [{ year: ctx.year, tierFen: ctx.tiersFen[0]! }], method: 'cash', tenderedFen: null },
+    ctxDirect,
+  );
+  return r.ok ? (r.value as { transactionId: number }).transactionId : null;
+}
+
+export async function recordRow({ ctx, app, file }: AppRowsInput): Promise<RowResult> {
+  const candidates = payersWhoCanPay(file, ctx, ctx.iterations(1000, 30) + 100);
+  let synchronous: number;
   {
     // synchronous is per connection: ask one opened the way the app opens its own.
     const probe = openDatabase(file);
@@ -256,18 +272,11 @@ export async function recordRow({ ctx, app, file }: AppRowsInput): Promise<RowRe
   }
   const n = Math.min(ctx.iterations(1000, 30), candidates.length - 20);
   if (n <= 0) throw new Error('no payers left who could pay this year');
-  const tierFen = ctx.tiersFen[0]!;
   const baseline = rawRecordBaseline(ctx, n);
   let refused = 0;
   const stats = await measure(
     async (i) => {
-      const payerId = candidates[i % candidates.length]!;
-      const r = await app.dispatch(
-        'payment.record',
-        { transactionUid: randomUUID(), payerId, lines: [{ year: ctx.year, tierFen }], method: 'cash', tenderedFen: null },
-        ctxDirect,
-      );
-      if (!r.ok) refused++;
+      if ((await recordPayment(app, ctx, candidates[i % candidates.length]!)) === null) refused++;
     },
     { iterations: n, warmup: 20 },
   );

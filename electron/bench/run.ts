@@ -1,6 +1,6 @@
 // The benchmark run: builds the county upstream, measures the first and an incremental sync into
 // a new counter, then the counter's API, the documents and the browser host on that counter, and
-// returns one row per operation (rows not asked for, or not yet built, say so).
+// returns one row per operation (rows not asked for say so).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { lookupRow, payerPageRow, quoteRow, recordRow, searchRow, slipRow, call,
 import { browserRows } from './browser-rows';
 import { BENCH_CLOCK, BENCH_KEY, BENCH_SEED, type BenchContext, type BenchOptions } from './context';
 import { buildUpstreamStore, type CountyBuild } from './county';
-import { dayCloseRow, receiptPdfColdRow, receiptPdfWarmRow } from './pending-rows';
+import { dayCloseRow, receiptPdfColdRow, receiptPdfWarmRow } from './document-rows';
 import { incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
 import { rowIds, type RowId, type RowResult } from './table';
 import type { Stats } from './stats';
