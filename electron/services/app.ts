@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { version as appVersion } from '../../package.json';
 import { AppError } from '../../shared/api/errors';
@@ -150,6 +151,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   let running: Running | null = null;
+  const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
   const live = (): Running => {
     if (!running) throw new AppError('STARTING');
     return running;
@@ -269,6 +271,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       const holder = r.db.prepare('SELECT id FROM operators WHERE username = ?').get(operatorUsername) as { id: number } | undefined;
       if (!holder) throw new AppError('NOT_FOUND', `没有操作员 ${operatorUsername}`);
       r.receipts.service.addBlock({ operatorId: holder.id, series, firstSerial, lastSerial, serialDigits }, counterContext().operatorId);
+      return toApiStock(r.receipts.service.stockBalance());
+    },
+    'receipt.requestBlock': async ({ operatorUsername, count }) => {
+      const r = live();
+      if (!upstreamClient) throw new AppError('EXCHANGE_OFFLINE', '未配置上游系统，不能申领票证；请值班主任录入纸质票证号码段');
+      const block = await upstreamClient.allocateReceiptBlock({ operatorUsername, count, idempotencyKey: randomUUID() });
+      r.receipts.service.addUpstreamBlock(block);
       return toApiStock(r.receipts.service.stockBalance());
     },
     'print.get': ({ jobId }) => live().devices.jobView(jobId),
@@ -456,7 +465,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     }
     const receiptService = new ReceiptService(db, clock, log, { training, taxOffice: cfg.taxOffice, timeZone: cfg.timeZone, formLineLimit: 5 });
     if (training) seedTrainingStock(db, receiptService, Number(today().slice(0, 4)));
-    const client = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
+    const client = upstreamClient;
     const receipts = new ReceiptDesk(
       receiptService,
       { printer: cfg.devices?.receiptPrinter ?? '', layout: cfg.devices?.receiptLayout ?? 'a4' },

@@ -197,6 +197,12 @@ export const contract = {
       .refine((b) => b.lastSerial >= b.firstSerial, { message: '止号不能小于起号', path: ['lastSerial'] }),
     output: z.array(StockRowView),
   }),
+  'receipt.requestBlock': method({
+    summary: 'Ask the upstream to allocate a block of receipt numbers to an operator (online only)',
+    access: ['supervisor'],
+    input: z.object({ operatorUsername: z.string().trim().min(1).max(32), count: z.number().int().min(1).max(10_000) }).strict(),
+    output: z.array(StockRowView),
+  }),
   'print.get': method({
     summary: 'The state of a print job',
     access: counterStaff,

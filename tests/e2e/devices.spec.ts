@@ -45,6 +45,15 @@ test('IT staff switch the printer to 58 mm and print the test page; clerks canno
   });
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
 
+  // Test read at the supervisor's device view: a card on the reader shows up decoded, ID masked.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('super');
+  await page.getByLabel('密码').fill('5678');
+  await page.getByLabel('密码').press('Enter');
+  await page.getByTestId('open-devices').click();
+  await page.locator('.ant-list-item').filter({ hasText: '本年满60周岁' }).getByRole('button', { name: '放卡' }).click();
+  await expect(page.getByTestId('devices-last-read')).toContainText(/529901\*{8}\d{3}[\dX]/);
+
   // Back to 80 mm for the other tests, as IT staff.
   await page.getByRole('button', { name: '退出登录' }).click();
   await user.fill('admin');

@@ -1,5 +1,6 @@
 import { test as base, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import { startServe, waitReady, type RunningHost } from '../helpers/serve';
 
@@ -19,6 +20,12 @@ export const test = base.extend<object, { host: RunningHost; registry: Database.
       await use(host);
       const code = await host.stop();
       if (code !== 0) throw new Error(`serve exited with ${code} on SIGTERM:\n${host.output()}`);
+      // Privacy: everything the e2e run did was logged; no full ID number may be in those logs.
+      const logDir = path.join(host.dataDir, 'logs');
+      for (const f of fs.readdirSync(logDir)) {
+        const leaked = /(?<!\d)\d{17}[\dX](?!\d)/.exec(fs.readFileSync(path.join(logDir, f), 'utf8'));
+        if (leaked) throw new Error(`a full ID number reached ${f}: ${leaked[0].slice(0, 6)}…`);
+      }
     },
     { scope: 'worker', timeout: 90_000 },
   ],

@@ -77,3 +77,28 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
   const n = registry.prepare("SELECT count(*) AS n FROM exchanges e JOIN payments p ON p.id = e.payment_id WHERE p.channel_ref = ?").get(slip.channel_ref) as { n: number };
   expect(n.n).toBe(1);
 });
+
+test('the supervisor enters paper stock for a clerk; the balance shows it at once', async ({ page, host }) => {
+  await page.goto(host.appUrl);
+  const user = page.getByLabel('用户名');
+  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
+  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('super');
+  await page.getByLabel('密码').fill('5678');
+  await page.getByLabel('密码').press('Enter');
+  await page.getByTestId('open-stock').click();
+  const panel = page.getByTestId('stock-panel');
+  const clerkRow = panel.locator('tr').filter({ hasText: '（clerk）' });
+  const before = Number(await clerkRow.locator('td').nth(1).innerText());
+  await panel.getByPlaceholder('领用人登录名').fill('clerk');
+  await panel.getByPlaceholder('字轨').fill('(2026)示税现');
+  await panel.getByPlaceholder('起号').fill('90001');
+  await panel.getByPlaceholder('止号').fill('90050');
+  await panel.getByRole('button', { name: '录入纸质票证' }).click();
+  await expect(page.getByTestId('stock-message')).toContainText('已录入');
+  await expect(clerkRow.locator('td').nth(1)).toHaveText(String(before + 50));
+  // The same paper numbers cannot be entered twice.
+  await panel.getByRole('button', { name: '录入纸质票证' }).click();
+  await expect(page.getByTestId('stock-message')).toContainText('重叠');
+  await page.screenshot({ path: path.join(shots, '32-stock.png'), fullPage: true });
+});

@@ -24,16 +24,18 @@ function cashDifference(diffFen: number): string {
 }
 
 /** 日结: the day's figures, the cash counted, the close, and its documents. */
-export function DayClosePanel() {
+export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const [summary, setSummary] = useState<DaySummaryView | null>(null);
   const [closed, setClosed] = useState<DayCloseView | null>(null);
   const [counted, setCounted] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [past, setPast] = useState<DayCloseView[]>([]);
 
   useEffect(() => {
     call('dayclose.preview', {}).then(setSummary, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, []);
+    call('dayclose.list', { limit: 30 }).then(setPast, () => {});
+  }, [closed]);
 
   const countedFen = parseYuanToFen(counted);
   const close = async () => {
@@ -133,6 +135,37 @@ export function DayClosePanel() {
             确认日结（锁定本业务日）
           </Button>
         </Space>
+      ) : null}
+      {past.length ? (
+        <Table
+          style={{ marginTop: 16 }}
+          size="small"
+          rowKey="no"
+          pagination={false}
+          title={() => (supervisor ? '历次日结（全部操作员）' : '我的历次日结')}
+          dataSource={past}
+          data-testid="dayclose-past"
+          columns={[
+            { title: '编号', dataIndex: 'number' },
+            { title: '业务日', dataIndex: 'businessDate' },
+            { title: '操作员', render: (_, c) => `${c.operatorName}（${c.counterNo}号窗口）` },
+            { title: '个人缴费', render: (_, c) => yuan(c.summary.amountFen) },
+            { title: '现金差额', render: (_, c) => cashDifference(c.cash.differenceFen) },
+            {
+              title: '',
+              render: (_, c) => (
+                <Space>
+                  <Button size="small" onClick={() => void pdf(c.no)}>
+                    日汇总单
+                  </Button>
+                  <Button size="small" onClick={() => void slip(c.no)}>
+                    补打小票
+                  </Button>
+                </Space>
+              ),
+            },
+          ]}
+        />
       ) : null}
     </Card>
   );

@@ -21,6 +21,7 @@ export function DevicesPage({ canConfigure }: Props) {
   const [reader, setReader] = useState<EventPayload<'reader.status'> | null>(null);
   const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const [lastRead, setLastRead] = useState<string | null>(null);
   const [form] = Form.useForm<Omit<DevicesView, 'ports'>>();
 
   useEffect(() => {
@@ -32,8 +33,13 @@ export function DevicesPage({ canConfigure }: Props) {
       (e: unknown) => setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) }),
     );
     const offReader = onEvent('reader.status', setReader);
+    // Test read: place any card on the reader; what it decoded shows here (ID masked).
+    const offCard = onEvent('card.read', (e) => setLastRead(`${e.card.name} · ${e.card.idNumberMasked}${e.payerId === null ? '（未参保）' : ''}`));
+    const offCardError = onEvent('card.error', (e) => setLastRead(`读卡失败：${e.message}`));
     const offPrinter = onEvent('printer.status', setPrinter);
     return () => {
+      offCard();
+      offCardError();
       offReader();
       offPrinter();
     };
@@ -65,6 +71,9 @@ export function DevicesPage({ canConfigure }: Props) {
         </Descriptions.Item>
         <Descriptions.Item label="打印机状态">
           <span data-testid="devices-printer-state">{printer?.message ?? '—'}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label="读卡测试" span={2}>
+          <span data-testid="devices-last-read">{lastRead ?? '把任一身份证放到读卡器上，读到的内容显示在这里'}</span>
         </Descriptions.Item>
       </Descriptions>
       {message ? <Alert type={message.type} showIcon message={message.text} style={{ marginBottom: 16 }} data-testid="devices-message" /> : null}

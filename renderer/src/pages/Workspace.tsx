@@ -11,6 +11,7 @@ import { AuditPanel } from './AuditPanel';
 import { CasesPanel } from './CasesPanel';
 import { DayClosePanel } from './DayClosePanel';
 import { ProgressPanel } from './ProgressPanel';
+import { StockPanel } from './StockPanel';
 import { DevicesPage } from './DevicesPage';
 import { ExchangePanel } from './ExchangePanel';
 import { ReceiptFlow } from './ReceiptFlow';
@@ -94,6 +95,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [showAudit, setShowAudit] = useState(false);
   const [showDayClose, setShowDayClose] = useState(false);
   const [showProgress, setShowProgress] = useState(false);
+  const [showStock, setShowStock] = useState(false);
   const [receipts, setReceipts] = useState<ReceiptView[] | null>(null);
   const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
@@ -303,6 +305,9 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           {roleLabels[op.role]} {op.displayName}
         </Typography.Text>
         <Typography.Text style={{ color: '#dbeafe', whiteSpace: 'nowrap' }}>{info.today}</Typography.Text>
+        <Button onClick={() => setShowStock((v) => !v)} data-testid="open-stock">
+          票证
+        </Button>
         <Button onClick={() => setShowDayClose((v) => !v)} data-testid="open-dayclose">
           日结
         </Button>
@@ -313,7 +318,11 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         ) : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowCases((v) => !v)}>待处理</Button> : null}
         {op.role === 'supervisor' ? <Button onClick={() => setShowAudit((v) => !v)}>审计</Button> : null}
-        {op.role === 'supervisor' ? <Button onClick={() => setShowDevices((v) => !v)}>设备</Button> : null}
+        {op.role === 'supervisor' ? (
+          <Button onClick={() => setShowDevices((v) => !v)} data-testid="open-devices">
+            设备
+          </Button>
+        ) : null}
         <Button onClick={signOut}>退出登录</Button>
       </Layout.Header>
       {sync && sync.state === 'offline' ? (
@@ -396,7 +405,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 </span>
               ) : null}
             </div>
-            {showDayClose ? <DayClosePanel /> : null}
+            {showStock ? <StockPanel supervisor={op.role === 'supervisor'} /> : null}
+            {showDayClose ? <DayClosePanel supervisor={op.role === 'supervisor'} /> : null}
             {showProgress ? <ProgressPanel /> : null}
             {showCases ? <CasesPanel timeZone={info.timeZone} /> : null}
             {showAudit ? <AuditPanel timeZone={info.timeZone} /> : null}
