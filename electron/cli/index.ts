@@ -6,9 +6,11 @@ import { registerBackupCommands } from './commands/backup';
 import { registerDayCloseCommands } from './commands/day-close';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
+import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
 import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
+import { registerSoakCommands } from './commands/soak';
 import { registerSyncCommands } from './commands/sync';
 import { CliError } from './errors';
 
@@ -24,6 +26,7 @@ export function buildProgram(): Command {
   // Adds backup / restore to the `db` group created just above.
   registerBackupCommands(program);
   registerAuditCommands(program);
+  registerOperatorCommands(program);
   registerDemoCommands(program);
   registerPolicyCommands(program);
   registerDevicesCommands(program);
@@ -31,6 +34,7 @@ export function buildProgram(): Command {
   registerReceiptCommands(program);
   registerBenchCommands(program);
   registerDayCloseCommands(program);
+  registerSoakCommands(program);
   return program;
 }
 

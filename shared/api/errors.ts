@@ -30,6 +30,7 @@ export const errorMessages = {
   STARTING: '系统正在准备数据，请稍候',
   DB_TOO_NEW: '数据库由更新版本的程序创建，本程序不能打开。请升级程序，数据未被改动。',
   DB_CORRUPT: '数据库文件已损坏或无法读取，请按恢复向导处理。',
+  STORAGE_UNAVAILABLE: '无法写入数据库（磁盘已满或文件只读），本笔未记录，请联系信息技术人员',
   INTERNAL: '系统内部错误，请重试；如仍失败请联系信息技术人员',
 } as const;
 

@@ -34,6 +34,12 @@ function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
+/** better-sqlite3's errors for a disk that is full, a file or file system that is read-only, or an I/O failure. */
+function isStorageError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(READONLY|FULL|IOERR)/.test(code);
+}
+
 /**
  * The boundary every call crosses, whatever the transport: unknown methods and malformed input
  * are rejected before any service runs, access rules from the contract are applied, and every
@@ -76,6 +82,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         if (error.code === 'INTERNAL') return { ok: false, error: error.toApiError() };
         log.info({ method, code: error.code, transport: ctx.transport }, 'API call refused');
         return { ok: false, error: error.toApiError() };
+      }
+      if (isStorageError(error)) {
+        // The transaction was rolled back by SQLite: nothing of this call was recorded.
+        log.error({ method, code: (error as { code: string }).code, err: error }, 'API call failed: database not writable');
+        return { ok: false, error: new AppError('STORAGE_UNAVAILABLE').toApiError() };
       }
       log.error({ method, err: error }, 'API call failed');
       return { ok: false, error: new AppError('INTERNAL').toApiError() };
