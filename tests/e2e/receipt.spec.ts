@@ -76,6 +76,17 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
   await expect(page.getByTestId('exchange-issue')).toBeDisabled();
   const n = registry.prepare("SELECT count(*) AS n FROM exchanges e JOIN payments p ON p.id = e.payment_id WHERE p.channel_ref = ?").get(slip.channel_ref) as { n: number };
   expect(n.n).toBe(1);
+
+  // The payer lost that receipt: only 补开, with a reason and the supervisor's approval, marked as such.
+  await page.getByTestId('reissue-open').click();
+  await page.getByLabel('补开原因').fill('缴费人遗失原缴款书');
+  await page.getByLabel('值班主任用户名').fill('super');
+  await page.getByLabel('值班主任密码').fill('5678');
+  await page.getByRole('button', { name: '补 开' }).or(page.getByRole('button', { name: '补开', exact: true })).last().click();
+  await expect(page.getByTestId('receipt-flow')).toContainText('补开');
+  await expect(page.getByTestId('receipt-flow')).toContainText('原缴款书');
+  const copies = registry.prepare("SELECT count(*) AS n FROM receipts WHERE kind = 'reissue' AND reason LIKE '%遗失%'").get() as { n: number };
+  expect(copies.n).toBe(1);
 });
 
 test('the supervisor enters paper stock for a clerk; the balance shows it at once', async ({ page, host }) => {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Input, Table, Tag } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Modal, Table, Tag } from 'antd';
 import type { ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
 import { channelLabels } from '../../../shared/domain/payer';
 import { call } from '../api/client';
@@ -21,6 +21,23 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
   const [chosen, setChosen] = useState<Set<number>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [reissuing, setReissuing] = useState<ExchangeCandidateView | null>(null);
+  const [form] = Form.useForm<{ reason: string; username: string; password: string }>();
+
+  // 补开: the exchanged receipt was lost; a marked copy, with a reason and a supervisor's approval.
+  const reissue = async () => {
+    if (!reissuing?.receiptNumber) return;
+    const v = await form.validateFields();
+    try {
+      const copy = await call('receipt.reissue', { number: reissuing.receiptNumber, reason: v.reason, approval: { username: v.username, password: v.password } });
+      setReissuing(null);
+      form.resetFields();
+      onIssued([copy]);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      setReissuing(null);
+    }
+  };
 
   const find = async () => {
     setError(null);
@@ -98,7 +115,16 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
               {
                 title: '状态',
                 render: (_, c) =>
-                  c.status === 'exchanged' ? <Tag color="red">已换开 {c.receiptNumber}（只能补开）</Tag> : <Tag color="green">可换开</Tag>,
+                  c.status === 'exchanged' ? (
+                    <>
+                      <Tag color="red">已换开 {c.receiptNumber}（只能补开）</Tag>
+                      <Button size="small" onClick={() => setReissuing(c)} data-testid="reissue-open">
+                        补开
+                      </Button>
+                    </>
+                  ) : (
+                    <Tag color="green">可换开</Tag>
+                  ),
               },
             ]}
           />
@@ -107,6 +133,28 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
           </Button>
         </>
       ) : null}
+      <Modal
+        open={reissuing !== null}
+        title={`补开缴款书（原号 ${reissuing?.receiptNumber ?? ''} 遗失）`}
+        okText="补开"
+        cancelText="取消"
+        onOk={() => void reissue()}
+        onCancel={() => setReissuing(null)}
+        destroyOnHidden
+      >
+        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="补开的缴款书注明“补开”及原号码，记入审计日志。由值班主任在本机输入自己的账号密码审批。" />
+        <Form form={form} layout="vertical">
+          <Form.Item label="补开原因" name="reason" rules={[{ required: true, min: 2, message: '请填写补开原因' }]}>
+            <Input placeholder="如：缴费人遗失原缴款书" />
+          </Form.Item>
+          <Form.Item label="值班主任用户名" name="username" rules={[{ required: true, message: '请输入' }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item label="值班主任密码" name="password" rules={[{ required: true, message: '请输入' }]}>
+            <Input.Password autoComplete="off" />
+          </Form.Item>
+        </Form>
+      </Modal>
     </Card>
   );
 }

@@ -24,7 +24,8 @@ describe('database and numbered migrations', () => {
     expect(r).toMatchObject({ from: 0, to: latestSchemaVersion });
     expect(migrate(db).applied).toEqual([]);
     // Every table is STRICT: a string in an integer column is an error, not a silent coercion.
-    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all() as { name: string; sql: string }[];
+    // (sqlite_sequence is SQLite's own bookkeeping for AUTOINCREMENT keys, e.g. day-close numbers.)
+    const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string; sql: string }[];
     for (const t of tables) expect(t.sql, t.name).toMatch(/\)\s*STRICT/);
     expect(checkDatabase(db).ok).toBe(true);
     db.close();
@@ -72,6 +73,15 @@ describe('database and numbered migrations', () => {
     const line = db.prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at, transaction_id, local_uid) VALUES (1, ?, 30000, 30000, 'counter', 'now', 'now', 1, ?)");
     line.run(2026, 'L1');
     expect(() => line.run(2025, 'L1')).toThrow(/UNIQUE/);
+    db.close();
+  });
+
+  it('migration 6: a counter transaction\'s lines and a payment\'s print job are found by index, not by scanning the ledger', () => {
+    const db = openDatabase(path.join(tempDir('db'), 'm6.sqlite'), { create: true });
+    migrate(db);
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(plan('SELECT * FROM payments WHERE transaction_id = 1')).toContain('USING INDEX payments_transaction');
+    expect(plan("SELECT * FROM print_jobs WHERE ref_id = 1 AND kind = 'payment_slip'")).toContain('USING INDEX print_jobs_ref');
     db.close();
   });
 
