@@ -67,6 +67,9 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
   await expect(page.getByTestId('exchange-panel')).toContainText('可换开');
   await page.getByTestId('exchange-issue').click();
   await expect(page.getByTestId('receipt-flow')).toContainText('换开');
+  await page.getByTestId('receipt-print').click();
+  await page.getByTestId('receipt-ok').click();
+  await expect(page.getByTestId('receipt-done')).toBeVisible();
   await page.screenshot({ path: path.join(shots, '31-exchange.png'), fullPage: true });
 
   await page.keyboard.press('F3');
