@@ -48,14 +48,14 @@ export const expect = test.expect;
  * (the host), so a page opened after another test may already be signed in: then it signs out
  * first, so every test starts from the sign-in screen as a clerk's day does.
  */
-export async function signIn(page: Page, appUrl: string, counterNo = 2): Promise<void> {
+export async function signIn(page: Page, appUrl: string, counterNo = 2, account = { username: 'clerk', password: '1234' }): Promise<void> {
   await page.goto(appUrl);
   const user = page.getByLabel('用户名');
   const operator = page.getByTestId('operator');
   await expect(user.or(operator)).toBeVisible();
   if (await operator.isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('clerk');
-  await page.getByLabel('密码').fill('1234');
+  await user.fill(account.username);
+  await page.getByLabel('密码').fill(account.password);
   await page.getByLabel('窗口号').fill(String(counterNo));
   await page.getByLabel('密码').press('Enter');
   await expect(operator).toContainText(`${counterNo} 号窗口`);

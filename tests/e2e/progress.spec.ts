@@ -1,18 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
 const shots = path.join(__dirname, '..', 'artifacts', 'screens');
 fs.mkdirSync(shots, { recursive: true });
 
 test('the supervisor sees collection progress against the targets and exports it to Excel', async ({ page, host }) => {
-  await page.goto(host.appUrl);
-  const user = page.getByLabel('用户名');
-  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
-  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('super');
-  await page.getByLabel('密码').fill('5678');
-  await page.getByLabel('密码').press('Enter');
+  await signIn(page, host.appUrl, 1, { username: 'super', password: '5678' });
   await page.getByTestId('open-progress').click();
   const panel = page.getByTestId('progress-panel');
   await expect(panel).toContainText('2026年度缴费进度');

@@ -93,13 +93,7 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
 });
 
 test('the supervisor enters paper stock for a clerk; the balance shows it at once', async ({ page, host }) => {
-  await page.goto(host.appUrl);
-  const user = page.getByLabel('用户名');
-  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
-  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('super');
-  await page.getByLabel('密码').fill('5678');
-  await page.getByLabel('密码').press('Enter');
+  await signIn(page, host.appUrl, 1, { username: 'super', password: '5678' });
   await page.getByTestId('open-stock').click();
   const panel = page.getByTestId('stock-panel');
   const clerkRow = panel.locator('tr').filter({ hasText: '（clerk）' });

@@ -5,17 +5,8 @@ import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { parseYuanToFen } from '../../../shared/domain/money-input';
 import { call } from '../api/client';
+import { downloadFile } from '../download';
 import { tierName, yuan } from '../format';
-
-function download(filename: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** 长款 (over) / 短款 (short), as the cashier says it. */
 function cashDifference(diffFen: number): string {
@@ -53,7 +44,7 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const pdf = async (no: number) => {
     try {
       const f = await call('dayclose.pdf', { no });
-      download(f.filename, f.base64);
+      downloadFile(f.filename, f.base64, 'application/pdf');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

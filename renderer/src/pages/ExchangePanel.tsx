@@ -3,6 +3,7 @@ import { Alert, Button, Card, Checkbox, Form, Input, Modal, Table, Tag } from 'a
 import type { ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
 import { channelLabels } from '../../../shared/domain/payer';
 import { call } from '../api/client';
+import { ApprovalFields, type ApprovalValues } from '../components/ApprovalFields';
 import { Kbd } from '../components/Kbd';
 import { hallDateTime, yuan } from '../format';
 
@@ -22,7 +23,7 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [reissuing, setReissuing] = useState<ExchangeCandidateView | null>(null);
-  const [form] = Form.useForm<{ reason: string; username: string; password: string }>();
+  const [form] = Form.useForm<ApprovalValues>();
 
   // 补开: the exchanged receipt was lost; a marked copy, with a reason and a supervisor's approval.
   const reissue = async () => {
@@ -144,15 +145,7 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
       >
         <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="补开的缴款书注明“补开”及原号码，记入审计日志。由值班主任在本机输入自己的账号密码审批。" />
         <Form form={form} layout="vertical">
-          <Form.Item label="补开原因" name="reason" rules={[{ required: true, min: 2, message: '请填写补开原因' }]}>
-            <Input placeholder="如：缴费人遗失原缴款书" />
-          </Form.Item>
-          <Form.Item label="值班主任用户名" name="username" rules={[{ required: true, message: '请输入' }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item label="值班主任密码" name="password" rules={[{ required: true, message: '请输入' }]}>
-            <Input.Password autoComplete="off" />
-          </Form.Item>
+          <ApprovalFields reasonLabel="补开原因" reasonPlaceholder="如：缴费人遗失原缴款书" />
         </Form>
       </Modal>
     </Card>

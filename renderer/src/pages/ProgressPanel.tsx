@@ -3,18 +3,9 @@ import { Alert, Button, Card, Progress, Space, Table, Tag } from 'antd';
 import ReactECharts from 'echarts-for-react';
 import type { ProgressView } from '../../../shared/api/views';
 import { call } from '../api/client';
+import { downloadFile } from '../download';
 
 const pct = (paid: number, expected: number) => (expected ? Math.round((paid * 1000) / expected) / 10 : 0);
-
-function download(filename: string, base64: string, type: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The supervisor's collection progress: by town (chart) and village (table), against the targets. */
 export function ProgressPanel() {
@@ -26,7 +17,7 @@ export function ProgressPanel() {
   const exportAs = async (format: 'csv' | 'xlsx') => {
     try {
       const f = await call('progress.export', { format });
-      download(f.filename, f.base64, format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      downloadFile(f.filename, f.base64, format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

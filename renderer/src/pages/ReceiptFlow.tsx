@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Form, Input, Modal, Space, Tag } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Modal, Space, Tag } from 'antd';
 import type { ReceiptView } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { call } from '../api/client';
+import { downloadFile } from '../download';
+import { ApprovalFields, type ApprovalValues } from '../components/ApprovalFields';
 import { Kbd } from '../components/Kbd';
 import { yuan } from '../format';
 
@@ -13,16 +15,6 @@ interface Props {
 
 const kindLabels: Record<ReceiptView['kind'], string> = { counter: '柜台缴费', exchange: '换开', reissue: '补开' };
 
-function download(filename: string, base64: string) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * 税收缴款书 after issuing: print, then the clerk confirms it printed correctly — or reprints on
  * the same number, or voids the number (reason + supervisor approval) and prints on the next.
@@ -31,7 +23,7 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<Record<string, string>>({});
   const [voiding, setVoiding] = useState<ReceiptView | null>(null);
-  const [form] = Form.useForm<{ reason: string; username: string; password: string }>();
+  const [form] = Form.useForm<ApprovalValues>();
 
   const replace = (old: ReceiptView, next: ReceiptView) => onChange(receipts.map((r) => (r.number === old.number ? next : r)));
   const act = async (fn: () => Promise<void>) => {
@@ -52,7 +44,7 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
   const pdf = (r: ReceiptView) =>
     act(async () => {
       const f = await call('receipt.pdf', { number: r.number, layout: 'a4' });
-      download(f.filename, f.base64);
+      downloadFile(f.filename, f.base64, 'application/pdf');
     });
   const submitVoid = async () => {
     if (!voiding) return;
@@ -127,15 +119,7 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
       >
         <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="作废的缴款书三联须全部留存。由值班主任在本机输入自己的账号密码审批。" />
         <Form form={form} layout="vertical">
-          <Form.Item label="作废原因" name="reason" rules={[{ required: true, min: 2, message: '请填写作废原因' }]}>
-            <Input placeholder="如：打印机卡纸，票面污损" />
-          </Form.Item>
-          <Form.Item label="值班主任用户名" name="username" rules={[{ required: true, message: '请输入' }]}>
-            <Input autoComplete="off" />
-          </Form.Item>
-          <Form.Item label="值班主任密码" name="password" rules={[{ required: true, message: '请输入' }]}>
-            <Input.Password autoComplete="off" />
-          </Form.Item>
+          <ApprovalFields reasonLabel="作废原因" reasonPlaceholder="如：打印机卡纸，票面污损" />
         </Form>
       </Modal>
     </Card>
