@@ -332,6 +332,26 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       const record = r.dayClose.get(no);
       return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }), clock.now().toISOString());
     },
+    'dayclose.reconcile': async ({ no }) => {
+      const r = live();
+      if (!upstreamClient) throw new AppError('EXCHANGE_OFFLINE', '未配置上游系统，无法与上游日汇总核对');
+      const record = r.dayClose.get(no);
+      // The upstream has this close's payments only once they were pushed: push first.
+      await r.sync?.syncOnce();
+      let totals;
+      try {
+        totals = await upstreamClient.dayTotals(record.businessDate, record.operator.username);
+      } catch (error) {
+        log.warn({ err: error, closeNo: no }, 'upstream day totals unavailable');
+        throw new AppError('EXCHANGE_OFFLINE', '暂时无法从上游系统取得日汇总数据，请稍后再核对');
+      }
+      const rec = r.dayClose.reconcile(no, totals);
+      return {
+        matched: rec.matched,
+        comparedAt: rec.comparedAt,
+        mismatches: rec.mismatches.map(({ label, local, upstream, countDiff, amountDiffFen }) => ({ label, local, upstream, countDiff, amountDiffFen })),
+      };
+    },
     'progress.get': () => live().payments.progress(),
     'progress.export': async ({ format }) => {
       const p = live().payments.progress();

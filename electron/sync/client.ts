@@ -1,7 +1,9 @@
 // HTTP client of the upstream protocol (docs/upstream-protocol.md). Every response is read with
 // a size cap and a timeout and validated against the protocol schemas before anyone sees it:
 // a broken or hostile upstream can make a sync fail, never write garbage into the ledger.
-import type { z } from 'zod';
+import { z } from 'zod';
+import { UpstreamDayTotalsSchema } from '../services/dayclose/upstream';
+import type { UpstreamDayTotals } from '../services/dayclose/types';
 import {
   API_PREFIX,
   DEFAULT_PAGE_LIMIT,
@@ -11,6 +13,7 @@ import {
   MAX_RESPONSE_BYTES,
   PayersPage,
   PaymentsPage,
+  PROTOCOL_VERSION,
   PushResponse,
   ReceiptBlockResponse,
   TimeResponse,
@@ -67,6 +70,9 @@ export interface ServerTime {
   offsetMs: number;
   roundTripMs: number;
 }
+
+/** GET /v1/day-totals: the day totals plus the protocol version (and the station, ignored). */
+const DayTotalsResponse = UpstreamDayTotalsSchema.extend({ protocol: z.literal(PROTOCOL_VERSION) });
 
 export class UpstreamClient {
   readonly baseUrl: string;
@@ -156,6 +162,22 @@ export class UpstreamClient {
       if (error instanceof UpstreamError && error.status === 404 && error.code === 'PAYMENT_NOT_FOUND') return { outcome: 'not_found' };
       throw error;
     }
+  }
+
+  /**
+   * The upstream's own totals for an operator's business day (YYYY-MM-DD) at this counter's
+   * station, as recorded from the events the counter pushed: the input of
+   * DayCloseService.reconcile. The answer must be for the date and operator asked for.
+   */
+  async dayTotals(businessDate: string, operatorUsername: string, signal?: AbortSignal): Promise<UpstreamDayTotals> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(businessDate)) throw new Error(`业务日期无效：${businessDate}`);
+    if (!operatorUsername) throw new Error('缺少操作员用户名');
+    const query = `?date=${encodeURIComponent(businessDate)}&operator=${encodeURIComponent(operatorUsername)}`;
+    const { protocol: _protocol, ...totals } = await this.request('GET', `/day-totals${query}`, undefined, DayTotalsResponse, { signal });
+    if (totals.businessDate !== businessDate || totals.operatorUsername !== operatorUsername) {
+      throw new UpstreamError(`上游应答的日汇总（${totals.businessDate} ${totals.operatorUsername}）与请求的 ${businessDate} ${operatorUsername} 不符`, 'invalid_response');
+    }
+    return totals;
   }
 
   private async page<S extends typeof PayersPage | typeof PaymentsPage>(

@@ -2,7 +2,7 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, Approval, AuditPageView, DayCloseView, ProgressView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import { AppInfo, Approval, AuditPageView, DayCloseView, ReconciliationView, ProgressView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -256,6 +256,12 @@ export const contract = {
     access: counterStaff,
     input: z.object({ no: z.number().int().positive() }).strict(),
     output: PrintJobView,
+  }),
+  'dayclose.reconcile': method({
+    summary: "Compare a close with the upstream's day totals; any mismatch is listed line by line",
+    access: counterStaff,
+    input: z.object({ no: z.number().int().positive() }).strict(),
+    output: ReconciliationView,
   }),
   'progress.get': method({
     summary: "This year's collection progress by town and village against the policy table's targets",

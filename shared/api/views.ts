@@ -327,3 +327,19 @@ export const ProgressView = z.object({
   towns: z.array(z.object({ town: z.string(), ...ProgressCount, villages: z.array(z.object({ village: z.string(), ...ProgressCount })) })),
 });
 export type ProgressView = z.infer<typeof ProgressView>;
+
+export const ReconciliationView = z.object({
+  matched: z.boolean(),
+  comparedAt: z.string(),
+  /** One line per figure that differs between the close and the upstream's day totals. */
+  mismatches: z.array(
+    z.object({
+      label: z.string(),
+      local: CountAmountView.nullable(),
+      upstream: CountAmountView.nullable(),
+      countDiff: z.number().int(),
+      amountDiffFen: z.number().int(),
+    }),
+  ),
+});
+export type ReconciliationView = z.infer<typeof ReconciliationView>;

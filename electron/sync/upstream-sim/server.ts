@@ -64,7 +64,7 @@ export interface UpstreamSimOptions {
   log?: Logger;
 }
 
-export type SimRoute = 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims';
+export type SimRoute = 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims' | 'day-totals';
 
 export interface SimHooks {
   /** Called as each answer starts going out (tests watch the progress of a sync with it). */
@@ -94,6 +94,12 @@ class HttpError extends Error {
     super(message);
   }
 }
+
+/** YYYY-MM-DD naming a day of the calendar. */
+const isCivilDate = (s: string) => {
+  const d = new Date(`${s}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+};
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -129,7 +135,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   const faultRng = new Rng(options.faultSeed ?? 1, 7);
   const arrivalRng = new Rng(options.faultSeed ?? 1, 8);
   const hooks: SimHooks = {};
-  const served: Record<SimRoute, number> = { time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0 };
+  const served: Record<SimRoute, number> = { time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0 };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && faultRng.next() < p;
 
   const advance = (n: number) => store.arrivals(n, arrivalRng, clock.now(), civilDate(clock.now(), HALL_TIME_ZONE));
@@ -229,6 +235,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
       events: ['POST', 'events'],
       'receipt-blocks': ['POST', 'receipt-blocks'],
       'exchange-claims': ['POST', 'exchange-claims'],
+      'day-totals': ['GET', 'day-totals'],
     };
     const entry = routes[p];
     if (!entry) return sendError(res, null, 'NOT_FOUND', `no such resource: ${url.pathname}`);
@@ -277,6 +284,13 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
         const r = store.claimExchange(station, body, now.toISOString());
         if (r.kind === 'not_found') return sendError(res, route, 'PAYMENT_NOT_FOUND', 'no payment with this slip or voucher number');
         return send(res, route, 200, { protocol: PROTOCOL_VERSION, outcome: r.kind, claim: r.claim }, cut);
+      }
+      case 'day-totals': {
+        const date = url.searchParams.get('date') ?? '';
+        const operator = url.searchParams.get('operator') ?? '';
+        if (!isCivilDate(date)) throw new HttpError('BAD_REQUEST', 'date must be a civil date YYYY-MM-DD');
+        if (operator.length < 1 || operator.length > 64) throw new HttpError('BAD_REQUEST', 'operator must be a username of 1–64 characters');
+        return send(res, route, 200, { protocol: PROTOCOL_VERSION, station, ...store.dayTotals(station, date, operator) }, cut);
       }
     }
   };

@@ -7,6 +7,8 @@ import crypto from 'node:crypto';
 import { generateCounty, type DemoCountyOptions, type DemoPayer } from '../../services/demo/county';
 import { Weighted, type Rng } from '../../services/demo/rng';
 import type { Channel } from '../../../shared/domain/payer';
+import type { PaymentMethod } from '../../../shared/api/views';
+import type { UpstreamDayTotals } from '../../services/dayclose/types';
 import {
   PaymentRecordedPayload,
   type ExchangeChannel,
@@ -484,6 +486,88 @@ export class SimStore {
         result: string;
       }[]
     ).map((r) => ({ station: r.station, idempotencyKey: r.idempotency_key, kind: r.kind, result: JSON.parse(r.result) as PushResult }));
+  }
+
+  // ---- day totals ---------------------------------------------------------------------------
+
+  /**
+   * The upstream's totals for one operator's business day at one station (GET /v1/day-totals),
+   * computed from the events that station pushed: accepted 'payment.recorded' events of that
+   * date and operator (by year / 补缴, tier, method); 'receipt.issued' of that date and operator,
+   * voided when a 'receipt.voided' names the receipt; 'exchange.claimed' by that operator whose
+   * receipt was issued on that date. The same scoping as the counter's day summary.
+   */
+  dayTotals(station: string, businessDate: string, operatorUsername: string): UpstreamDayTotals {
+    const rows = (kind: string, where: string, ...args: string[]) =>
+      (
+        this.db
+          .prepare(`SELECT payload, result FROM events WHERE station = ? AND kind = ? ${where} ORDER BY rowid`)
+          .all(station, kind, ...args) as { payload: string; result: string }[]
+      ).map((r) => ({ payload: JSON.parse(r.payload) as Record<string, unknown>, result: JSON.parse(r.result) as PushResult }));
+    const ofDay = "AND json_extract(payload, '$.businessDate') = ? AND json_extract(payload, '$.operatorUsername') = ?";
+
+    type Line = { count: number; amountFen: number };
+    const add = <K>(m: Map<K, Line>, k: K, amountFen: number) => {
+      const l = m.get(k) ?? { count: 0, amountFen: 0 };
+      l.count += 1;
+      l.amountFen += amountFen;
+      m.set(k, l);
+    };
+    const totals: Line = { count: 0, amountFen: 0 };
+    const byYear = new Map<string, Line & { year: number; backPayment: boolean }>();
+    const byTier = new Map<number, Line>();
+    const byMethod = new Map<PaymentMethod, Line>();
+    for (const e of rows('payment.recorded', ofDay, businessDate, operatorUsername)) {
+      // A rejected event was never applied to the ledger.
+      if (e.result.status !== 'accepted') continue;
+      const p = PaymentRecordedPayload.safeParse(e.payload);
+      if (!p.success) continue;
+      for (const line of p.data.lines) {
+        totals.count += 1;
+        totals.amountFen += line.amountFen;
+        const yk = `${line.year}|${line.backPayment ? 1 : 0}`;
+        const y = byYear.get(yk) ?? { year: line.year, backPayment: line.backPayment, count: 0, amountFen: 0 };
+        y.count += 1;
+        y.amountFen += line.amountFen;
+        byYear.set(yk, y);
+        add(byTier, line.tierFen, line.amountFen);
+        add(byMethod, p.data.method, line.amountFen);
+      }
+    }
+
+    const issued = rows('receipt.issued', ofDay, businessDate, operatorUsername).map((e) => String(e.payload.receiptUid));
+    const voidedUids = new Set(rows('receipt.voided', '').map((e) => String(e.payload.receiptUid)));
+    const voided = issued.filter((uid) => voidedUids.has(uid)).length;
+
+    // An exchange belongs to the day of the receipt it was first printed on.
+    const receiptDate = this.db.prepare(
+      "SELECT json_extract(payload, '$.businessDate') AS d FROM events WHERE station = ? AND kind = 'receipt.issued' AND json_extract(payload, '$.receiptUid') = ?",
+    );
+    const byChannel = new Map<ExchangeChannel, Line>();
+    for (const e of rows('exchange.claimed', "AND json_extract(payload, '$.operatorUsername') = ?", operatorUsername)) {
+      const d = (receiptDate.get(station, String(e.payload.receiptUid)) as { d: string } | undefined)?.d;
+      if (d !== businessDate) continue;
+      add(byChannel, e.payload.channel as ExchangeChannel, Number(e.payload.amountFen));
+    }
+
+    const methodOrder: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
+    const channelOrder: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
+    return {
+      businessDate,
+      operatorUsername,
+      totals,
+      byYear: [...byYear.values()].sort((a, b) => b.year - a.year || Number(a.backPayment) - Number(b.backPayment)),
+      byTier: [...byTier.entries()].sort(([a], [b]) => a - b).map(([tierFen, l]) => ({ tierFen, ...l })),
+      byMethod: methodOrder.flatMap((method) => {
+        const l = byMethod.get(method);
+        return l ? [{ method, ...l }] : [];
+      }),
+      exchangesByChannel: channelOrder.flatMap((channel) => {
+        const l = byChannel.get(channel);
+        return l ? [{ channel, ...l }] : [];
+      }),
+      receipts: { issued: issued.length - voided, voided },
+    };
   }
 
   // ---- receipts and exchanges ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Input, Space, Statistic, Table } from 'antd';
-import type { DayCloseView, DaySummaryView } from '../../../shared/api/views';
+import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { parseYuanToFen } from '../../../shared/domain/money-input';
@@ -22,6 +22,7 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [past, setPast] = useState<DayCloseView[]>([]);
+  const [reconciled, setReconciled] = useState<{ number: string; result: ReconciliationView } | null>(null);
 
   useEffect(() => {
     call('dayclose.preview', {}).then(setSummary, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
@@ -45,6 +46,13 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
     try {
       const f = await call('dayclose.pdf', { no });
       downloadFile(f.filename, f.base64, 'application/pdf');
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const reconcile = async (c: DayCloseView) => {
+    try {
+      setReconciled({ number: c.number, result: await call('dayclose.reconcile', { no: c.no }) });
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
@@ -127,6 +135,26 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
           </Button>
         </Space>
       ) : null}
+      {reconciled ? (
+        <Alert
+          style={{ marginTop: 16 }}
+          type={reconciled.result.matched ? 'success' : 'error'}
+          showIcon
+          data-testid="dayclose-reconcile"
+          message={reconciled.result.matched ? `${reconciled.number} 与上游日汇总一致` : `${reconciled.number} 与上游日汇总不一致：`}
+          description={
+            reconciled.result.matched ? null : (
+              <ul style={{ margin: 0 }}>
+                {reconciled.result.mismatches.map((m) => (
+                  <li key={m.label}>
+                    {m.label}：本机 {m.local ? `${m.local.count} 笔 ${yuan(m.local.amountFen)}` : '无'}，上游 {m.upstream ? `${m.upstream.count} 笔 ${yuan(m.upstream.amountFen)}` : '无'}
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        />
+      ) : null}
       {past.length ? (
         <Table
           style={{ marginTop: 16 }}
@@ -151,6 +179,9 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
                   </Button>
                   <Button size="small" onClick={() => void slip(c.no)}>
                     补打小票
+                  </Button>
+                  <Button size="small" onClick={() => void reconcile(c)}>
+                    与上游核对
                   </Button>
                 </Space>
               ),

@@ -9,7 +9,7 @@ import type { SupervisorCases } from '../../../shared/api/views';
 import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
 import Database from 'better-sqlite3';
 import { tempDir } from '../../helpers/serve';
-import { KEY, START, startSim } from './helpers';
+import { KEY, START, startSim, STATION } from './helpers';
 
 let sim: UpstreamSim | null = null;
 let app: AppServices | null = null;
@@ -88,5 +88,37 @@ describe('the app with an upstream configured', () => {
       ['counter', 30000],
     ]);
     expect(JSON.stringify(cases)).not.toContain(payer.id_number);
+
+    // The clerk closes the day; the close agrees with the upstream's day totals …
+    await call('session.signOut');
+    await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 3 });
+    const preview = await call<{ cashExpectedFen: number }>('dayclose.preview');
+    const close = await call<{ no: number }>('dayclose.close', { cashCountedFen: preview.cashExpectedFen });
+    const same = await call<{ matched: boolean; mismatches: unknown[] }>('dayclose.reconcile', { no: close.no });
+    expect(same).toMatchObject({ matched: true, mismatches: [] });
+    // … until the upstream holds a cash payment for that day the counter never took.
+    const spare = sim.store.allPayments().find((p) => p.year !== 2026)!;
+    sim.store.recordEvent(
+      STATION,
+      {
+        idempotencyKey: 'upstream-only',
+        kind: 'payment.recorded',
+        occurredAt: START.toISOString(),
+        payload: {
+          transactionUid: 'upstream-only',
+          counterNo: 3,
+          operatorUsername: 'clerk',
+          businessDate: '2026-06-15',
+          paidAt: START.toISOString(),
+          method: 'cash',
+          lines: [{ localUid: 'upstream-only-1', idNumber: spare.idNumber, year: 2026, tierFen: 40000, amountFen: 40000, subsidyFen: 0, governmentPaidFen: 0, backPayment: false }],
+        },
+      },
+      START.toISOString(),
+    );
+    const differs = await call<{ matched: boolean; mismatches: { label: string; amountDiffFen: number }[] }>('dayclose.reconcile', { no: close.no });
+    expect(differs.matched).toBe(false);
+    expect(differs.mismatches.length).toBeGreaterThan(0);
+    expect(differs.mismatches.every((m) => Math.abs(m.amountDiffFen) === 40000 || m.amountDiffFen === 0)).toBe(true);
   }, 120_000);
 });
