@@ -275,8 +275,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'receipt.requestBlock': async ({ operatorUsername, count }) => {
       const r = live();
-      if (!upstreamClient) throw new AppError('EXCHANGE_OFFLINE', '未配置上游系统，不能申领票证；请值班主任录入纸质票证号码段');
-      const block = await upstreamClient.allocateReceiptBlock({ operatorUsername, count, idempotencyKey: randomUUID() });
+      if (!upstreamClient) throw new AppError('UPSTREAM_UNAVAILABLE', '未配置上游系统，不能申领票证；请值班主任录入纸质票证号码段');
+      let block;
+      try {
+        block = await upstreamClient.allocateReceiptBlock({ operatorUsername, count, idempotencyKey: randomUUID() });
+      } catch (error) {
+        log.warn({ err: error, operatorUsername }, 'receipt block allocation failed');
+        throw new AppError('UPSTREAM_UNAVAILABLE', '暂时无法从上游系统申领票证，请稍后再试或录入纸质票证号码段');
+      }
       r.receipts.service.addUpstreamBlock(block);
       return toApiStock(r.receipts.service.stockBalance());
     },
@@ -334,7 +340,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     'dayclose.reconcile': async ({ no }) => {
       const r = live();
-      if (!upstreamClient) throw new AppError('EXCHANGE_OFFLINE', '未配置上游系统，无法与上游日汇总核对');
+      if (!upstreamClient) throw new AppError('UPSTREAM_UNAVAILABLE', '未配置上游系统，无法与上游日汇总核对');
       const record = r.dayClose.get(no);
       // The upstream has this close's payments only once they were pushed: push first.
       await r.sync?.syncOnce();
@@ -343,7 +349,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         totals = await upstreamClient.dayTotals(record.businessDate, record.operator.username);
       } catch (error) {
         log.warn({ err: error, closeNo: no }, 'upstream day totals unavailable');
-        throw new AppError('EXCHANGE_OFFLINE', '暂时无法从上游系统取得日汇总数据，请稍后再核对');
+        throw new AppError('UPSTREAM_UNAVAILABLE', '暂时无法从上游系统取得日汇总数据，请稍后再核对');
       }
       const rec = r.dayClose.reconcile(no, totals);
       return {

@@ -20,6 +20,7 @@ export const errorMessages = {
   RECEIPT_ALREADY_ISSUED: '该笔缴费已开具缴款书',
   ALREADY_EXCHANGED: '该凭证已换开过缴款书，不能再次换开；原缴款书遗失的，经值班主任审批可补开',
   EXCHANGE_OFFLINE: '暂时无法连接上游系统，不能确认该凭证未被其他窗口换开，请稍后再试',
+  UPSTREAM_UNAVAILABLE: '上游系统未配置或暂时无法连接，请稍后再试',
   APPROVAL_REQUIRED: '此操作需要值班主任审批',
   RECEIPT_STATE: '缴款书当前状态不允许此操作',
   GLYPH_MISSING: '姓名或地址中有字库缺少的汉字，不能打印',
