@@ -1,5 +1,6 @@
 // Timing primitives of the benchmark: samples in milliseconds, percentiles by nearest rank,
 // throughput over the wall time the samples took (so pauses between samples count against it).
+import { mulberry32 } from '../services/demo/rng';
 import { performance } from 'node:perf_hooks';
 
 export interface Stats {
@@ -74,14 +75,5 @@ export async function measureOnce(items: number, fn: () => unknown): Promise<Sta
 
 export const now = (): number => performance.now();
 
-/** Deterministic pseudo-random stream (mulberry32) for choosing samples. */
-export function sampler(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random stream for choosing samples. */
+export const sampler = mulberry32;

@@ -2,6 +2,7 @@
 // performs N random counter operations through the same dispatcher the hosts use, one output line
 // per completed call, so that a test can kill the process (SIGKILL) at any point and check what
 // survived. Not for operators: it writes real ledger rows into whatever data directory it is given.
+import { mulberry32 } from '../../services/demo/rng';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,17 +25,8 @@ export interface SoakOptions {
   key?: string;
 }
 
-/** mulberry32: small, seeded, good enough to choose operations. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a run can be repeated: it chooses the operations. */
+const rng = mulberry32;
 
 const APPROVAL = { username: 'super', password: '5678' };
 

@@ -105,3 +105,18 @@ export class Weighted<T> {
     return this.items[lo]!;
   }
 }
+
+/**
+ * mulberry32: a tiny seeded stream of floats in [0, 1), for choosing samples and operations
+ * (benchmarks, soak runs, test data) where the county generator's Rng would be more than needed.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -4,6 +4,7 @@
 // counters, methods, years, tiers and neighbouring days), with the receipts, voids, 补开 and
 // exchanges made through the real ReceiptService. The generator keeps its own list of what it
 // wrote so that the tests can sum it independently of the SQL in computeDaySummary.
+import { mulberry32 } from '../../../electron/services/demo/rng';
 import crypto from 'node:crypto';
 import { migrate, type Db } from '../../../electron/services/db/database';
 import { migration0007 } from '../../../electron/services/db/migrations/0007-day-close';
@@ -35,17 +36,8 @@ export async function dayCloseCounter(options: { payers?: number; dir?: string }
   return { ...c, ops: { ...c.ops, clerk2 } };
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG. */
+export const prng = mulberry32;
 
 export interface GenLine {
   paymentId: number;
