@@ -6,10 +6,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
 import { dayCloseDocument, renderDaySummaryPdf, type DaySummaryDocument } from '../../documents/day-summary-pdf';
 import { systemClock } from '../../services/clock';
-import { dataDirLayout, defaultDataDir, readConfig } from '../../services/config';
-import { openDatabase, type Db } from '../../services/db/database';
+import { defaultDataDir } from '../../services/config';
+import type { Db } from '../../services/db/database';
 import { computeDaySummary, DayCloseService, isBusinessDate, type DaySummary } from '../../services/dayclose';
 import { createLogger } from '../../services/log';
+import { openDataDirForReport } from '../data-dir';
 import { CliError } from '../errors';
 
 function parseDate(value: string): string {
@@ -28,21 +29,7 @@ function hasCloses(db: Db): boolean {
 }
 
 function open(dataDir: string) {
-  const layout = dataDirLayout(dataDir);
-  let config;
-  try {
-    config = readConfig(layout);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-  if (!config) throw new CliError(`数据目录中没有配置文件：${layout.configFile}`);
-  if (!fs.existsSync(layout.databaseFile)) throw new CliError(`数据目录中没有数据库：${layout.databaseFile}`);
-  let db: Db;
-  try {
-    db = openDatabase(layout.databaseFile, { readonly: true });
-  } catch (error) {
-    throw new CliError(error instanceof Error ? error.message : String(error));
-  }
+  const { db, config } = openDataDirForReport(dataDir);
   if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'receipts'").get() === undefined) {
     db.close();
     throw new CliError('数据库版本过旧，没有缴款书数据。请先运行 pension-counter db migrate。');

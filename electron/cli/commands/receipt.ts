@@ -6,10 +6,11 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
 import { FORM_LINES, renderReceiptPdf, type ReceiptLayout } from '../../documents/receipt-pdf';
 import { systemClock } from '../../services/clock';
-import { dataDirLayout, defaultDataDir, readConfig } from '../../services/config';
-import { openDatabase, schemaVersion } from '../../services/db/database';
+import { defaultDataDir } from '../../services/config';
+import { schemaVersion } from '../../services/db/database';
 import { createLogger } from '../../services/log';
 import { ReceiptService } from '../../services/receipts';
+import { openDataDirForReport } from '../data-dir';
 import { CliError } from '../errors';
 
 function parseMm(value: string): number {
@@ -25,21 +26,7 @@ function parseLayout(value: string): ReceiptLayout {
 
 /** Opens the data directory read-only with the receipt service on it. */
 function openReceipts(dataDir: string) {
-  const layout = dataDirLayout(dataDir);
-  let config;
-  try {
-    config = readConfig(layout);
-  } catch (error) {
-    throw new CliError((error as Error).message);
-  }
-  if (!config) throw new CliError(`数据目录中没有配置文件：${layout.configFile}`);
-  if (!fs.existsSync(layout.databaseFile)) throw new CliError(`数据目录中没有数据库：${layout.databaseFile}`);
-  let db;
-  try {
-    db = openDatabase(layout.databaseFile, { readonly: true });
-  } catch (error) {
-    throw new CliError(error instanceof Error ? error.message : String(error));
-  }
+  const { db, config } = openDataDirForReport(dataDir);
   if (schemaVersion(db) < 4) {
     db.close();
     throw new CliError('数据库版本过旧，没有缴款书数据。请先运行 pension-counter db migrate。');
