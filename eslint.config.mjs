@@ -8,18 +8,28 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const nativeAndServerPackages = ['electron', 'better-sqlite3', 'serialport', 'pdfkit', 'ws', 'node-thermal-printer', 'commander', 'iconv-lite', 'pino', 'sirv', 'pinyin-pro'];
+const nativeAndServerPackages = [
+  'electron',
+  'better-sqlite3',
+  'serialport',
+  'pdfkit',
+  'ws',
+  'node-thermal-printer',
+  'commander',
+  'iconv-lite',
+  'pino',
+  'sirv',
+  'pinyin-pro',
+];
 
 // Exact module names go in `paths`; only globs go in `patterns` (gitignore semantics would make a
 // bare "events" or "domain" match any folder of that name).
 const restrict = (names, globs, message) => ({
-  'no-restricted-imports': [
-    'error',
-    { paths: names.map((name) => ({ name, message })), patterns: [{ group: globs, message }] },
-  ],
+  'no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: globs, message }] }],
 });
 
 export default tseslint.config(
@@ -82,4 +92,6 @@ export default tseslint.config(
     files: ['electron/main/**/*.ts'],
     rules: restrict([], ['**/renderer/**'], 'The main process never imports renderer code.'),
   },
+  // Formatting is Prettier's job (npm run format); this turns off the rules that would disagree with it.
+  prettier,
 );

@@ -72,7 +72,9 @@ export async function searchRow({ ctx, app, file }: AppRowsInput): Promise<RowRe
     const n = ctx.iterations(2000, 40);
     // Half Han prefixes (surname + first given character), half pinyin initials, as typed.
     const queries = payerSample(raw, n, 2).map((p, i) => (i % 2 === 0 ? Array.from(p.name).slice(0, 2).join('') : p.name_initials.slice(0, 2)));
-    const byName = raw.prepare('SELECT id, name, id_number, gender, birth_date, town, village FROM payers WHERE name >= ? AND name < ? ORDER BY name, id LIMIT 21');
+    const byName = raw.prepare(
+      'SELECT id, name, id_number, gender, birth_date, town, village FROM payers WHERE name >= ? AND name < ? ORDER BY name, id LIMIT 21',
+    );
     const byInitials = raw.prepare(
       'SELECT id, name, id_number, gender, birth_date, town, village FROM payers WHERE name_initials >= ? AND name_initials < ? ORDER BY name_initials, id LIMIT 21',
     );
@@ -110,7 +112,9 @@ export async function payerPageRow({ ctx, app, file }: AppRowsInput): Promise<Ro
     const sample = payerSample(raw, n + 100, 3);
     const payer = raw.prepare('SELECT * FROM payers WHERE id = ?');
     const groups = raw.prepare('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from');
-    const payments = raw.prepare('SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at');
+    const payments = raw.prepare(
+      'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
+    );
     const baseline = measureSync(
       (i) => {
         const id = sample[i % sample.length]!.id;
@@ -141,7 +145,12 @@ export async function payerPageRow({ ctx, app, file }: AppRowsInput): Promise<Ro
 }
 
 /** A payer with at least ten unpaid years that the policy lets them pay now. */
-async function payerWithUnpaidYears(app: AppServices, raw: Database.Database, year: number, want: number): Promise<{ payer: PayerView; lines: { year: number; tierFen: number }[] }> {
+async function payerWithUnpaidYears(
+  app: AppServices,
+  raw: Database.Database,
+  year: number,
+  want: number,
+): Promise<{ payer: PayerView; lines: { year: number; tierFen: number }[] }> {
   const candidates = raw
     .prepare(
       `SELECT p.id FROM payers p
@@ -218,7 +227,19 @@ function rawRecordBaseline(ctx: BenchContext, n: number): Stats {
       const txId = Number(tx.run(uid, ctx.asOf, now).lastInsertRowid);
       const localUid = randomUUID();
       line.run(2000 + (i % 200), now, now, txId, localUid);
-      outbox.run(uid, JSON.stringify({ transactionUid: uid, counterNo: 1, operatorUsername: 'clerk', businessDate: ctx.asOf, paidAt: now, method: 'cash', lines: [{ localUid, year: ctx.year }] }), now);
+      outbox.run(
+        uid,
+        JSON.stringify({
+          transactionUid: uid,
+          counterNo: 1,
+          operatorUsername: 'clerk',
+          businessDate: ctx.asOf,
+          paidAt: now,
+          method: 'cash',
+          lines: [{ localUid, year: ctx.year }],
+        }),
+        now,
+      );
       job.run(txId, JSON.stringify({ transactionId: txId }), now);
     });
     return measureSync((i) => record.immediate(i), { iterations: n, warmup: 20 });

@@ -148,7 +148,10 @@ export async function browserRows(ctx: BenchContext): Promise<RowResult[]> {
       } else host = started.host;
     }
     if (ctx.wants('host-start')) {
-      const stats = summarize(starts, starts.reduce((s, x) => s + x, 0));
+      const stats = summarize(
+        starts,
+        starts.reduce((s, x) => s + x, 0),
+      );
       rows.push({
         id: 'host-start',
         operation: 'browser host start → first usable screen',
@@ -188,7 +191,10 @@ export async function browserRows(ctx: BenchContext): Promise<RowResult[]> {
           toPaint.push(r.total - r.event);
         }
       }
-      const stats = summarize(totals, totals.reduce((s, x) => s + x, 0));
+      const stats = summarize(
+        totals,
+        totals.reduce((s, x) => s + x, 0),
+      );
       const p50 = (xs: number[]) => summarize(xs).p50;
       rows.push({
         id: 'card-paint',

@@ -64,7 +64,18 @@ export function buildUpstreamStore(file: string, options: DemoCountyOptions, per
         insertPayer.run(index + 1, p.idNumber, JSON.stringify(wire));
         for (const pay of thinPayments(index, p, payments, perPayer)) {
           payments++;
-          insertPayment.run(payments, `UP${String(payments).padStart(10, '0')}`, p.idNumber, pay.year, pay.tierFen, pay.amountFen, pay.channel, pay.channelRef, pay.paidAt, nowIso);
+          insertPayment.run(
+            payments,
+            `UP${String(payments).padStart(10, '0')}`,
+            p.idNumber,
+            pay.year,
+            pay.tierFen,
+            pay.amountFen,
+            pay.channel,
+            pay.channelRef,
+            pay.paidAt,
+            nowIso,
+          );
         }
         index++;
       }

@@ -157,7 +157,12 @@ export async function receiptPdfColdRow(input: AppRowsInput): Promise<RowResult>
   let doc;
   try {
     const cfg = trainingConfig(ctx.options.payers);
-    doc = new ReceiptService(db, fixedStartClock(new Date(ctx.clockIso)), app.log, { training: true, taxOffice: cfg.taxOffice, timeZone: cfg.timeZone, formLineLimit: 5 }).document(number!);
+    doc = new ReceiptService(db, fixedStartClock(new Date(ctx.clockIso)), app.log, {
+      training: true,
+      taxOffice: cfg.taxOffice,
+      timeZone: cfg.timeZone,
+      formLineLimit: 5,
+    }).document(number!);
   } finally {
     db.close();
   }

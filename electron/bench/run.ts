@@ -175,7 +175,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const browserIds: RowId[] = ['host-start', 'card-paint', 'rss'];
       if (browserIds.some((id) => ctx.wants(id))) {
         if (!options.cliBin) {
-          for (const id of browserIds) if (ctx.wants(id)) put({ id, operation: operations[id], status: 'skipped', note: 'needs the built CLI (npm run build)' });
+          for (const id of browserIds)
+            if (ctx.wants(id)) put({ id, operation: operations[id], status: 'skipped', note: 'needs the built CLI (npm run build)' });
         } else {
           log('browser host and Chromium …');
           try {
@@ -183,7 +184,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           } catch (error) {
             const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
             log(`  browser rows FAILED: ${message}`);
-            for (const id of browserIds) if (ctx.wants(id) && !results.has(id)) put({ id, operation: operations[id], status: 'failed', note: message.slice(0, 200) });
+            for (const id of browserIds)
+              if (ctx.wants(id) && !results.has(id)) put({ id, operation: operations[id], status: 'failed', note: message.slice(0, 200) });
           }
         }
       }

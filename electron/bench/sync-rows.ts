@@ -50,14 +50,28 @@ export function rawInsertBaseline(ctx: BenchContext): Stats {
     const payerBatch = db.transaction((batch: PayerRow[]) => {
       for (const { p, initials } of batch) {
         const id = Number(
-          insertPayer.run(p.idNumber, p.name, initials, p.gender, p.birthDate, p.town, p.village, p.address, p.registrationDate, p.status, p.inEmployeeScheme ? 1 : 0, p.updatedAt, p.seq).lastInsertRowid,
+          insertPayer.run(
+            p.idNumber,
+            p.name,
+            initials,
+            p.gender,
+            p.birthDate,
+            p.town,
+            p.village,
+            p.address,
+            p.registrationDate,
+            p.status,
+            p.inEmployeeScheme ? 1 : 0,
+            p.updatedAt,
+            p.seq,
+          ).lastInsertRowid,
         );
         ids.set(p.idNumber, id);
         for (const g of p.specialGroups) insertGroup.run(id, g.code, g.from, g.to);
       }
     });
     const payersAfter = src.prepare('SELECT seq, data FROM payers WHERE seq > ? ORDER BY seq LIMIT ?');
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = payersAfter.all(after, CHUNK) as { seq: number; data: string }[];
       if (!page.length) break;
       after = page[page.length - 1]!.seq;
@@ -76,7 +90,7 @@ export function rawInsertBaseline(ctx: BenchContext): Stats {
       for (const r of batch) insertPayment.run(...r);
     });
     const paymentsAfter = src.prepare('SELECT * FROM payments WHERE seq > ? ORDER BY seq LIMIT ?');
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = paymentsAfter.all(after, CHUNK) as Record<string, string | number | null>[];
       if (!page.length) break;
       after = page[page.length - 1]!.seq as number;

@@ -110,7 +110,15 @@ export function cells(row: RowResult): TableCells {
   };
 }
 
-const headers: TableCells = { operation: 'operation', p50: 'p50', p99: 'p99', throughput: 'throughput', ratio: 'vs raw baseline', target: 'target', note: 'notes' };
+const headers: TableCells = {
+  operation: 'operation',
+  p50: 'p50',
+  p99: 'p99',
+  throughput: 'throughput',
+  ratio: 'vs raw baseline',
+  target: 'target',
+  note: 'notes',
+};
 const columns = Object.keys(headers) as (keyof TableCells)[];
 
 /** A Markdown table (also readable as plain text in a terminal). */

@@ -55,7 +55,13 @@ export function dayCloseDocument(
     operator: `${r.operator.name}（${r.operator.username}）`,
     counter: `${r.counterNo}号窗口`,
     summary: r.summary,
-    close: { number: r.number, closedAt: r.closedAt, closedBy: `${r.closedBy.name}（${r.closedBy.username}）`, cashCountedFen: r.cash.countedFen, cashDifferenceFen: r.cash.differenceFen },
+    close: {
+      number: r.number,
+      closedAt: r.closedAt,
+      closedBy: `${r.closedBy.name}（${r.closedBy.username}）`,
+      cashCountedFen: r.cash.countedFen,
+      cashDifferenceFen: r.cash.differenceFen,
+    },
   };
 }
 
@@ -73,7 +79,16 @@ const GRID = '#444444';
 
 function hallTime(at: Date | string, timeZone: string): string {
   const d = typeof at === 'string' ? new Date(at) : at;
-  const parts = new Intl.DateTimeFormat('zh-CN', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).formatToParts(d);
+  const parts = new Intl.DateTimeFormat('zh-CN', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }
@@ -171,11 +186,19 @@ class Layout {
 
   table(cols: Column[], rows: Cell[][]): void {
     this.need(ROW_H * 2);
-    this.row(cols, cols.map((c) => c.title), true);
+    this.row(
+      cols,
+      cols.map((c) => c.title),
+      true,
+    );
     for (const r of rows) {
       if (this.y + ROW_H > BOTTOM) {
         this.newPage();
-        this.row(cols, cols.map((c) => c.title), true);
+        this.row(
+          cols,
+          cols.map((c) => c.title),
+          true,
+        );
       }
       this.row(cols, r, false);
     }
@@ -190,7 +213,11 @@ function drawHeader(L: Layout): void {
   L.text(DAY_SUMMARY_TITLE, LEFT, L.y, RIGHT - LEFT, 10, { size: 16, align: 'center' });
   L.y += 11;
   const done = d.close !== null || d.hallClosed === true;
-  const status = d.close ? `日结编号 ${d.close.number}${d.reprint ? '（重打）' : ''}` : d.hallClosed ? '全厅汇总 · 各经办人均已日结' : '未日结 · 草稿（数据截至打印时间）';
+  const status = d.close
+    ? `日结编号 ${d.close.number}${d.reprint ? '（重打）' : ''}`
+    : d.hallClosed
+      ? '全厅汇总 · 各经办人均已日结'
+      : '未日结 · 草稿（数据截至打印时间）';
   L.text(status, LEFT, L.y, RIGHT - LEFT, 6, { size: 10, align: 'right', color: done ? INK : '#c00000' });
   L.text('金额单位：元', LEFT, L.y, 60, 6, { size: 9 });
   L.y += 7;
@@ -226,7 +253,14 @@ function drawTables(L: Layout): void {
     { title: '政府补贴（记账）', width: 30, align: 'right' },
     { title: '政府代缴（记账）', width: 30, align: 'right' },
   ];
-  const yearRows: Cell[][] = p.byYear.map((y) => [`${y.year}年度`, y.backPayment ? '补缴' : '当年', num(y.count), formatYuan(y.amountFen), formatYuan(y.subsidyFen), formatYuan(y.governmentPaidFen)]);
+  const yearRows: Cell[][] = p.byYear.map((y) => [
+    `${y.year}年度`,
+    y.backPayment ? '补缴' : '当年',
+    num(y.count),
+    formatYuan(y.amountFen),
+    formatYuan(y.subsidyFen),
+    formatYuan(y.governmentPaidFen),
+  ]);
   yearRows.push([bold('当年缴费小计'), '', bold(num(p.current.count)), bold(formatYuan(p.current.amountFen)), '', '']);
   yearRows.push([bold('补缴小计'), '', bold(num(p.backPayment.count)), bold(formatYuan(p.backPayment.amountFen)), '', '']);
   yearRows.push([bold('合计'), '', bold(num(p.count)), bold(formatYuan(p.amountFen)), bold(formatYuan(p.subsidyFen)), bold(formatYuan(p.governmentPaidFen))]);
@@ -269,7 +303,14 @@ function drawTables(L: Layout): void {
         { title: '金额', width: 32, align: 'right' },
         { title: '其中现金', width: 32, align: 'right' },
       ],
-      s.byCounter.map((c) => [`${c.counterNo}号`, `${c.operatorName}（${c.operatorUsername}）`, num(c.transactions), num(c.count), formatYuan(c.amountFen), formatYuan(c.cashFen)]),
+      s.byCounter.map((c) => [
+        `${c.counterNo}号`,
+        `${c.operatorName}（${c.operatorUsername}）`,
+        num(c.transactions),
+        num(c.count),
+        formatYuan(c.amountFen),
+        formatYuan(c.cashFen),
+      ]),
     );
   }
 
@@ -282,13 +323,18 @@ function drawTables(L: Layout): void {
         { title: '笔数', width: 30, align: 'right' },
         { title: '金额', width: 40, align: 'right' },
       ],
-      [...s.exchanges.byChannel.map((e) => [channelLabels[e.channel], num(e.count), formatYuan(e.amountFen)]), [bold('合计'), bold(num(s.exchanges.count)), bold(formatYuan(s.exchanges.amountFen))]],
+      [
+        ...s.exchanges.byChannel.map((e) => [channelLabels[e.channel], num(e.count), formatYuan(e.amountFen)]),
+        [bold('合计'), bold(num(s.exchanges.count)), bold(formatYuan(s.exchanges.amountFen))],
+      ],
     );
   }
 
   const r = s.receipts;
   L.heading('六、票证使用情况（税收缴款书）');
-  L.note(`使用 ${r.used} 份：已开具 ${r.issued} 份，作废 ${r.voided} 份；其中补开 ${r.reissued} 份。有效票面金额：收款开具 ${formatYuan(r.issuedFen.counter)}，换开 ${formatYuan(r.issuedFen.exchange)}，补开 ${formatYuan(r.issuedFen.reissue)}。`);
+  L.note(
+    `使用 ${r.used} 份：已开具 ${r.issued} 份，作废 ${r.voided} 份；其中补开 ${r.reissued} 份。有效票面金额：收款开具 ${formatYuan(r.issuedFen.counter)}，换开 ${formatYuan(r.issuedFen.exchange)}，补开 ${formatYuan(r.issuedFen.reissue)}。`,
+  );
   if (r.ranges.length > 0) {
     L.table(
       [

@@ -27,9 +27,7 @@ const CSP = [
   "form-action 'none'",
 ].join('; ');
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 function dataDirFromArgs(): string {
   const arg = process.argv.find((a) => a.startsWith('--data-dir='));
@@ -112,26 +110,35 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let services: AppServices | null = null;
-  app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-    session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-      // No remote content: only our scheme, the dev server, devtools and data URLs load.
-      const u = details.url;
-      const ok = u.startsWith(`${APP_SCHEME}:`) || u.startsWith('data:') || u.startsWith('devtools:') || (devServerUrl !== undefined && u.startsWith(new URL(devServerUrl).origin)) || u.startsWith('ws://localhost') || u.startsWith('file:');
-      callback({ cancel: !ok });
-    });
-    serveRenderer();
-    services = createAppServices({ dataDir: dataDirFromArgs() });
-    bindApi(services);
-    const win = createWindow(services);
-    app.on('second-instance', () => {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    });
-  }, (error: unknown) => {
-    console.error(error);
-    app.exit(1);
-  });
+  app.whenReady().then(
+    () => {
+      session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+      session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+        // No remote content: only our scheme, the dev server, devtools and data URLs load.
+        const u = details.url;
+        const ok =
+          u.startsWith(`${APP_SCHEME}:`) ||
+          u.startsWith('data:') ||
+          u.startsWith('devtools:') ||
+          (devServerUrl !== undefined && u.startsWith(new URL(devServerUrl).origin)) ||
+          u.startsWith('ws://localhost') ||
+          u.startsWith('file:');
+        callback({ cancel: !ok });
+      });
+      serveRenderer();
+      services = createAppServices({ dataDir: dataDirFromArgs() });
+      bindApi(services);
+      const win = createWindow(services);
+      app.on('second-instance', () => {
+        if (win.isMinimized()) win.restore();
+        win.focus();
+      });
+    },
+    (error: unknown) => {
+      console.error(error);
+      app.exit(1);
+    },
+  );
   app.on('window-all-closed', () => app.quit());
   let closing = false;
   app.on('will-quit', (event) => {

@@ -84,7 +84,12 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
   const supervisor = db.prepare("SELECT id FROM operators WHERE role = 'supervisor' ORDER BY id LIMIT 1").get() as { id: number } | undefined;
   if (!supervisor) return;
   const staff = db.prepare("SELECT id FROM operators WHERE role IN ('clerk', 'supervisor') ORDER BY id").all() as { id: number }[];
-  staff.forEach((op, i) => receipts.addBlock({ operatorId: op.id, series: `(${year})培训税现`, firstSerial: i * 1000 + 1, lastSerial: i * 1000 + 1000, serialDigits: 8 }, supervisor.id));
+  staff.forEach((op, i) =>
+    receipts.addBlock(
+      { operatorId: op.id, series: `(${year})培训税现`, firstSerial: i * 1000 + 1, lastSerial: i * 1000 + 1000, serialDigits: 8 },
+      supervisor.id,
+    ),
+  );
 }
 
 /**
@@ -164,7 +169,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const r = live();
     const s = r.session.view();
     if (!s.operator || !s.shift) throw new AppError('NOT_SIGNED_IN');
-    return { operatorId: s.operator.id, operatorUsername: s.operator.username, operatorName: s.operator.displayName, shiftId: s.shift.id, counterNo: s.shift.counterNo };
+    return {
+      operatorId: s.operator.id,
+      operatorUsername: s.operator.username,
+      operatorName: s.operator.displayName,
+      shiftId: s.shift.id,
+      counterNo: s.shift.counterNo,
+    };
   };
 
   const info = (): AppInfo => ({
@@ -192,7 +203,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return { operatorId: c.operatorId, operatorUsername: c.operatorUsername, operatorName: c.operatorName, counterNo: c.counterNo };
   };
   const approverId = (approval: { username: string; password: string }) => live().session.verifyApprover(approval.username, approval.password).id;
-  const issued = (r: { receipts: Parameters<typeof toApiReceipt>[0][]; duplicate: boolean }) => ({ receipts: r.receipts.map(toApiReceipt), duplicate: r.duplicate });
+  const issued = (r: { receipts: Parameters<typeof toApiReceipt>[0][]; duplicate: boolean }) => ({
+    receipts: r.receipts.map(toApiReceipt),
+    duplicate: r.duplicate,
+  });
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
       const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
@@ -297,7 +311,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
           name: c.name,
           idNumberMasked: c.idNumberMasked,
           year: c.year,
-          payments: c.payments.map(({ paymentId, channel, channelRef, tierFen, amountFen, paidAt }) => ({ paymentId, channel, channelRef, tierFen, amountFen, paidAt })),
+          payments: c.payments.map(({ paymentId, channel, channelRef, tierFen, amountFen, paidAt }) => ({
+            paymentId,
+            channel,
+            channelRef,
+            tierFen,
+            amountFen,
+            paidAt,
+          })),
         })),
         rejectedEvents: listRejectedEvents(r.db).map(({ seq, kind, code, message, confirmedAt }) => ({ seq, kind, code, message, confirmedAt })),
       };
@@ -311,11 +332,26 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       const r = live();
       const c = counterContext();
       // The audit row commits with the close (the close's own transaction nests as a savepoint).
-      const record = r.db.transaction(() => {
-        const closed = r.dayClose.close({ businessDate: openBusinessDate(r.db, today(), c.operatorId), operatorId: c.operatorId, counterNo: c.counterNo, cashCountedFen, closedBy: c.operatorId });
-        appendAudit(r.db, { action: 'dayclose.close', entity: 'day_close', entityId: closed.number, actor: r.session.actor(), after: { businessDate: closed.businessDate, cash: closed.cash }, at: clock.now() });
-        return closed;
-      }).immediate();
+      const record = r.db
+        .transaction(() => {
+          const closed = r.dayClose.close({
+            businessDate: openBusinessDate(r.db, today(), c.operatorId),
+            operatorId: c.operatorId,
+            counterNo: c.counterNo,
+            cashCountedFen,
+            closedBy: c.operatorId,
+          });
+          appendAudit(r.db, {
+            action: 'dayclose.close',
+            entity: 'day_close',
+            entityId: closed.number,
+            actor: r.session.actor(),
+            after: { businessDate: closed.businessDate, cash: closed.cash },
+            at: clock.now(),
+          });
+          return closed;
+        })
+        .immediate();
       r.sync?.outboxChanged();
       // The close is in the backup taken right after it.
       void backups?.runNow('day_close');
@@ -336,7 +372,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     'dayclose.printSlip': ({ no }) => {
       const r = live();
       const record = r.dayClose.get(no);
-      return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }), clock.now().toISOString());
+      return r.devices.printDaySummary(
+        record.no,
+        slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }),
+        clock.now().toISOString(),
+      );
     },
     'dayclose.reconcile': async ({ no }) => {
       const r = live();
@@ -380,9 +420,23 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       });
       const chain = verifyAuditChain(r.db);
       return {
-        rows: result.rows.map(({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after }) => ({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after })),
+        rows: result.rows.map(({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after }) => ({
+          seq,
+          at,
+          operatorUsername,
+          counterNo,
+          action: a,
+          entity,
+          entityId,
+          before,
+          after,
+        })),
         total: result.total,
-        chain: { ok: chain.ok, rows: chain.rows, problem: chain.firstProblem ? `第 ${chain.firstProblem.seq} 条：${chain.firstProblem.kind}（${chain.firstProblem.detail}）` : null },
+        chain: {
+          ok: chain.ok,
+          rows: chain.rows,
+          problem: chain.firstProblem ? `第 ${chain.firstProblem.seq} 条：${chain.firstProblem.kind}（${chain.firstProblem.detail}）` : null,
+        },
       };
     },
     'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
@@ -448,8 +502,17 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       const demo = cfg.demo ?? { seed: 20260101, payers: 120_000 };
       setStatus('starting', '正在生成培训数据', 0);
       const policy = await policyInForce(cfg.policyRegion, Number(today().slice(0, 4)));
-      const county: DemoCountyOptions = { seed: demo.seed, payers: demo.payers, asOf: today(), regionCode: cfg.regionCode, countyName: cfg.countyName, tiersFen: openTiersFen(policy) };
-      const seeded = await seedDemoCounty(db, county, nowIso, (done, total) => setStatus('starting', `正在生成培训数据（${done}/${total}）`, total ? done / total : 1));
+      const county: DemoCountyOptions = {
+        seed: demo.seed,
+        payers: demo.payers,
+        asOf: today(),
+        regionCode: cfg.regionCode,
+        countyName: cfg.countyName,
+        tiersFen: openTiersFen(policy),
+      };
+      const seeded = await seedDemoCounty(db, county, nowIso, (done, total) =>
+        setStatus('starting', `正在生成培训数据（${done}/${total}）`, total ? done / total : 1),
+      );
       // The options are kept so the demo cards can be rebuilt on every start.
       db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(county));
       log.info(seeded, 'training county seeded');
@@ -465,7 +528,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const countyRow = db.prepare("SELECT value FROM settings WHERE key = 'demo_county'").get() as { value: string } | undefined;
     const demoCards =
       training && countyRow
-        ? demoCardPayers(JSON.parse(countyRow.value) as DemoCountyOptions).map((c) => ({ case: c.case, card: cardForPayer(c.payer, `${cfg.countyName}公安局`) }))
+        ? demoCardPayers(JSON.parse(countyRow.value) as DemoCountyOptions).map((c) => ({
+            case: c.case,
+            card: cardForPayer(c.payer, `${cfg.countyName}公安局`),
+          }))
         : [];
     const payments = new PaymentService(db, policies, cfg.policyRegion, cfg.timeZone, clock, log);
     const payers = new PayerService(db);
@@ -487,7 +553,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         })
       : null;
     if (!sync) {
-      events.emit('sync.status', { state: 'disabled', lastSuccessAt: null, pending: pendingCount(db), message: '未配置上游系统：缴费记录保存在本机，待配置后上传' });
+      events.emit('sync.status', {
+        state: 'disabled',
+        lastSuccessAt: null,
+        pending: pendingCount(db),
+        message: '未配置上游系统：缴费记录保存在本机，待配置后上传',
+      });
     }
     const receiptService = new ReceiptService(db, clock, log, { training, taxOffice: cfg.taxOffice, timeZone: cfg.timeZone, formLineLimit: 5 });
     if (training) seedTrainingStock(db, receiptService, Number(today().slice(0, 4)));

@@ -38,7 +38,16 @@ export function ageOn(birthDate: string, date: string): number {
 export function startOfCivilDate(date: string, timeZone: string): Date {
   const guess = new Date(`${date}T00:00:00Z`);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(guess)
       .map((p) => [p.type, p.value]),
   );

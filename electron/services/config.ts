@@ -17,14 +17,16 @@ export const CounterConfig = z
     regionCode: z.string().regex(/^\d{6}$/),
     policyRegion: z.string().min(1),
     timeZone: z.string().min(1),
-    demo: z
-      .object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) })
-      .optional(),
+    demo: z.object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) }).optional(),
     /** Minutes without input before the counter screen locks (default 5). */
     idleLockMinutes: z.number().int().min(1).max(120).optional(),
     /** Online backups: folder (e.g. a second disk), how many to keep, how often. */
     backup: z
-      .object({ dir: z.string().min(1).optional(), keep: z.number().int().min(1).max(1000).default(14), intervalMinutes: z.number().int().min(0).max(10_080).default(60) })
+      .object({
+        dir: z.string().min(1).optional(),
+        keep: z.number().int().min(1).max(1000).default(14),
+        intervalMinutes: z.number().int().min(0).max(10_080).default(60),
+      })
       .strict()
       .optional(),
     /** The upstream collection system; absent = no sync (a stand-alone training counter). */

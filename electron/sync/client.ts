@@ -58,10 +58,7 @@ export interface UpstreamClientOptions {
   maxResponseBytes?: number;
 }
 
-export type ClaimOutcome =
-  | { outcome: 'claimed'; claim: ExchangeClaim }
-  | { outcome: 'already_claimed'; claim: ExchangeClaim }
-  | { outcome: 'not_found' };
+export type ClaimOutcome = { outcome: 'claimed'; claim: ExchangeClaim } | { outcome: 'already_claimed'; claim: ExchangeClaim } | { outcome: 'not_found' };
 
 export interface ServerTime {
   serverTime: string;
@@ -128,10 +125,7 @@ export class UpstreamClient {
    * Asks for a block of receipt numbers for an operator. The idempotency key makes a retried
    * request return the block already allocated instead of a second one.
    */
-  async allocateReceiptBlock(
-    request: { operatorUsername: string; count: number; idempotencyKey: string },
-    signal?: AbortSignal,
-  ): Promise<ReceiptBlock> {
+  async allocateReceiptBlock(request: { operatorUsername: string; count: number; idempotencyKey: string }, signal?: AbortSignal): Promise<ReceiptBlock> {
     const res = await this.request(
       'POST',
       '/receipt-blocks',
@@ -175,7 +169,10 @@ export class UpstreamClient {
     const query = `?date=${encodeURIComponent(businessDate)}&operator=${encodeURIComponent(operatorUsername)}`;
     const { protocol: _protocol, ...totals } = await this.request('GET', `/day-totals${query}`, undefined, DayTotalsResponse, { signal });
     if (totals.businessDate !== businessDate || totals.operatorUsername !== operatorUsername) {
-      throw new UpstreamError(`上游应答的日汇总（${totals.businessDate} ${totals.operatorUsername}）与请求的 ${businessDate} ${operatorUsername} 不符`, 'invalid_response');
+      throw new UpstreamError(
+        `上游应答的日汇总（${totals.businessDate} ${totals.operatorUsername}）与请求的 ${businessDate} ${operatorUsername} 不符`,
+        'invalid_response',
+      );
     }
     return totals;
   }

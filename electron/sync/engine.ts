@@ -218,9 +218,9 @@ function describe(error: unknown): string {
 
 /** When both streams last reached their end (null until the first complete sync). */
 function lastSuccess(db: Db): string | null {
-  const rows = db
-    .prepare("SELECT last_success_at FROM sync_state WHERE stream IN ('payers', 'payments') AND last_success_at IS NOT NULL")
-    .all() as { last_success_at: string }[];
+  const rows = db.prepare("SELECT last_success_at FROM sync_state WHERE stream IN ('payers', 'payments') AND last_success_at IS NOT NULL").all() as {
+    last_success_at: string;
+  }[];
   if (rows.length < 2) return null;
   return rows.map((r) => r.last_success_at).sort()[0] ?? null;
 }

@@ -133,7 +133,10 @@ export type PaymentsPage = z.infer<typeof PaymentsPage>;
 // ---- push ----------------------------------------------------------------------------------
 
 /** Event kinds are dotted lower-case names: 'payment.recorded', 'receipt.voided' … */
-export const EventKind = z.string().regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/).max(64);
+export const EventKind = z
+  .string()
+  .regex(/^[a-z][a-z_]*(\.[a-z][a-z_]*)+$/)
+  .max(64);
 export const IdempotencyKey = z.string().regex(/^[\w.:-]{1,128}$/, 'idempotency key: 1–128 of [A-Za-z0-9_.:-]');
 
 export const PushRequest = z.object({
@@ -150,7 +153,10 @@ export const PushResult = z.discriminatedUnion('status', [
     status: z.literal('accepted'),
     receivedAt: Instant,
     /** For 'payment.recorded': the upstream id given to each line. */
-    payments: z.array(z.object({ localUid: text(64), upstreamId: text(64) })).max(100).optional(),
+    payments: z
+      .array(z.object({ localUid: text(64), upstreamId: text(64) }))
+      .max(100)
+      .optional(),
   }),
   z.object({
     /** A definitive refusal: the event will never be accepted as sent. */

@@ -63,9 +63,7 @@ export class Puller {
          WHERE id = ?`,
       ),
       deleteGroups: db.prepare('DELETE FROM payer_special_groups WHERE payer_id = ?'),
-      insertGroup: db.prepare(
-        'INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)',
-      ),
+      insertGroup: db.prepare('INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)'),
       paymentByUpstreamId: db.prepare('SELECT id FROM payments WHERE upstream_id = ?'),
       paymentByLocalUid: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE local_uid = ?'),
       paymentByChannelRef: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE channel = ? AND channel_ref = ?'),
@@ -211,9 +209,7 @@ export class Puller {
       if (match.payer_id !== payer.id || match.year !== p.year || match.upstream_id !== null) {
         // Same slip or uid, different payment: refusing the page keeps the mismatch visible
         // (sync state shows it) instead of guessing which side is right.
-        throw new Error(
-          `上游付款 ${p.upstreamId} 与本地付款 ${match.id} 的凭证号相同但内容不同（${maskIdNumber(p.idNumber)}，${p.year} 年）`,
-        );
+        throw new Error(`上游付款 ${p.upstreamId} 与本地付款 ${match.id} 的凭证号相同但内容不同（${maskIdNumber(p.idNumber)}，${p.year} 年）`);
       }
       s.setUpstreamId.run(p.upstreamId, match.id);
       return;

@@ -57,14 +57,10 @@ export class Pusher {
     private readonly log: Logger,
   ) {
     this.stmts = {
-      next: db.prepare(
-        'SELECT seq, idempotency_key, kind, payload, created_at FROM outbox WHERE confirmed_at IS NULL ORDER BY seq LIMIT 1',
-      ),
+      next: db.prepare('SELECT seq, idempotency_key, kind, payload, created_at FROM outbox WHERE confirmed_at IS NULL ORDER BY seq LIMIT 1'),
       attempt: db.prepare('UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE seq = ?'),
       failed: db.prepare('UPDATE outbox SET last_error = ? WHERE seq = ?'),
-      confirm: db.prepare(
-        'UPDATE outbox SET confirmed_at = ?, server_result = ?, last_error = NULL WHERE seq = ? AND confirmed_at IS NULL',
-      ),
+      confirm: db.prepare('UPDATE outbox SET confirmed_at = ?, server_result = ?, last_error = NULL WHERE seq = ? AND confirmed_at IS NULL'),
       setUpstreamId: db.prepare(
         `UPDATE payments SET upstream_id = @upstreamId WHERE local_uid = @localUid AND upstream_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM payments WHERE upstream_id = @upstreamId)`,
@@ -82,10 +78,7 @@ export class Pusher {
       let result: PushResult;
       try {
         const payload = JSON.parse(row.payload) as Record<string, unknown>;
-        const res = await this.client.push(
-          { idempotencyKey: row.idempotency_key, kind: row.kind, occurredAt: row.created_at, payload },
-          options.signal,
-        );
+        const res = await this.client.push({ idempotencyKey: row.idempotency_key, kind: row.kind, occurredAt: row.created_at, payload }, options.signal);
         result = res.result;
         if (res.replay) this.log.info({ seq: row.seq, kind: row.kind }, 'upstream already had this event: stored result taken');
       } catch (error) {

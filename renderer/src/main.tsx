@@ -11,10 +11,7 @@ dayjs.locale('zh-cn');
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider
-      locale={zhCN}
-      theme={{ token: { fontSize: 16, colorPrimary: '#1d4ed8', borderRadius: 4 } }}
-    >
+    <ConfigProvider locale={zhCN} theme={{ token: { fontSize: 16, colorPrimary: '#1d4ed8', borderRadius: 4 } }}>
       <AntApp>
         <App />
       </AntApp>

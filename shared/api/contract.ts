@@ -2,7 +2,30 @@
 // browser host's HTTP) bind exactly these methods, validate input with these schemas at the
 // boundary and return an Envelope. Adding a capability means adding a method here first.
 import { z } from 'zod';
-import { AppInfo, Approval, AuditPageView, DayCloseView, ReconciliationView, ProgressView, DaySummaryView, DevicesView, ExchangeCandidateView, ReceiptPrintResult, ReceiptView, StockRowView, SupervisorCases, PayerSearchHit, PayerView, PaymentMethod, PrintJobView, RecordedPayment, type Role, SessionView, SlipPreview, TrainingCardView } from './views';
+import {
+  AppInfo,
+  Approval,
+  AuditPageView,
+  DayCloseView,
+  ReconciliationView,
+  ProgressView,
+  DaySummaryView,
+  DevicesView,
+  ExchangeCandidateView,
+  ReceiptPrintResult,
+  ReceiptView,
+  StockRowView,
+  SupervisorCases,
+  PayerSearchHit,
+  PayerView,
+  PaymentMethod,
+  PrintJobView,
+  RecordedPayment,
+  type Role,
+  SessionView,
+  SlipPreview,
+  TrainingCardView,
+} from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
 
@@ -96,9 +119,7 @@ export const contract = {
   'payment.quote': method({
     summary: 'Price chosen (year, tier) lines for a payer: payer amount, subsidy, 代缴, totals',
     access: counterStaff,
-    input: z
-      .object({ payerId: z.number().int().positive(), lines: z.array(QuoteLineRequest).max(MAX_LINES, `一次最多缴 ${MAX_LINES} 个年度`) })
-      .strict(),
+    input: z.object({ payerId: z.number().int().positive(), lines: z.array(QuoteLineRequest).max(MAX_LINES, `一次最多缴 ${MAX_LINES} 个年度`) }).strict(),
     output: Quote,
   }),
   'payment.record': method({
@@ -281,8 +302,14 @@ export const contract = {
     input: z
       .object({
         /** Hall-local dates, inclusive. */
-        fromDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-        toDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+        fromDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        toDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
         username: z.string().trim().max(32).optional(),
         action: z.string().trim().max(40).optional(),
         page: z.number().int().min(0).max(100_000).default(0),

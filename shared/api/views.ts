@@ -19,9 +19,7 @@ export type OperatorView = z.infer<typeof OperatorView>;
 
 export const SessionView = z.object({
   operator: OperatorView.nullable(),
-  shift: z
-    .object({ id: z.number().int(), counterNo: z.number().int(), openedAt: z.string() })
-    .nullable(),
+  shift: z.object({ id: z.number().int(), counterNo: z.number().int(), openedAt: z.string() }).nullable(),
   /** The screen was locked after inactivity: only the same operator's password opens it. */
   locked: z.boolean(),
 });
@@ -87,9 +85,7 @@ export const PayerView = z.object({
   registrationDate: z.string(),
   status: RegistrationStatus,
   inEmployeeScheme: z.boolean(),
-  specialGroups: z.array(
-    z.object({ code: SpecialGroupCode, from: z.string(), to: z.string().nullable() }),
-  ),
+  specialGroups: z.array(z.object({ code: SpecialGroupCode, from: z.string(), to: z.string().nullable() })),
   /** Years from the first payable year to the current year, newest first. */
   years: z.array(PayerYearView),
   /** What the policy engine allows today; null with policyMessage when no table applies. */

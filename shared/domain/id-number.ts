@@ -27,8 +27,37 @@ export function maskIdNumber(id: string): string {
 
 /** Province-level codes (GB/T 2260) that open a mainland resident's number. */
 const PROVINCE_CODES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
 ]);
 
 export type IdDocumentKind = 'resident' | 'hmt_residence_permit' | 'foreigner_permanent_residence';
@@ -38,14 +67,7 @@ export const idDocumentKindLabels: Record<IdDocumentKind, string> = {
   foreigner_permanent_residence: '外国人永久居留身份证',
 };
 
-export type IdNumberErrorCode =
-  | 'empty'
-  | 'old_15_digit'
-  | 'wrong_length'
-  | 'bad_characters'
-  | 'bad_region'
-  | 'bad_birth_date'
-  | 'bad_check_char';
+export type IdNumberErrorCode = 'empty' | 'old_15_digit' | 'wrong_length' | 'bad_characters' | 'bad_region' | 'bad_birth_date' | 'bad_check_char';
 
 export type IdNumberValidation =
   | {

@@ -4,7 +4,10 @@
  * decimals.
  */
 export function parseYuanToFen(input: string): number | null {
-  const s = input.trim().replace(/[,，\s]/g, '').replace(/^[¥￥]/, '');
+  const s = input
+    .trim()
+    .replace(/[,，\s]/g, '')
+    .replace(/^[¥￥]/, '');
   const m = /^(\d{1,9})(?:\.(\d{0,2}))?$/.exec(s);
   if (!m) return null;
   const fen = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));

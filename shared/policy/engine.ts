@@ -87,12 +87,7 @@ function bestBenefit(table: PolicyTable, active: Set<SpecialGroupCode>): Governm
   };
 }
 
-function tierOptions(
-  tiers: readonly PolicyTier[],
-  active: Set<SpecialGroupCode>,
-  subsidised: boolean,
-  benefit: GovernmentPaid | null,
-): TierOption[] {
+function tierOptions(tiers: readonly PolicyTier[], active: Set<SpecialGroupCode>, subsidised: boolean, benefit: GovernmentPaid | null): TierOption[] {
   const out: TierOption[] = [];
   for (const tier of tiers) {
     if (tier.reservedFor !== undefined && !tier.reservedFor.some((g) => active.has(g))) continue;
@@ -135,9 +130,7 @@ export function assessPayer(payer: PolicyPayer, table: PolicyTable, date: string
   const years: YearAssessment[] = [];
   for (let year = currentYear; year >= firstYear; year--) {
     const kind: YearKind = year > pensionYear ? 'past_pension_age' : year === currentYear ? 'current' : 'back_payment';
-    const subsidised = pastPensionAge
-      ? table.lumpSum.subsidised
-      : year === currentYear || table.backPayment.subsidised;
+    const subsidised = pastPensionAge ? table.lumpSum.subsidised : year === currentYear || table.backPayment.subsidised;
     const ctx: ReasonContext = { year };
     const blocked = (reason: ReasonCode, extra: Partial<ReasonContext> = {}): YearAssessment => ({
       year,
@@ -174,8 +167,7 @@ export function assessPayer(payer: PolicyPayer, table: PolicyTable, date: string
         if (capYears !== null && yearsPaid >= capYears) {
           return blocked('cap_reached', { capYears, pensionAge: table.ages.pension });
         }
-        const tierTable =
-          year === currentYear || table.backPayment.tierYear === 'current' ? table : options.tableForYear?.(year);
+        const tierTable = year === currentYear || table.backPayment.tierYear === 'current' ? table : options.tableForYear?.(year);
         if (tierTable === undefined || tierTable.region.code !== table.region.code) return blocked('no_policy_for_year');
         const active = groupsActiveIn(payer, year, date);
         const benefit = year === currentYear || table.backPayment.governmentPaid ? bestBenefit(tierTable, active) : null;
@@ -333,10 +325,7 @@ export function quote(assessment: Assessment, requests: readonly QuoteLineReques
 }
 
 /** Where the hall's date falls in the collection period, for the progress display. */
-export function collectionStatus(
-  table: PolicyTable,
-  date: string,
-): { inPeriod: boolean; nextTarget: { by: string; percent: number } | null } {
+export function collectionStatus(table: PolicyTable, date: string): { inPeriod: boolean; nextTarget: { by: string; percent: number } | null } {
   const c = table.collection;
   const next = c.targets.find((t) => t.by >= date) ?? null;
   return { inPeriod: date >= c.from && date <= c.to, nextTarget: next === null ? null : { ...next } };

@@ -24,7 +24,9 @@ test('the clerk closes the day: figures match the ledger, cash is counted, and l
   await page.keyboard.press('Escape');
 
   const clerk = registry.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number };
-  const day = registry.prepare("SELECT business_date AS d FROM counter_transactions WHERE operator_id = ? ORDER BY id DESC LIMIT 1").get(clerk.id) as { d: string };
+  const day = registry.prepare('SELECT business_date AS d FROM counter_transactions WHERE operator_id = ? ORDER BY id DESC LIMIT 1').get(clerk.id) as {
+    d: string;
+  };
   // Independent sums over the ledger for what the close must show.
   const sums = registry
     .prepare(
@@ -46,7 +48,9 @@ test('the clerk closes the day: figures match the ledger, cash is counted, and l
   await page.getByTestId('dayclose-slip').click();
   await expect(page.getByTestId('slip-preview')).toContainText(yuan(sums.total).slice(1));
 
-  const close = registry.prepare('SELECT business_date, cash_expected_fen, cash_counted_fen, cash_difference_fen FROM day_closes WHERE operator_id = ? ORDER BY no DESC LIMIT 1').get(clerk.id);
+  const close = registry
+    .prepare('SELECT business_date, cash_expected_fen, cash_counted_fen, cash_difference_fen FROM day_closes WHERE operator_id = ? ORDER BY no DESC LIMIT 1')
+    .get(clerk.id);
   expect(close).toEqual({ business_date: day.d, cash_expected_fen: sums.cash, cash_counted_fen: sums.cash - 1000, cash_difference_fen: -1000 });
 
   // A payment after the close is recorded on the next business day.

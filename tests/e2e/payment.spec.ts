@@ -14,7 +14,11 @@ async function placeCard(page: Page, label: string) {
 
 const slipText = (page: Page) => page.getByTestId('slip-preview').innerText();
 
-test('card on the reader → payer → current year at a chosen tier, cash with change → slip with masked ID, year, tier, amount', async ({ page, host, registry }) => {
+test('card on the reader → payer → current year at a chosen tier, cash with change → slip with masked ID, year, tier, amount', async ({
+  page,
+  host,
+  registry,
+}) => {
   await signIn(page, host.appUrl);
   await placeCard(page, '本年未缴（常规）');
   const name = await page.getByTestId('payer-name').innerText();
@@ -25,7 +29,10 @@ test('card on the reader → payer → current year at a chosen tier, cash with 
 
   // Choose the 500 tier for 2026 instead of the default.
   await page.getByTestId('tier-2026').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: /^500元/ }).click();
+  await page
+    .locator('.ant-select-item-option')
+    .filter({ hasText: /^500元/ })
+    .click();
   await expect(page.getByTestId('total-due')).toContainText('¥500.00');
   await page.getByTestId('tendered').fill('600');
   await expect(page.getByTestId('change')).toContainText('¥100.00');
@@ -47,9 +54,15 @@ test('card on the reader → payer → current year at a chosen tier, cash with 
   expect(slip).toMatch(/找零\s+￥100\.00/);
   await page.screenshot({ path: path.join(shots, '11-paid-slip.png'), fullPage: true });
 
-  const rows = registry.prepare("SELECT year, tier_fen, amount_fen, subsidy_fen FROM payments WHERE payer_id = ? AND channel = 'counter' AND year = 2026").all(payer.id);
+  const rows = registry
+    .prepare("SELECT year, tier_fen, amount_fen, subsidy_fen FROM payments WHERE payer_id = ? AND channel = 'counter' AND year = 2026")
+    .all(payer.id);
   expect(rows).toEqual([{ year: 2026, tier_fen: 50000, amount_fen: 50000, subsidy_fen: 5000 }]);
-  const outbox = registry.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'payment.recorded' AND json_extract(payload, '$.lines[0].year') = 2026 AND json_extract(payload, '$.lines[0].idNumber') = ?").get(payer.id_number) as { n: number };
+  const outbox = registry
+    .prepare(
+      "SELECT count(*) AS n FROM outbox WHERE kind = 'payment.recorded' AND json_extract(payload, '$.lines[0].year') = 2026 AND json_extract(payload, '$.lines[0].idNumber') = ?",
+    )
+    .get(payer.id_number) as { n: number };
   expect(outbox.n).toBe(1);
 });
 
@@ -117,7 +130,10 @@ test('refusals: 7-day wait, already paid this year, drawing the pension — noth
     await placeCard(page, label);
     const name = page.getByTestId('payer-name');
     await expect(name).toBeVisible();
-    const row2026 = page.getByTestId('payer-years').locator('tbody tr').filter({ has: page.getByRole('cell', { name: '2026', exact: true }) });
+    const row2026 = page
+      .getByTestId('payer-years')
+      .locator('tbody tr')
+      .filter({ has: page.getByRole('cell', { name: '2026', exact: true }) });
     await expect(row2026).toContainText(reason);
     await expect(page.getByTestId('select-2026')).toHaveCount(0);
     await expect(page.getByTestId('confirm-payment')).toBeDisabled();
@@ -143,7 +159,9 @@ test('a double Enter and an extra F9 pay once', async ({ page, host, registry })
   const tx = registry.prepare('SELECT count(*) AS n FROM counter_transactions WHERE payer_id = ?').get(payer.id) as { n: number };
   expect(tx.n).toBe(1);
   // 代缴 is recorded, never collected from the payer.
-  const row = registry.prepare("SELECT amount_fen, tier_fen, government_paid_fen FROM payments WHERE payer_id = ? AND year = 2026 AND channel = 'counter'").get(payer.id) as { amount_fen: number; tier_fen: number; government_paid_fen: number };
+  const row = registry
+    .prepare("SELECT amount_fen, tier_fen, government_paid_fen FROM payments WHERE payer_id = ? AND year = 2026 AND channel = 'counter'")
+    .get(payer.id) as { amount_fen: number; tier_fen: number; government_paid_fen: number };
   expect(row.government_paid_fen).toBeGreaterThan(0);
   expect(row.amount_fen).toBeLessThanOrEqual(row.tier_fen);
 });

@@ -38,13 +38,20 @@ test('pay, issue the 税收缴款书, reprint on the same number, void with supe
   await page.screenshot({ path: path.join(shots, '30-receipt.png'), fullPage: true });
 
   // The numbers are consecutive, the first is voided with its reason, nothing is skipped.
-  const rows = registry.prepare('SELECT number, serial, state, void_reason FROM receipts WHERE number IN (?, ?) ORDER BY serial').all(first, secondNumber) as { number: string; serial: number; state: string; void_reason: string | null }[];
+  const rows = registry.prepare('SELECT number, serial, state, void_reason FROM receipts WHERE number IN (?, ?) ORDER BY serial').all(first, secondNumber) as {
+    number: string;
+    serial: number;
+    state: string;
+    void_reason: string | null;
+  }[];
   expect(rows.map((r) => r.state)).toEqual(['voided', 'issued']);
   expect(rows[1]!.serial - rows[0]!.serial).toBe(1);
   expect(rows[0]!.void_reason).toContain('卡纸');
 
   // The training printer kept each printed PDF: the last one has the rare character, the amount in capitals and the print count.
-  const printed = fs.readdirSync(path.join(host.dataDir, 'printed')).sort((a, b) => fs.statSync(path.join(host.dataDir, 'printed', a)).mtimeMs - fs.statSync(path.join(host.dataDir, 'printed', b)).mtimeMs);
+  const printed = fs
+    .readdirSync(path.join(host.dataDir, 'printed'))
+    .sort((a, b) => fs.statSync(path.join(host.dataDir, 'printed', a)).mtimeMs - fs.statSync(path.join(host.dataDir, 'printed', b)).mtimeMs);
   expect(printed.length).toBe(3);
   const text = execFileSync('pdftotext', ['-layout', path.join(host.dataDir, 'printed', printed.at(-1)!), '-'], { encoding: 'utf8' });
   expect(text).toContain('𠮷');
@@ -56,8 +63,10 @@ test('pay, issue the 税收缴款书, reprint on the same number, void with supe
 
 test('换开: a bank POS slip is exchanged once; the second attempt shows it was exchanged', async ({ page, host, registry }) => {
   const slip = registry
-    .prepare(`SELECT p.channel_ref, y.name FROM payments p JOIN payers y ON y.id = p.payer_id
-               WHERE p.channel = 'bank_pos' AND p.year = 2026 ORDER BY p.id LIMIT 1`)
+    .prepare(
+      `SELECT p.channel_ref, y.name FROM payments p JOIN payers y ON y.id = p.payer_id
+               WHERE p.channel = 'bank_pos' AND p.year = 2026 ORDER BY p.id LIMIT 1`,
+    )
     .get() as { channel_ref: string; name: string };
   await signIn(page, host.appUrl);
   await page.keyboard.press('F3');
@@ -77,7 +86,9 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
   await page.getByLabel('凭证号').press('Enter');
   await expect(page.getByTestId('exchange-panel')).toContainText('已换开');
   await expect(page.getByTestId('exchange-issue')).toBeDisabled();
-  const n = registry.prepare("SELECT count(*) AS n FROM exchanges e JOIN payments p ON p.id = e.payment_id WHERE p.channel_ref = ?").get(slip.channel_ref) as { n: number };
+  const n = registry.prepare('SELECT count(*) AS n FROM exchanges e JOIN payments p ON p.id = e.payment_id WHERE p.channel_ref = ?').get(slip.channel_ref) as {
+    n: number;
+  };
   expect(n.n).toBe(1);
 
   // The payer lost that receipt: only 补开, with a reason and the supervisor's approval, marked as such.
@@ -85,7 +96,11 @@ test('换开: a bank POS slip is exchanged once; the second attempt shows it was
   await page.getByLabel('补开原因').fill('缴费人遗失原缴款书');
   await page.getByLabel('值班主任用户名').fill('super');
   await page.getByLabel('值班主任密码').fill('5678');
-  await page.getByRole('button', { name: '补 开' }).or(page.getByRole('button', { name: '补开', exact: true })).last().click();
+  await page
+    .getByRole('button', { name: '补 开' })
+    .or(page.getByRole('button', { name: '补开', exact: true }))
+    .last()
+    .click();
   await expect(page.getByTestId('receipt-flow')).toContainText('补开');
   await expect(page.getByTestId('receipt-flow')).toContainText('原缴款书');
   const copies = registry.prepare("SELECT count(*) AS n FROM receipts WHERE kind = 'reissue' AND reason LIKE '%遗失%'").get() as { n: number };

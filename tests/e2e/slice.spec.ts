@@ -86,7 +86,12 @@ test('a wrong check digit is explained before any lookup, an unknown payer gets 
 });
 
 test('name search by pinyin initials within a village opens the payer; recent payers are one click away', async ({ page, host, registry }) => {
-  const target = registry.prepare('SELECT id, name, name_initials, village FROM payers ORDER BY id LIMIT 1 OFFSET 20').get() as { id: number; name: string; name_initials: string; village: string };
+  const target = registry.prepare('SELECT id, name, name_initials, village FROM payers ORDER BY id LIMIT 1 OFFSET 20').get() as {
+    id: number;
+    name: string;
+    name_initials: string;
+    village: string;
+  };
   await signIn(page, host.appUrl);
   await page.getByTestId('village-filter').click();
   await page.keyboard.type(target.village);

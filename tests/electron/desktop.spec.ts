@@ -23,7 +23,10 @@ test('desktop app opens the sign-in screen with a sandboxed, isolated renderer',
   expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
   // Context isolation: the page sees only the bridge's two functions, not ipcRenderer.
-  expect(await window.evaluate(() => Object.keys((globalThis as unknown as Record<string, object>).pensionCounter ?? {}).sort())).toEqual(['invoke', 'onEvent']);
+  expect(await window.evaluate(() => Object.keys((globalThis as unknown as Record<string, object>).pensionCounter ?? {}).sort())).toEqual([
+    'invoke',
+    'onEvent',
+  ]);
   // Navigation away from the app is blocked.
   const before = window.url();
   await window.evaluate(() => {

@@ -32,7 +32,19 @@ export async function startServe(options: { dataDir?: string; demoPayers?: numbe
     throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does this).');
   }
   const dataDir = options.dataDir ?? tempDir('serve');
-  const args = [cliBin, 'serve', '--port', '0', '--data-dir', dataDir, '--clock', TEST_CLOCK, '--demo-payers', String(options.demoPayers ?? 600), ...(options.args ?? [])];
+  const args = [
+    cliBin,
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--clock',
+    TEST_CLOCK,
+    '--demo-payers',
+    String(options.demoPayers ?? 600),
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

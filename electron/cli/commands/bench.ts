@@ -15,7 +15,10 @@ interface BenchCommandOptions {
 }
 
 function parseRows(value: string): RowId[] {
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !(rowIds as readonly string[]).includes(id));
   if (unknown.length || ids.length === 0) throw new InvalidArgumentError(`未知的测试项 ${unknown.join(', ')}；可选：${rowIds.join(', ')}`);
   return ids as RowId[];

@@ -39,7 +39,8 @@ function open(dataDir: string) {
 }
 
 function operatorByUsername(db: Db, username: string): { id: number; username: string; name: string } {
-  const row = db.prepare('SELECT id, username, display_name AS name FROM operators WHERE username = ?').get(username) as { id: number; username: string; name: string } | undefined;
+  const row = db.prepare('SELECT id, username, display_name AS name FROM operators WHERE username = ?').get(username) as
+    { id: number; username: string; name: string } | undefined;
   if (!row) throw new CliError(`没有操作员 ${username}`);
   return row;
 }
@@ -61,7 +62,13 @@ export function registerDayCloseCommands(program: Command): void {
     .action(async (opts: { dataDir: string; date?: string; operator?: string; close?: number; out: string }) => {
       const { db, config, service } = open(opts.dataDir);
       try {
-        const header = { taxOffice: config.taxOffice, hallName: config.hallName, printedAt: new Date(), timeZone: config.timeZone, training: config.mode === 'training' };
+        const header = {
+          taxOffice: config.taxOffice,
+          hallName: config.hallName,
+          printedAt: new Date(),
+          timeZone: config.timeZone,
+          training: config.mode === 'training',
+        };
         const counterList = (s: DaySummary) => {
           const counters = [...new Set(s.byCounter.map((c) => c.counterNo))].sort((a, b) => a - b);
           return counters.length ? `${counters.join('、')}号窗口` : '—';
@@ -70,7 +77,8 @@ export function registerDayCloseCommands(program: Command): void {
         if (opts.close !== undefined) {
           if (!service) throw new CliError('数据库中没有日结记录（请先运行 pension-counter db migrate）');
           const record = service.get(opts.close);
-          if (opts.date && opts.date !== record.businessDate) throw new CliError(`日结 ${record.number} 的业务日期是 ${record.businessDate}，不是 ${opts.date}`);
+          if (opts.date && opts.date !== record.businessDate)
+            throw new CliError(`日结 ${record.number} 的业务日期是 ${record.businessDate}，不是 ${opts.date}`);
           doc = dayCloseDocument(record, { ...header, reprint: true });
         } else if (!opts.date) {
           throw new CliError('请给出 --date 或 --close');

@@ -52,7 +52,13 @@ export function registerOperatorCommands(program: Command): void {
               .prepare('INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)')
               .run(o.username, o.name, o.role, hashPassword(password), new Date().toISOString()).lastInsertRowid,
           );
-          appendAudit(db, { action: 'operator.change', entity: 'operator', entityId: id, actor: null, after: { username: o.username, name: o.name, role: o.role, by: 'cli' } });
+          appendAudit(db, {
+            action: 'operator.change',
+            entity: 'operator',
+            entityId: id,
+            actor: null,
+            after: { username: o.username, name: o.name, role: o.role, by: 'cli' },
+          });
         })();
       } finally {
         db.close();
@@ -74,7 +80,9 @@ export function registerOperatorCommands(program: Command): void {
           locked_until: string | null;
         }[];
         for (const r of rows) {
-          process.stdout.write(`${r.username}\t${r.display_name}\t${r.role}\t${r.active ? '启用' : '停用'}${r.locked_until ? `\t锁定至 ${r.locked_until}` : ''}\n`);
+          process.stdout.write(
+            `${r.username}\t${r.display_name}\t${r.role}\t${r.active ? '启用' : '停用'}${r.locked_until ? `\t锁定至 ${r.locked_until}` : ''}\n`,
+          );
         }
       } finally {
         db.close();
@@ -93,7 +101,13 @@ export function registerOperatorCommands(program: Command): void {
           const row = db.prepare('SELECT id FROM operators WHERE username = ?').get(o.username) as { id: number } | undefined;
           if (!row) throw new CliError(`没有操作员 ${o.username}`, 2);
           db.prepare('UPDATE operators SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?').run(hashPassword(password), row.id);
-          appendAudit(db, { action: 'operator.change', entity: 'operator', entityId: row.id, actor: null, after: { username: o.username, passwordReset: true, by: 'cli' } });
+          appendAudit(db, {
+            action: 'operator.change',
+            entity: 'operator',
+            entityId: row.id,
+            actor: null,
+            after: { username: o.username, passwordReset: true, by: 'cli' },
+          });
         })();
       } finally {
         db.close();
@@ -112,7 +126,13 @@ export function registerOperatorCommands(program: Command): void {
           const row = db.prepare('SELECT id FROM operators WHERE username = ?').get(o.username) as { id: number } | undefined;
           if (!row) throw new CliError(`没有操作员 ${o.username}`, 2);
           db.prepare('UPDATE operators SET active = 0 WHERE id = ?').run(row.id);
-          appendAudit(db, { action: 'operator.change', entity: 'operator', entityId: row.id, actor: null, after: { username: o.username, active: false, by: 'cli' } });
+          appendAudit(db, {
+            action: 'operator.change',
+            entity: 'operator',
+            entityId: row.id,
+            actor: null,
+            after: { username: o.username, active: false, by: 'cli' },
+          });
         })();
       } finally {
         db.close();

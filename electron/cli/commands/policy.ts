@@ -3,13 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { IsoDate } from '../../../shared/domain/payer';
-import {
-  assessPayer,
-  quote,
-  validatePolicyPayer,
-  type QuoteLineRequest,
-  type ValidationIssue,
-} from '../../../shared/policy';
+import { assessPayer, quote, validatePolicyPayer, type QuoteLineRequest, type ValidationIssue } from '../../../shared/policy';
 import { readPolicyFile } from '../../services/policy';
 import { CliError } from '../errors';
 
@@ -58,10 +52,7 @@ export function registerPolicyCommands(program: Command, io: PolicyCommandIo = d
       const r = await readPolicyFile(file);
       if (!r.ok) throw new CliError(issuesText(`政策表 ${file} `, r.issues), 2);
       const t = r.table;
-      io.out(
-        `政策表正确：${t.region.name}（${t.region.code}）${t.year}年度，` +
-          `${t.tiers.length}个档次，${t.specialGroups.length}类特殊群体\n`,
-      );
+      io.out(`政策表正确：${t.region.name}（${t.region.code}）${t.year}年度，` + `${t.tiers.length}个档次，${t.specialGroups.length}类特殊群体\n`);
     });
 
   policy

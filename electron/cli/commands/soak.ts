@@ -118,7 +118,10 @@ export async function runSoak(opts: SoakOptions, out: NodeJS.WritableStream = pr
       const open = found.value.filter((c) => c.status === 'exchangeable');
       const first = open[0];
       if (!first) return;
-      const ids = open.filter((c) => c.payerId === first.payerId).slice(0, 5).map((c) => c.paymentId);
+      const ids = open
+        .filter((c) => c.payerId === first.payerId)
+        .slice(0, 5)
+        .map((c) => c.paymentId);
       const issued = await call<{ receipts: ReceiptView[] }>('exchange.issue', { paymentIds: ids });
       if (issued.ok && random() < 0.5) {
         // Asking again for the same payments must not exchange them twice.

@@ -37,9 +37,7 @@ export async function detectReaderPort(opts: DetectOptions = {}): Promise<string
 }
 
 /** Opens a reader port: the configured one, else the first detected among candidates. */
-export async function openReaderPort(
-  opts: { path?: string } & DetectOptions,
-): Promise<{ port: SerialPort; path: string }> {
+export async function openReaderPort(opts: { path?: string } & DetectOptions): Promise<{ port: SerialPort; path: string }> {
   const path = opts.path ?? (await detectReaderPort(opts));
   if (path === null) throw new Error('未找到身份证读卡器，请检查读卡器是否已连接');
   return { port: await openSerial(path, READER_BAUD_RATE), path };

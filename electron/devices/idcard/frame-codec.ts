@@ -18,9 +18,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { FRAME_HEADER, xorAll } from './protocol';
 
 /** `body` is everything between LEN and CHK: SW1 SW2 SW3 + data, or CMD PARA + data. */
-export type CodecOutput =
-  | { type: 'frame'; body: Buffer }
-  | { type: 'bad_checksum'; raw: Buffer };
+export type CodecOutput = { type: 'frame'; body: Buffer } | { type: 'bad_checksum'; raw: Buffer };
 
 export interface FrameCodecOptions {
   /** Smallest LEN accepted: 3 for requests (CMD PARA CHK), 4 for responses (SW1-3 CHK). */

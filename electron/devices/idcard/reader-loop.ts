@@ -15,9 +15,7 @@ export interface ReaderConnection {
   close(): Promise<void>;
 }
 
-export type ReaderLoopEvent =
-  | Exclude<IdCardReaderEvent, { type: 'card' }>
-  | (Extract<IdCardReaderEvent, { type: 'card' }> & { photo: Buffer });
+export type ReaderLoopEvent = Exclude<IdCardReaderEvent, { type: 'card' }> | (Extract<IdCardReaderEvent, { type: 'card' }> & { photo: Buffer });
 
 export interface ReaderLoopOptions {
   /** Opens (or finds) the reader; called again after every disconnect. Throws when none. */

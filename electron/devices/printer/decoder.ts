@@ -133,7 +133,16 @@ export function decodeEscPos(bytes: Uint8Array): DecodedSlip {
         case 0x70: // ESC p m t1 t2 (drawer kick)
           i += 5;
           break;
-        case 0x33: case 0x2d: case 0x74: case 0x4d: case 0x52: case 0x47: case 0x4a: case 0x56: case 0x7b: case 0x20:
+        case 0x33:
+        case 0x2d:
+        case 0x74:
+        case 0x4d:
+        case 0x52:
+        case 0x47:
+        case 0x4a:
+        case 0x56:
+        case 0x7b:
+        case 0x20:
           i += 3;
           break;
         default:
@@ -202,10 +211,16 @@ export function decodeEscPos(bytes: Uint8Array): DecodedSlip {
           i += 8 + x * y;
           break;
         }
-        case 0x42: case 0x68: case 0x77: case 0x48: case 0x66: case 0x61:
+        case 0x42:
+        case 0x68:
+        case 0x77:
+        case 0x48:
+        case 0x66:
+        case 0x61:
           i += 3;
           break;
-        case 0x4c: case 0x57:
+        case 0x4c:
+        case 0x57:
           i += 4;
           break;
         default:

@@ -142,7 +142,11 @@ export class SlipWriter {
   }
 
   qr(data: string): this {
-    this.out.align('center').qr(data, { moduleSize: this.width === 58 ? 5 : 6 }).line().align('left');
+    this.out
+      .align('center')
+      .qr(data, { moduleSize: this.width === 58 ? 5 : 6 })
+      .line()
+      .align('left');
     return this;
   }
 

@@ -114,7 +114,11 @@ function yearLines(w: SlipWriter, lines: SlipYearLine[]): void {
 }
 
 export function paymentSlip(d: PaymentSlipData, opts: SlipOptions): Buffer {
-  checkTotal('payment slip', d.lines.map((l) => l.amountFen), d.totalFen);
+  checkTotal(
+    'payment slip',
+    d.lines.map((l) => l.amountFen),
+    d.totalFen,
+  );
   const w = begin(opts);
   w.title('缴费凭证');
   reprintMark(w, d.reprint);
@@ -139,7 +143,11 @@ export function paymentSlip(d: PaymentSlipData, opts: SlipOptions): Buffer {
 }
 
 export function exchangeRecord(d: ExchangeRecordData, opts: SlipOptions): Buffer {
-  checkTotal('exchange record', d.lines.map((l) => l.amountFen), d.totalFen);
+  checkTotal(
+    'exchange record',
+    d.lines.map((l) => l.amountFen),
+    d.totalFen,
+  );
   const w = begin(opts);
   w.title(d.reissue ? '补开记录' : '换开记录');
   reprintMark(w, d.reprint);
@@ -168,8 +176,16 @@ export function exchangeRecord(d: ExchangeRecordData, opts: SlipOptions): Buffer
 }
 
 export function daySummary(d: DaySummaryData, opts: SlipOptions): Buffer {
-  checkTotal('day summary by year/tier', d.byYearTier.map((r) => r.amountFen), d.totalFen);
-  checkTotal('day summary by method', d.byMethod.map((r) => r.amountFen), d.totalFen);
+  checkTotal(
+    'day summary by year/tier',
+    d.byYearTier.map((r) => r.amountFen),
+    d.totalFen,
+  );
+  checkTotal(
+    'day summary by method',
+    d.byMethod.map((r) => r.amountFen),
+    d.totalFen,
+  );
   const w = begin(opts);
   w.title('日汇总单');
   w.center('城乡居民基本养老保险费').field('办税服务厅', d.hallName);
@@ -189,13 +205,7 @@ export function daySummary(d: DaySummaryData, opts: SlipOptions): Buffer {
   if (d.receipts.used.length > 0) w.text(d.receipts.used.join('、'));
   w.pair('作废票证', `${d.receipts.voided.length}份`);
   for (const v of d.receipts.voided) w.text(`${v.number} ${v.reason}`);
-  w.rule()
-    .field('打印时间', hallTime(d.printedAt, d.timeZone))
-    .blank()
-    .text('经办人签字：')
-    .blank()
-    .text('复核人签字：')
-    .blank();
+  w.rule().field('打印时间', hallTime(d.printedAt, d.timeZone)).blank().text('经办人签字：').blank().text('复核人签字：').blank();
   return end(w, opts);
 }
 

@@ -49,16 +49,7 @@ export function parseStatus(printer: number, offlineCause: number, paper: number
   const error = (offlineCause & 0x40) !== 0;
   const paperOut = (paper & 0x60) !== 0 || (offlineCause & 0x20) !== 0;
   const paperNearEnd = (paper & 0x0c) !== 0;
-  const state: PrinterState = coverOpen
-    ? 'cover_open'
-    : paperOut
-      ? 'paper_out'
-      : error
-        ? 'error'
-        : offline
-          ? 'offline'
-          : 'ready';
-  const message =
-    state === 'ready' && paperNearEnd ? '打印机就绪（纸将用尽，请准备换纸）' : printerStateMessages[state];
+  const state: PrinterState = coverOpen ? 'cover_open' : paperOut ? 'paper_out' : error ? 'error' : offline ? 'offline' : 'ready';
+  const message = state === 'ready' && paperNearEnd ? '打印机就绪（纸将用尽，请准备换纸）' : printerStateMessages[state];
   return { state, online: !offline, coverOpen, paperOut, paperNearEnd, error, message };
 }

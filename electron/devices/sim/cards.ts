@@ -57,10 +57,7 @@ export function encodeTextBlock(card: IdCard): Buffer {
     [204, 16, validTo],
   ];
   if (card.kind === 'hmt_permit') {
-    return block(
-      [...common, [220, 18, card.permitNumber ?? ''], [238, 4, String(card.issueCount ?? '').padStart(2, '0')]],
-      'J',
-    );
+    return block([...common, [220, 18, card.permitNumber ?? ''], [238, 4, String(card.issueCount ?? '').padStart(2, '0')]], 'J');
   }
   return block([...common, [32, 4, card.nationCode ?? '']], ' ');
 }

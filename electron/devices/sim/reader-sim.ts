@@ -173,9 +173,7 @@ export class ReaderSimulator {
       case 0x11ff: // status
         return encodeResponse(this.sam === 'self_test_failed' ? SimStatus.samSelfTestFailed : SimStatus.ok);
       case 0x12ff: // SAM id
-        return this.sam === 'self_test_failed'
-          ? encodeResponse(SimStatus.samSelfTestFailed)
-          : encodeResponse(SimStatus.ok, this.samId);
+        return this.sam === 'self_test_failed' ? encodeResponse(SimStatus.samSelfTestFailed) : encodeResponse(SimStatus.ok, this.samId);
       case 0x2001:
       case 0x2002:
       case 0x3001:

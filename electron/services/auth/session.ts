@@ -70,7 +70,14 @@ export class SessionService {
       return this.view();
     }
     cur.unlockFailures++;
-    appendAudit(this.db, { action: 'session.unlockFailed', entity: 'shift', entityId: cur.shift.id, actor: this.actor(), after: { attempts: cur.unlockFailures }, at: this.clock.now() });
+    appendAudit(this.db, {
+      action: 'session.unlockFailed',
+      entity: 'shift',
+      entityId: cur.shift.id,
+      actor: this.actor(),
+      after: { attempts: cur.unlockFailures },
+      at: this.clock.now(),
+    });
     this.log.warn({ operatorId: cur.operator.id, attempts: cur.unlockFailures }, 'unlock failed');
     if (cur.unlockFailures >= MAX_FAILED_ATTEMPTS) {
       this.closeShift();
@@ -102,7 +109,14 @@ export class SessionService {
         this.db
           .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
           .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
-        appendAudit(this.db, { action: 'session.signInFailed', entity: 'operator', entityId: row.id, actor: { operatorId: row.id, username: row.username, counterNo }, after: { attempts, locked: lock }, at: now });
+        appendAudit(this.db, {
+          action: 'session.signInFailed',
+          entity: 'operator',
+          entityId: row.id,
+          actor: { operatorId: row.id, username: row.username, counterNo },
+          after: { attempts, locked: lock },
+          at: now,
+        });
       })();
       this.log.warn({ username, counterNo, attempts, locked: lock }, 'sign-in failed: wrong password');
       if (lock) throw new AppError('ACCOUNT_LOCKED');
@@ -113,11 +127,16 @@ export class SessionService {
     const shiftId = this.db.transaction(() => {
       this.db.prepare('UPDATE operators SET failed_attempts = 0, locked_until = NULL WHERE id = ?').run(row.id);
       const id = Number(
-        this.db
-          .prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)')
-          .run(row.id, counterNo, openedAt).lastInsertRowid,
+        this.db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)').run(row.id, counterNo, openedAt).lastInsertRowid,
       );
-      appendAudit(this.db, { action: 'session.signIn', entity: 'shift', entityId: id, actor: { operatorId: row.id, username: row.username, counterNo }, after: { counterNo }, at: openedAt });
+      appendAudit(this.db, {
+        action: 'session.signIn',
+        entity: 'shift',
+        entityId: id,
+        actor: { operatorId: row.id, username: row.username, counterNo },
+        after: { counterNo },
+        at: openedAt,
+      });
       return id;
     })();
     this.current = {
@@ -146,7 +165,14 @@ export class SessionService {
       this.db
         .prepare('UPDATE operators SET failed_attempts = ?, locked_until = ? WHERE id = ?')
         .run(lock ? 0 : attempts, lock ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null, row.id);
-      appendAudit(this.db, { action: 'approval.refuse', entity: 'operator', entityId: row.id, actor: this.actor(), after: { approver: row.username, attempts }, at: now });
+      appendAudit(this.db, {
+        action: 'approval.refuse',
+        entity: 'operator',
+        entityId: row.id,
+        actor: this.actor(),
+        after: { approver: row.username, attempts },
+        at: now,
+      });
       this.log.warn({ approver: username, attempts }, 'approval refused: wrong password');
       throw new AppError(lock ? 'ACCOUNT_LOCKED' : 'BAD_CREDENTIALS', lock ? undefined : '审批人用户名或密码错误');
     }

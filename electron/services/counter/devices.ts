@@ -184,7 +184,8 @@ export class DeviceService {
 
   /** Queues a reprint of a payment slip (marked 重打); the original job stays as it was. */
   reprint(jobId: number, createdAt: string, actor: { operatorId: number; username: string; counterNo: number } | null = null): PrintJobView {
-    const job = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(jobId) as { id: number; kind: PrintJobView['kind']; ref_id: number | null; payload: string } | undefined;
+    const job = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(jobId) as
+      { id: number; kind: PrintJobView['kind']; ref_id: number | null; payload: string } | undefined;
     if (!job) throw new AppError('NOT_FOUND', '打印任务不存在');
     const id = this.db.transaction(() => {
       const created = Number(
@@ -192,7 +193,14 @@ export class DeviceService {
           .prepare("INSERT INTO print_jobs (kind, ref_id, payload, state, reprint_of, created_at) VALUES (?, ?, ?, 'pending', ?, ?)")
           .run(job.kind, job.ref_id, job.payload, job.id, createdAt).lastInsertRowid,
       );
-      appendAudit(this.db, { action: 'print.reprint', entity: 'print_job', entityId: created, actor, after: { kind: job.kind, reprintOf: job.id, refId: job.ref_id }, at: createdAt });
+      appendAudit(this.db, {
+        action: 'print.reprint',
+        entity: 'print_job',
+        entityId: created,
+        actor,
+        after: { kind: job.kind, reprintOf: job.id, refId: job.ref_id },
+        at: createdAt,
+      });
       return created;
     })();
     this.kick();
@@ -230,8 +238,7 @@ export class DeviceService {
 
   jobView(id: number): PrintJobView {
     const j = this.db.prepare('SELECT id, kind, state, last_error FROM print_jobs WHERE id = ?').get(id) as
-      | { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null }
-      | undefined;
+      { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
     if (!j) throw new AppError('NOT_FOUND', '打印任务不存在');
     return { id: j.id, kind: j.kind, state: j.state, lastError: j.last_error };
   }
@@ -260,7 +267,9 @@ export class DeviceService {
       this.emitPrinter('printing', '正在打印');
       const result = await printJob(this.transport, bytes);
       if (result.ok) {
-        this.db.prepare("UPDATE print_jobs SET state = 'printed', attempts = attempts + 1, printed_at = ?, last_error = NULL WHERE id = ?").run(new Date().toISOString(), job.id);
+        this.db
+          .prepare("UPDATE print_jobs SET state = 'printed', attempts = attempts + 1, printed_at = ?, last_error = NULL WHERE id = ?")
+          .run(new Date().toISOString(), job.id);
         this.emitPrinter('ready', '打印完成');
       } else {
         this.fail(job.id, result.message);
@@ -279,7 +288,10 @@ export class DeviceService {
   private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string }): Buffer {
     if (job.kind === 'test_page') {
       const { at } = JSON.parse(job.payload) as { at: string };
-      return testPage({ printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone }, { width: this.config.paperWidth, training: this.slip.training });
+      return testPage(
+        { printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone },
+        { width: this.config.paperWidth, training: this.slip.training },
+      );
     }
     if (job.kind === 'day_summary') {
       return daySummary(JSON.parse(job.payload) as DaySummaryData, { width: this.config.paperWidth, training: this.slip.training });
@@ -294,10 +306,20 @@ export class DeviceService {
       )
       .get(job.ref_id) as SlipRow | undefined;
     if (!tx) throw new Error(`交易 ${job.ref_id} 不存在`);
-    const lines = this.db
-      .prepare('SELECT year, tier_fen, amount_fen, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC')
-      .all(tx.id) as { year: number; tier_fen: number; amount_fen: number; back_payment: number }[];
-    const reprints = job.reprint_of === null ? 0 : (this.db.prepare("SELECT count(*) AS n FROM print_jobs WHERE ref_id = ? AND kind = 'payment_slip' AND reprint_of IS NOT NULL AND id <= ?").get(tx.id, job.id) as { n: number }).n;
+    const lines = this.db.prepare('SELECT year, tier_fen, amount_fen, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC').all(tx.id) as {
+      year: number;
+      tier_fen: number;
+      amount_fen: number;
+      back_payment: number;
+    }[];
+    const reprints =
+      job.reprint_of === null
+        ? 0
+        : (
+            this.db
+              .prepare("SELECT count(*) AS n FROM print_jobs WHERE ref_id = ? AND kind = 'payment_slip' AND reprint_of IS NOT NULL AND id <= ?")
+              .get(tx.id, job.id) as { n: number }
+          ).n;
     return paymentSlip(
       {
         hallName: this.slip.hallName,
@@ -308,7 +330,9 @@ export class DeviceService {
         lines: lines.map((l) => ({ year: l.year, tierFen: l.tier_fen, amountFen: l.amount_fen, backPay: l.back_payment === 1 })),
         totalFen: tx.total_fen,
         paymentMethod: paymentMethodLabels[tx.method],
-        ...(tx.method === 'cash' && tx.tendered_fen !== null && tx.change_fen !== null ? { cash: { tenderedFen: tx.tendered_fen, changeFen: tx.change_fen } } : {}),
+        ...(tx.method === 'cash' && tx.tendered_fen !== null && tx.change_fen !== null
+          ? { cash: { tenderedFen: tx.tendered_fen, changeFen: tx.change_fen } }
+          : {}),
         operator: tx.operator_name,
         paidAt: tx.created_at,
         timeZone: this.slip.timeZone,

@@ -96,14 +96,16 @@ export class PaymentService {
 
   /** The engine's view of a payer: registry row, special groups and one paid tier per year. */
   private policyPayer(row: PayerRow, today: string): PolicyPayer {
-    const groups = this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?')
-      .all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[];
+    const groups = this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?').all(row.id) as {
+      code: SpecialGroupCode;
+      valid_from: string;
+      valid_to: string | null;
+    }[];
     // A year paid twice (a conflict) is one paid year for eligibility: the first payment counts.
     const paid = this.stmt(
-        `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
+      `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
           AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? GROUP BY year) ORDER BY year`,
-      )
-      .all(row.id, row.id) as { year: number; tier_fen: number; channel: Channel }[];
+    ).all(row.id, row.id) as { year: number; tier_fen: number; channel: Channel }[];
     return PolicyPayer.parse({
       idNumber: row.id_number,
       birthDate: row.birth_date,
@@ -153,57 +155,74 @@ export class PaymentService {
     input: { transactionUid: string; payerId: number; lines: QuoteLineRequest[]; method: PaymentMethod; tenderedFen: number | null },
     ctx: CounterContext,
   ): RecordedPayment {
-    return this.db.transaction((): RecordedPayment => {
-      const existing = this.stmt('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
-      if (existing) {
-        if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
-        this.log.info({ transactionId: existing.id }, 'payment already recorded: returning the earlier result');
-        return this.view(existing, true);
-      }
-      const q = this.quote(input.payerId, input.lines);
-      if (!q.ok) {
-        throw new AppError('PAYMENT_NOT_ALLOWED', q.errors.map((e) => e.message).join('；'), q.errors.map((e) => ({ path: e.index === null ? 'lines' : `lines.${e.index}`, message: e.message })));
-      }
-      const total = q.totals.payerFen;
-      let tendered: number | null = null;
-      let change: number | null = null;
-      if (input.method === 'cash') {
-        tendered = input.tenderedFen ?? total;
-        if (tendered < total) throw new AppError('TENDERED_TOO_LOW', `实收金额不足：应收 ${total / 100} 元`);
-        change = tendered - total;
-      }
-      const now = this.clock.now().toISOString();
-      // Once the clerk has closed today, later work goes to the next business day.
-      const businessDate = openBusinessDate(this.db, this.today(), ctx.operatorId);
-      const row = this.payerRow(input.payerId);
-      const txId = Number(
-        this.stmt(
+    return this.db
+      .transaction((): RecordedPayment => {
+        const existing = this.stmt('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
+        if (existing) {
+          if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
+          this.log.info({ transactionId: existing.id }, 'payment already recorded: returning the earlier result');
+          return this.view(existing, true);
+        }
+        const q = this.quote(input.payerId, input.lines);
+        if (!q.ok) {
+          throw new AppError(
+            'PAYMENT_NOT_ALLOWED',
+            q.errors.map((e) => e.message).join('；'),
+            q.errors.map((e) => ({ path: e.index === null ? 'lines' : `lines.${e.index}`, message: e.message })),
+          );
+        }
+        const total = q.totals.payerFen;
+        let tendered: number | null = null;
+        let change: number | null = null;
+        if (input.method === 'cash') {
+          tendered = input.tenderedFen ?? total;
+          if (tendered < total) throw new AppError('TENDERED_TOO_LOW', `实收金额不足：应收 ${total / 100} 元`);
+          change = tendered - total;
+        }
+        const now = this.clock.now().toISOString();
+        // Once the clerk has closed today, later work goes to the next business day.
+        const businessDate = openBusinessDate(this.db, this.today(), ctx.operatorId);
+        const row = this.payerRow(input.payerId);
+        const txId = Number(
+          this.stmt(
             `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(input.transactionUid, input.payerId, ctx.operatorId, ctx.shiftId, ctx.counterNo, businessDate, input.method, total, tendered, change, now).lastInsertRowid,
-      );
-      const insertLine = this.stmt(
-        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
+          ).run(input.transactionUid, input.payerId, ctx.operatorId, ctx.shiftId, ctx.counterNo, businessDate, input.method, total, tendered, change, now)
+            .lastInsertRowid,
+        );
+        const insertLine = this.stmt(
+          `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
             transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment)
          VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      const outboxLines = q.lines.map((l) => {
-        const localUid = randomUUID();
-        insertLine.run(input.payerId, l.year, l.tierFen, l.payerFen, now, now, txId, localUid, l.subsidyFen, l.governmentPaidFen, JSON.stringify(l.governmentPaidSplit), l.kind === 'back_payment' ? 1 : 0);
-        return {
-          localUid,
-          idNumber: row.id_number,
-          year: l.year,
-          tierFen: l.tierFen,
-          amountFen: l.payerFen,
-          subsidyFen: l.subsidyFen,
-          governmentPaidFen: l.governmentPaidFen,
-          backPayment: l.kind === 'back_payment',
-        };
-      });
-      this.stmt('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
-        .run(
+        );
+        const outboxLines = q.lines.map((l) => {
+          const localUid = randomUUID();
+          insertLine.run(
+            input.payerId,
+            l.year,
+            l.tierFen,
+            l.payerFen,
+            now,
+            now,
+            txId,
+            localUid,
+            l.subsidyFen,
+            l.governmentPaidFen,
+            JSON.stringify(l.governmentPaidSplit),
+            l.kind === 'back_payment' ? 1 : 0,
+          );
+          return {
+            localUid,
+            idNumber: row.id_number,
+            year: l.year,
+            tierFen: l.tierFen,
+            amountFen: l.payerFen,
+            subsidyFen: l.subsidyFen,
+            governmentPaidFen: l.governmentPaidFen,
+            backPayment: l.kind === 'back_payment',
+          };
+        });
+        this.stmt('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(
           input.transactionUid,
           'payment.recorded',
           JSON.stringify({
@@ -217,29 +236,42 @@ export class PaymentService {
           }),
           now,
         );
-      this.stmt("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)")
-        .run(txId, JSON.stringify({ transactionId: txId }), now);
-      appendAudit(this.db, {
-        action: 'payment.record',
-        entity: 'transaction',
-        entityId: txId,
-        actor: { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
-        after: { payerId: input.payerId, lines: q.lines.map((l) => ({ year: l.year, tierFen: l.tierFen, amountFen: l.payerFen })), totalFen: total, method: input.method, tenderedFen: tendered, changeFen: change },
-        at: now,
-      });
-      this.log.info({ transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method }, 'payment recorded');
-      const created = this.stmt('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
-      return this.view(created, false);
-    }).immediate();
+        this.stmt("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)").run(
+          txId,
+          JSON.stringify({ transactionId: txId }),
+          now,
+        );
+        appendAudit(this.db, {
+          action: 'payment.record',
+          entity: 'transaction',
+          entityId: txId,
+          actor: { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
+          after: {
+            payerId: input.payerId,
+            lines: q.lines.map((l) => ({ year: l.year, tierFen: l.tierFen, amountFen: l.payerFen })),
+            totalFen: total,
+            method: input.method,
+            tenderedFen: tendered,
+            changeFen: change,
+          },
+          at: now,
+        });
+        this.log.info(
+          { transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method },
+          'payment recorded',
+        );
+        const created = this.stmt('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
+        return this.view(created, false);
+      })
+      .immediate();
   }
 
   /** A recorded transaction as the API returns it, rebuilt from the ledger rows. */
   view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
     const row = this.payerRow(tx.payer_id);
     const lines = this.stmt(
-        'SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
-      )
-      .all(tx.id) as {
+      'SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
+    ).all(tx.id) as {
       year: number;
       tier_fen: number;
       amount_fen: number;
@@ -260,8 +292,9 @@ export class PaymentService {
       reserved: false,
     }));
     const sum = (f: (l: (typeof quoteLines)[number]) => number) => quoteLines.reduce((s, l) => s + f(l), 0);
-    const job = this.stmt("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1")
-      .get(tx.id) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
+    const job = this.stmt("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1").get(
+      tx.id,
+    ) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
     return {
       transactionId: tx.id,
       transactionUid: tx.uid,

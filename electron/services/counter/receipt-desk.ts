@@ -112,7 +112,9 @@ export class ReceiptDesk {
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       child.on('error', (e) => reject(new AppError('VALIDATION', `无法调用打印命令 lp：${e.message}`)));
-      child.on('exit', (code) => (code === 0 ? resolve() : reject(new AppError('VALIDATION', `打印机 ${this.printer.printer} 拒绝了打印任务：${err.trim() || code}`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve() : reject(new AppError('VALIDATION', `打印机 ${this.printer.printer} 拒绝了打印任务：${err.trim() || code}`)),
+      );
       child.stdin.end(pdf);
     });
   }

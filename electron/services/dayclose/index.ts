@@ -1,6 +1,15 @@
 // Day summary and day close (日汇总 / 日结), issue 8.
 export { computeDaySummary, addDays, isBusinessDate, consecutiveRuns, type SummaryScope } from './summary';
-export { DayCloseService, DayClosedError, assertDayOpen, openBusinessDate, closeNumber, canonicalJson, dayClosedPayload, type DayCloseServiceOptions } from './service';
+export {
+  DayCloseService,
+  DayClosedError,
+  assertDayOpen,
+  openBusinessDate,
+  closeNumber,
+  canonicalJson,
+  dayClosedPayload,
+  type DayCloseServiceOptions,
+} from './service';
 export { compareWithUpstream, UpstreamDayTotalsSchema } from './upstream';
 export { slipDataOf, slipDataOfClose, type SlipHeader } from './thermal';
 export type * from './types';

@@ -49,7 +49,9 @@ export function assertDayOpen(db: Db, businessDate: string, operatorId?: number)
  */
 export function openBusinessDate(db: Db, civilToday: string, operatorId: number): string {
   const closed = new Set(
-    (db.prepare('SELECT business_date AS d FROM day_closes WHERE operator_id = ? AND business_date >= ?').all(operatorId, civilToday) as { d: string }[]).map((r) => r.d),
+    (db.prepare('SELECT business_date AS d FROM day_closes WHERE operator_id = ? AND business_date >= ?').all(operatorId, civilToday) as { d: string }[]).map(
+      (r) => r.d,
+    ),
   );
   let d = civilToday;
   while (closed.has(d)) d = addDays(d, 1);
@@ -59,7 +61,9 @@ export function openBusinessDate(db: Db, civilToday: string, operatorId: number)
 /** Canonical JSON: object keys sorted, so the hash of a summary does not depend on key order. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -97,7 +101,8 @@ export class DayCloseService {
   }
 
   private operator(id: number): OperatorRef & { role: string } {
-    const row = this.db.prepare('SELECT id, username, display_name AS name, role FROM operators WHERE id = ?').get(id) as (OperatorRef & { role: string }) | undefined;
+    const row = this.db.prepare('SELECT id, username, display_name AS name, role FROM operators WHERE id = ?').get(id) as
+      (OperatorRef & { role: string }) | undefined;
     if (!row) throw new AppError('NOT_FOUND', `操作员不存在：${id}`);
     return row;
   }
@@ -113,34 +118,61 @@ export class DayCloseService {
     if (!Number.isInteger(input.counterNo) || input.counterNo < 1 || input.counterNo > 99) throw new AppError('VALIDATION', '窗口号应为 1–99');
     const today = civilDate(this.clock.now(), this.options.timeZone);
     if (input.businessDate > today) throw new AppError('VALIDATION', `${input.businessDate} 尚未开始，不能日结`);
-    return this.db.transaction((): DayCloseRecord => {
-      const operator = this.operator(input.operatorId);
-      const closer = this.operator(input.closedBy);
-      if (closer.id !== operator.id && closer.role !== 'supervisor') throw new AppError('FORBIDDEN', '只能由本人或值班主任办理日结');
-      const existing = this.db.prepare('SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?').get(input.businessDate, operator.id) as { no: number } | undefined;
-      // DAY_ALREADY_CLOSED once the lead adds it.
-      if (existing) throw new AppError('DAY_ALREADY_CLOSED', `${operator.name} ${input.businessDate} 已日结（日结编号 ${closeNumber(existing.no)}），不能重复日结`);
-      const summary = computeDaySummary(this.db, { businessDate: input.businessDate, operatorId: operator.id });
-      const summaryJson = canonicalJson(summary);
-      const sha = createHash('sha256').update(summaryJson).digest('hex');
-      const expected = summary.cash.expectedFen;
-      const uid = randomUUID();
-      const now = this.clock.now().toISOString();
-      const no = Number(
-        this.db
-          .prepare(
-            `INSERT INTO day_closes (uid, business_date, operator_id, counter_no, payment_count, total_fen, cash_expected_fen, cash_counted_fen,
+    return this.db
+      .transaction((): DayCloseRecord => {
+        const operator = this.operator(input.operatorId);
+        const closer = this.operator(input.closedBy);
+        if (closer.id !== operator.id && closer.role !== 'supervisor') throw new AppError('FORBIDDEN', '只能由本人或值班主任办理日结');
+        const existing = this.db.prepare('SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?').get(input.businessDate, operator.id) as
+          { no: number } | undefined;
+        // DAY_ALREADY_CLOSED once the lead adds it.
+        if (existing)
+          throw new AppError('DAY_ALREADY_CLOSED', `${operator.name} ${input.businessDate} 已日结（日结编号 ${closeNumber(existing.no)}），不能重复日结`);
+        const summary = computeDaySummary(this.db, { businessDate: input.businessDate, operatorId: operator.id });
+        const summaryJson = canonicalJson(summary);
+        const sha = createHash('sha256').update(summaryJson).digest('hex');
+        const expected = summary.cash.expectedFen;
+        const uid = randomUUID();
+        const now = this.clock.now().toISOString();
+        const no = Number(
+          this.db
+            .prepare(
+              `INSERT INTO day_closes (uid, business_date, operator_id, counter_no, payment_count, total_fen, cash_expected_fen, cash_counted_fen,
                cash_difference_fen, summary, summary_sha256, closed_by, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(uid, input.businessDate, operator.id, input.counterNo, summary.payments.count, summary.payments.amountFen, expected, input.cashCountedFen, input.cashCountedFen - expected, summaryJson, sha, closer.id, now).lastInsertRowid,
-      );
-      const record = this.record(this.row(no));
-      this.db
-        .prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
-        .run(`day-closed-${uid}`, 'day.closed', JSON.stringify(dayClosedPayload(record)), now);
-      this.log.info({ closeNo: no, businessDate: input.businessDate, operatorId: operator.id, totalFen: summary.payments.amountFen, cashDifferenceFen: record.cash.differenceFen }, 'day closed');
-      return record;
-    }).immediate();
+            )
+            .run(
+              uid,
+              input.businessDate,
+              operator.id,
+              input.counterNo,
+              summary.payments.count,
+              summary.payments.amountFen,
+              expected,
+              input.cashCountedFen,
+              input.cashCountedFen - expected,
+              summaryJson,
+              sha,
+              closer.id,
+              now,
+            ).lastInsertRowid,
+        );
+        const record = this.record(this.row(no));
+        this.db
+          .prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
+          .run(`day-closed-${uid}`, 'day.closed', JSON.stringify(dayClosedPayload(record)), now);
+        this.log.info(
+          {
+            closeNo: no,
+            businessDate: input.businessDate,
+            operatorId: operator.id,
+            totalFen: summary.payments.amountFen,
+            cashDifferenceFen: record.cash.differenceFen,
+          },
+          'day closed',
+        );
+        return record;
+      })
+      .immediate();
   }
 
   private row(no: number): CloseRow {
@@ -204,7 +236,8 @@ export class DayCloseService {
    */
   reconcile(no: number, upstream: UpstreamDayTotals): Reconciliation {
     const parsed = UpstreamDayTotalsSchema.safeParse(upstream);
-    if (!parsed.success) throw new AppError('VALIDATION', `上游日汇总数据无效：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
+    if (!parsed.success)
+      throw new AppError('VALIDATION', `上游日汇总数据无效：${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('；')}`);
     const record = this.get(no);
     const mismatches = compareWithUpstream(record, parsed.data);
     const now = this.clock.now().toISOString();
@@ -225,7 +258,13 @@ export class DayCloseService {
       mismatches: string;
       matched: number;
     }[];
-    return rows.map((r) => ({ id: r.id, closeNo: r.close_no, comparedAt: r.compared_at, matched: r.matched === 1, mismatches: JSON.parse(r.mismatches) as Reconciliation['mismatches'] }));
+    return rows.map((r) => ({
+      id: r.id,
+      closeNo: r.close_no,
+      comparedAt: r.compared_at,
+      matched: r.matched === 1,
+      mismatches: JSON.parse(r.mismatches) as Reconciliation['mismatches'],
+    }));
   }
 }
 
@@ -241,7 +280,13 @@ export function dayClosedPayload(r: DayCloseRecord) {
     counterNo: r.counterNo,
     closedBy: r.closedBy.username,
     closedAt: r.closedAt,
-    totals: { transactions: s.payments.transactions, count: s.payments.count, amountFen: s.payments.amountFen, subsidyFen: s.payments.subsidyFen, governmentPaidFen: s.payments.governmentPaidFen },
+    totals: {
+      transactions: s.payments.transactions,
+      count: s.payments.count,
+      amountFen: s.payments.amountFen,
+      subsidyFen: s.payments.subsidyFen,
+      governmentPaidFen: s.payments.governmentPaidFen,
+    },
     byYear: s.payments.byYear.map((y) => ({ year: y.year, backPayment: y.backPayment, count: y.count, amountFen: y.amountFen })),
     byTier: s.payments.byTier,
     byMethod: s.payments.byMethod,

@@ -77,16 +77,40 @@ export function compareWithUpstream(record: DayCloseRecord, upstream: UpstreamDa
       amountDiffFen: 0,
     });
   }
-  compareSection(out, 'total', new Map([['all', { count: s.payments.count, amountFen: s.payments.amountFen }]]), new Map([['all', upstream.totals]]), () => '合计');
+  compareSection(
+    out,
+    'total',
+    new Map([['all', { count: s.payments.count, amountFen: s.payments.amountFen }]]),
+    new Map([['all', upstream.totals]]),
+    () => '合计',
+  );
   const yearKey = (r: { year: number; backPayment: boolean }) => `${r.year}|${r.backPayment ? 'back' : 'current'}`;
   compareSection(out, 'year', sumInto(s.payments.byYear, yearKey), sumInto(upstream.byYear, yearKey), (k) => {
     const [y, kind] = k.split('|');
     return `${y}年度${kind === 'back' ? '（补缴）' : '（当年）'}`;
   });
-  compareSection(out, 'tier', sumInto(s.payments.byTier, (r) => String(r.tierFen)), sumInto(upstream.byTier, (r) => String(r.tierFen)), (k) => `档次 ${formatYuan(Number(k))} 元`);
-  compareSection(out, 'method', sumInto(s.payments.byMethod, (r) => r.method), sumInto(upstream.byMethod, (r) => r.method), (k) => `缴费方式 ${paymentMethodLabels[k as PaymentMethod] ?? k}`);
+  compareSection(
+    out,
+    'tier',
+    sumInto(s.payments.byTier, (r) => String(r.tierFen)),
+    sumInto(upstream.byTier, (r) => String(r.tierFen)),
+    (k) => `档次 ${formatYuan(Number(k))} 元`,
+  );
+  compareSection(
+    out,
+    'method',
+    sumInto(s.payments.byMethod, (r) => r.method),
+    sumInto(upstream.byMethod, (r) => r.method),
+    (k) => `缴费方式 ${paymentMethodLabels[k as PaymentMethod] ?? k}`,
+  );
   if (upstream.exchangesByChannel) {
-    compareSection(out, 'exchange', sumInto(s.exchanges.byChannel, (r) => r.channel), sumInto(upstream.exchangesByChannel, (r) => r.channel), (k) => `换开 ${channelNames[k as ExchangeChannel] ?? k}`);
+    compareSection(
+      out,
+      'exchange',
+      sumInto(s.exchanges.byChannel, (r) => r.channel),
+      sumInto(upstream.exchangesByChannel, (r) => r.channel),
+      (k) => `换开 ${channelNames[k as ExchangeChannel] ?? k}`,
+    );
   }
   if (upstream.receipts) {
     const local = new Map([

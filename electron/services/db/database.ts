@@ -60,10 +60,7 @@ export function migrate(db: Db, list: readonly Migration[] = migrations): Migrat
   const from = schemaVersion(db);
   const target = list.length;
   if (from > target) {
-    throw new AppError(
-      'DB_TOO_NEW',
-      `数据库版本 ${from} 高于本程序支持的版本 ${target}。请升级程序；数据库未被改动。`,
-    );
+    throw new AppError('DB_TOO_NEW', `数据库版本 ${from} 高于本程序支持的版本 ${target}。请升级程序；数据库未被改动。`);
   }
   const applied: MigrationResult['applied'] = [];
   for (const m of list.slice(from)) {

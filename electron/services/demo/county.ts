@@ -3,13 +3,7 @@
 // reproducible from a seed, realistic enough to exercise every screen, and cheap enough to
 // stream a million payers in seconds. Nothing here is a real person's data.
 import { idCheckChar } from '../../../shared/domain/id-number';
-import {
-  IsoDate,
-  type Channel,
-  type Gender,
-  type RegistrationStatus,
-  type SpecialGroupCode,
-} from '../../../shared/domain/payer';
+import { IsoDate, type Channel, type Gender, type RegistrationStatus, type SpecialGroupCode } from '../../../shared/domain/payer';
 import { anniversary, civilOf, DayFormatter, dayNumber, firstOfNextMonth, parseIsoDate, weekday, yearOfDay } from './civil';
 import { drawName } from './names';
 import { AddressBook, buildCountyMap } from './places';
@@ -544,53 +538,95 @@ class CountyBuilder {
     switch (c) {
       case 'normal':
         return this.cardPayer({
-          name: '李建华', gender: 'male', birth: dayNumber(Y - 45, 3, 14),
-          registration: dayNumber(2014, 3, 5), lastYear: Y - 1, tier: 2,
+          name: '李建华',
+          gender: 'male',
+          birth: dayNumber(Y - 45, 3, 14),
+          registration: dayNumber(2014, 3, 5),
+          lastYear: Y - 1,
+          tier: 2,
         });
       case 'new_registration':
         return this.cardPayer({
-          name: '王欣怡', gender: 'female', birth: dayNumber(Y - 17, 8, 9),
-          registration: asOf - 3, lastYear: Y - 1, tier: 0,
+          name: '王欣怡',
+          gender: 'female',
+          birth: dayNumber(Y - 17, 8, 9),
+          registration: asOf - 3,
+          lastYear: Y - 1,
+          tier: 0,
         });
       case 'turning_60':
         return this.cardPayer({
-          name: '刘秀英', gender: 'female', birth: dayNumber(Y - 60, 9, 20),
-          registration: dayNumber(2014, 4, 18), lastYear: Y - 1, tier: 0,
+          name: '刘秀英',
+          gender: 'female',
+          birth: dayNumber(Y - 60, 9, 20),
+          registration: dayNumber(2014, 4, 18),
+          lastYear: Y - 1,
+          tier: 0,
         });
       case 'back_pay':
         return this.cardPayer({
-          name: '陈国强', gender: 'male', birth: dayNumber(Y - 52, 11, 2),
-          registration: dayNumber(2014, 5, 10), lastYear: Y - 1, tier: 1, unpaid: [Y - 6, Y - 5, Y - 3],
+          name: '陈国强',
+          gender: 'male',
+          birth: dayNumber(Y - 52, 11, 2),
+          registration: dayNumber(2014, 5, 10),
+          lastYear: Y - 1,
+          tier: 1,
+          unpaid: [Y - 6, Y - 5, Y - 3],
         });
       case 'paid_this_year':
         return this.cardPayer({
-          name: '杨丽', gender: 'female', birth: dayNumber(Y - 38, 5, 21),
-          registration: dayNumber(2015, 6, 1), lastYear: Y, tier: 3, currentChannel: 'bank_pos',
+          name: '杨丽',
+          gender: 'female',
+          birth: dayNumber(Y - 38, 5, 21),
+          registration: dayNumber(2015, 6, 1),
+          lastYear: Y,
+          tier: 3,
+          currentChannel: 'bank_pos',
         });
       case 'dibao':
         return this.cardPayer({
-          name: '黄桂兰', gender: 'female', birth: dayNumber(Y - 57, 2, 17), nation: '06',
-          registration: dayNumber(2014, 3, 20), lastYear: Y - 1, tier: 0,
+          name: '黄桂兰',
+          gender: 'female',
+          birth: dayNumber(Y - 57, 2, 17),
+          nation: '06',
+          registration: dayNumber(2014, 3, 20),
+          lastYear: Y - 1,
+          tier: 0,
           groups: [{ code: 'dibao', from: '2019-03-01', to: null }],
         });
       case 'rare_name':
         return this.cardPayer({
-          name: '陈𠮷祥', gender: 'male', birth: dayNumber(Y - 33, 7, 7),
-          registration: dayNumber(2016, 8, 15), lastYear: Y - 1, tier: 1,
+          name: '陈𠮷祥',
+          gender: 'male',
+          birth: dayNumber(Y - 33, 7, 7),
+          registration: dayNumber(2016, 8, 15),
+          lastYear: Y - 1,
+          tier: 1,
         });
       case 'receiving': {
         const birth = dayNumber(Y - 66, 4, 12);
         return this.cardPayer({
-          name: '赵桂英', gender: 'female', birth,
-          registration: dayNumber(2014, 2, 20), lastYear: Y - 6, tier: 0,
-          status: 'receiving', since: firstOfNextMonth(anniversary(birth, 60)),
+          name: '赵桂英',
+          gender: 'female',
+          birth,
+          registration: dayNumber(2014, 2, 20),
+          lastYear: Y - 6,
+          tier: 0,
+          status: 'receiving',
+          since: firstOfNextMonth(anniversary(birth, 60)),
         });
       }
       case 'employee_scheme':
         return this.cardPayer({
-          name: '周鹏', gender: 'male', birth: dayNumber(Y - 29, 10, 30),
-          registration: dayNumber(2016, 3, 1), lastYear: Y - 3, tier: 1,
-          status: 'suspended', since: dayNumber(Y - 2, 3, 1), employee: true,
+          name: '周鹏',
+          gender: 'male',
+          birth: dayNumber(Y - 29, 10, 30),
+          registration: dayNumber(2016, 3, 1),
+          lastYear: Y - 3,
+          tier: 1,
+          status: 'suspended',
+          since: dayNumber(Y - 2, 3, 1),
+          employee: true,
         });
     }
   }

@@ -6,10 +6,27 @@ import { Rng, Weighted } from './rng';
 const FIRST = Array.from('青石柳龙凤白马黄桃花沙红新大小高上下东西南北金银茶竹松杉梨枫梅云岩清平安长乐和兴宝双鹤鸭牛羊狮鹿龟');
 const SECOND = Array.from('塘坪坝场寨沟湾冲坡岭山河桥堡关庄田林溪口洞井营屯哨坎岗园');
 const SUBDISTRICTS = ['城关', '城南', '城北', '文昌', '龙泉', '景阳'];
-const COMMUNITIES = Array.from(
-  '文昌兴隆新华人民建设和平阳光金桥玉泉翠湖锦绣滨河东门西关南苑北辰育才幸福民主光明振兴团结胜利',
-).reduce<string[]>((out, ch, i, all) => (i % 2 === 0 ? [...out, ch + all[i + 1]!] : out), []);
-const ROADS = ['人民路', '建设路', '解放路', '文化路', '中山路', '兴业路', '新华路', '和平路', '环城路', '滨河路', '育才路', '迎宾大道', '金山路', '团结街', '老街'];
+const COMMUNITIES = Array.from('文昌兴隆新华人民建设和平阳光金桥玉泉翠湖锦绣滨河东门西关南苑北辰育才幸福民主光明振兴团结胜利').reduce<string[]>(
+  (out, ch, i, all) => (i % 2 === 0 ? [...out, ch + all[i + 1]!] : out),
+  [],
+);
+const ROADS = [
+  '人民路',
+  '建设路',
+  '解放路',
+  '文化路',
+  '中山路',
+  '兴业路',
+  '新华路',
+  '和平路',
+  '环城路',
+  '滨河路',
+  '育才路',
+  '迎宾大道',
+  '金山路',
+  '团结街',
+  '老街',
+];
 const GROUP_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五'];
 
 export interface CountyVillage {

@@ -11,9 +11,7 @@ export const demoAccounts = [
 ] as const;
 
 export function seedDemoOperators(db: Db, nowIso: string): void {
-  const insert = db.prepare(
-    'INSERT OR IGNORE INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT OR IGNORE INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (const a of demoAccounts) insert.run(a.username, a.displayName, a.role, hashPassword(a.password), nowIso);
   })();
@@ -37,9 +35,7 @@ export async function seedDemoCounty(
        registration_date, status, in_employee_scheme, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertGroup = db.prepare(
-    'INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)',
-  );
+  const insertGroup = db.prepare('INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)');
   const insertPayment = db.prepare(
     `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

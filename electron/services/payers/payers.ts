@@ -8,9 +8,7 @@ import type { Db } from '../db/database';
 
 /** "zs" for 张三: what a clerk types to find a payer by name. Non-Han characters are kept as typed. */
 export function nameInitials(name: string): string {
-  return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' })
-    .join('')
-    .toLowerCase();
+  return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').toLowerCase();
 }
 
 interface PayerRow {
@@ -49,9 +47,7 @@ export class PayerService {
   constructor(private readonly db: Db) {
     this.byIdNumber = db.prepare('SELECT * FROM payers WHERE id_number = ?');
     this.byId = db.prepare('SELECT * FROM payers WHERE id = ?');
-    this.groups = db.prepare(
-      'SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from',
-    );
+    this.groups = db.prepare('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from');
     this.payments = db.prepare(
       'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
     );
@@ -131,17 +127,15 @@ export class PayerService {
   }
 
   private view(row: PayerRow, today: string): PayerRegistryView {
-    const payments = (this.payments.all(row.id) as PaymentRow[]).map(
-      (p): PaymentView => ({
-        id: p.id,
-        year: p.year,
-        tierFen: p.tier_fen,
-        amountFen: p.amount_fen,
-        channel: p.channel,
-        channelRef: p.channel_ref,
-        paidAt: p.paid_at,
-      }),
-    );
+    const payments = (this.payments.all(row.id) as PaymentRow[]).map((p): PaymentView => ({
+      id: p.id,
+      year: p.year,
+      tierFen: p.tier_fen,
+      amountFen: p.amount_fen,
+      channel: p.channel,
+      channelRef: p.channel_ref,
+      paidAt: p.paid_at,
+    }));
     const currentYear = Number(today.slice(0, 4));
     const firstYear = Math.min(Number(row.registration_date.slice(0, 4)), ...payments.map((p) => p.year));
     const years: PayerView['years'] = [];
@@ -161,9 +155,11 @@ export class PayerService {
       registrationDate: row.registration_date,
       status: row.status,
       inEmployeeScheme: row.in_employee_scheme === 1,
-      specialGroups: (this.groups.all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[]).map(
-        (g) => ({ code: g.code, from: g.valid_from, to: g.valid_to }),
-      ),
+      specialGroups: (this.groups.all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[]).map((g) => ({
+        code: g.code,
+        from: g.valid_from,
+        to: g.valid_to,
+      })),
       years,
       conflictYears: years.filter((y) => y.payments.length > 1).map((y) => y.year),
     };

@@ -12,7 +12,6 @@ export type ReceiptRefusal =
   | 'NOT_FOUND'
   | 'VALIDATION';
 
-
 /** An AppError the clerk sees, with the refusal's reason kept for tests and the log. */
 export class ReceiptRefused extends AppError {
   constructor(

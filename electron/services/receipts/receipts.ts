@@ -159,10 +159,7 @@ export class ReceiptService {
   // ---- stock ---------------------------------------------------------------------------
 
   /** A block entered by a supervisor from the paper stock delivered to the counter (领用). */
-  addBlock(
-    input: { operatorId: number; series: string; firstSerial: number; lastSerial: number; serialDigits: number },
-    supervisorId: number,
-  ): BlockView {
+  addBlock(input: { operatorId: number; series: string; firstSerial: number; lastSerial: number; serialDigits: number }, supervisorId: number): BlockView {
     const series = input.series.trim();
     if (series.length < 1 || series.length > 32) throw refuse('VALIDATION', '字轨应为 1–32 个字符');
     if (!Number.isSafeInteger(input.firstSerial) || !Number.isSafeInteger(input.lastSerial) || input.firstSerial < 1 || input.lastSerial < input.firstSerial) {
@@ -172,71 +169,93 @@ export class ReceiptService {
     if (!Number.isInteger(input.serialDigits) || input.serialDigits < 1 || input.serialDigits > 15 || String(input.lastSerial).length > input.serialDigits) {
       throw refuse('VALIDATION', '号码位数无效：应为 1–15 位且能容纳终止号');
     }
-    return this.db.transaction((): BlockView => {
-      this.approver(supervisorId, null);
-      this.holder(input.operatorId);
-      const now = this.nowIso();
-      const id = this.insertBlock({ ...input, series, source: 'supervisor', upstreamBlockId: null, enteredBy: supervisorId }, now);
-      appendAudit(this.db, { action: 'receipt.stockReceive', entity: 'receipt_block', entityId: id, actor: { operatorId: supervisorId }, after: { ...input, series }, at: now });
-      this.log.info({ blockId: id, series, first: input.firstSerial, last: input.lastSerial, operatorId: input.operatorId, supervisorId }, 'receipt block entered');
-      return this.blockView(this.blockRow(id));
-    }).immediate();
+    return this.db
+      .transaction((): BlockView => {
+        this.approver(supervisorId, null);
+        this.holder(input.operatorId);
+        const now = this.nowIso();
+        const id = this.insertBlock({ ...input, series, source: 'supervisor', upstreamBlockId: null, enteredBy: supervisorId }, now);
+        appendAudit(this.db, {
+          action: 'receipt.stockReceive',
+          entity: 'receipt_block',
+          entityId: id,
+          actor: { operatorId: supervisorId },
+          after: { ...input, series },
+          at: now,
+        });
+        this.log.info(
+          { blockId: id, series, first: input.firstSerial, last: input.lastSerial, operatorId: input.operatorId, supervisorId },
+          'receipt block entered',
+        );
+        return this.blockView(this.blockRow(id));
+      })
+      .immediate();
   }
 
   /** A block allocated by the upstream (POST /v1/receipt-blocks). Idempotent by the upstream's block id. */
   addUpstreamBlock(block: ReceiptBlock): BlockView {
-    return this.db.transaction((): BlockView => {
-      const existing = this.db.prepare('SELECT id FROM receipt_blocks WHERE upstream_block_id = ?').get(block.blockId) as { id: number } | undefined;
-      if (existing) return this.blockView(this.blockRow(existing.id));
-      const op = this.db.prepare('SELECT id FROM operators WHERE username = ?').get(block.operatorUsername) as { id: number } | undefined;
-      if (!op) throw refuse('NOT_FOUND', `上游分配的号码段属于本机没有的操作员 ${block.operatorUsername}`);
-      const id = this.insertBlock(
-        {
-          operatorId: op.id,
-          series: block.series,
-          firstSerial: block.firstSerial,
-          lastSerial: block.lastSerial,
-          serialDigits: block.serialDigits,
-          source: 'upstream',
-          upstreamBlockId: block.blockId,
-          enteredBy: null,
-        },
-        this.nowIso(),
-      );
-      this.log.info({ blockId: id, upstreamBlockId: block.blockId, operatorId: op.id }, 'receipt block allocated upstream');
-      return this.blockView(this.blockRow(id));
-    }).immediate();
+    return this.db
+      .transaction((): BlockView => {
+        const existing = this.db.prepare('SELECT id FROM receipt_blocks WHERE upstream_block_id = ?').get(block.blockId) as { id: number } | undefined;
+        if (existing) return this.blockView(this.blockRow(existing.id));
+        const op = this.db.prepare('SELECT id FROM operators WHERE username = ?').get(block.operatorUsername) as { id: number } | undefined;
+        if (!op) throw refuse('NOT_FOUND', `上游分配的号码段属于本机没有的操作员 ${block.operatorUsername}`);
+        const id = this.insertBlock(
+          {
+            operatorId: op.id,
+            series: block.series,
+            firstSerial: block.firstSerial,
+            lastSerial: block.lastSerial,
+            serialDigits: block.serialDigits,
+            source: 'upstream',
+            upstreamBlockId: block.blockId,
+            enteredBy: null,
+          },
+          this.nowIso(),
+        );
+        this.log.info({ blockId: id, upstreamBlockId: block.blockId, operatorId: op.id }, 'receipt block allocated upstream');
+        return this.blockView(this.blockRow(id));
+      })
+      .immediate();
   }
 
   /** Hands back the unused rest of a block (交回): recorded, with the supervisor who took it. */
   handBackBlock(blockId: number, supervisorId: number, reason: string): BlockView {
     const why = this.reason(reason);
-    return this.db.transaction((): BlockView => {
-      const approver = this.approver(supervisorId, null);
-      const b = this.blockRow(blockId);
-      if (b.handed_back_from !== null) throw refuse('RECEIPT_STATE', '该号码段已交回');
-      if (b.next_serial > b.last_serial) throw refuse('RECEIPT_STATE', '该号码段已全部用完，没有可交回的号码');
-      const now = this.nowIso();
-      this.db
-        .prepare('UPDATE receipt_blocks SET handed_back_from = next_serial, handed_back_at = ?, handed_back_by = ?, hand_back_reason = ? WHERE id = ?')
-        .run(now, supervisorId, why, blockId);
-      const holder = this.holder(b.operator_id);
-      this.outbox(`receipt-block-returned-${blockId}`, 'receipt.block_returned', {
-        blockId: b.upstream_block_id,
-        localBlockId: b.id,
-        receiptType: b.receipt_type,
-        series: b.series,
-        fromSerial: b.next_serial,
-        lastSerial: b.last_serial,
-        count: b.last_serial - b.next_serial + 1,
-        operatorUsername: holder.username,
-        approvedBy: approver.username,
-        reason: why,
-        returnedAt: now,
-      }, now, { operatorId: supervisorId, username: approver.username, counterNo: null });
-      this.log.info({ blockId, from: b.next_serial, last: b.last_serial, supervisorId }, 'receipt block handed back');
-      return this.blockView(this.blockRow(blockId));
-    }).immediate();
+    return this.db
+      .transaction((): BlockView => {
+        const approver = this.approver(supervisorId, null);
+        const b = this.blockRow(blockId);
+        if (b.handed_back_from !== null) throw refuse('RECEIPT_STATE', '该号码段已交回');
+        if (b.next_serial > b.last_serial) throw refuse('RECEIPT_STATE', '该号码段已全部用完，没有可交回的号码');
+        const now = this.nowIso();
+        this.db
+          .prepare('UPDATE receipt_blocks SET handed_back_from = next_serial, handed_back_at = ?, handed_back_by = ?, hand_back_reason = ? WHERE id = ?')
+          .run(now, supervisorId, why, blockId);
+        const holder = this.holder(b.operator_id);
+        this.outbox(
+          `receipt-block-returned-${blockId}`,
+          'receipt.block_returned',
+          {
+            blockId: b.upstream_block_id,
+            localBlockId: b.id,
+            receiptType: b.receipt_type,
+            series: b.series,
+            fromSerial: b.next_serial,
+            lastSerial: b.last_serial,
+            count: b.last_serial - b.next_serial + 1,
+            operatorUsername: holder.username,
+            approvedBy: approver.username,
+            reason: why,
+            returnedAt: now,
+          },
+          now,
+          { operatorId: supervisorId, username: approver.username, counterNo: null },
+        );
+        this.log.info({ blockId, from: b.next_serial, last: b.last_serial, supervisorId }, 'receipt block handed back');
+        return this.blockView(this.blockRow(blockId));
+      })
+      .immediate();
   }
 
   blocks(operatorId?: number): BlockView[] {
@@ -291,25 +310,33 @@ export class ReceiptService {
    * a transaction that already has its receipts gets them back with duplicate = true.
    */
   issueForTransaction(transactionId: number, ctx: ReceiptContext): IssueResult {
-    return this.db.transaction((): IssueResult => {
-      const tx = this.db.prepare('SELECT id, payer_id FROM counter_transactions WHERE id = ?').get(transactionId) as { id: number; payer_id: number } | undefined;
-      if (!tx) throw refuse('NOT_FOUND', '没有这笔柜台缴费记录');
-      const payments = this.db
-        .prepare("SELECT * FROM payments WHERE transaction_id = ? AND channel = 'counter' ORDER BY year, id")
-        .all(transactionId) as PaymentRow[];
-      if (payments.length === 0) throw refuse('NOT_FOUND', '这笔柜台缴费没有缴费明细');
-      const covered = this.liveReceiptIds(payments.map((p) => p.id));
-      if (covered.size > 0) {
-        const lines = this.db
-          .prepare(`SELECT count(*) AS n FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${payments.map(() => '?').join(',')})`)
-          .get(...payments.map((p) => p.id)) as { n: number };
-        if (lines.n !== payments.length) throw refuse('RECEIPT_ALREADY_ISSUED', '这笔缴费的部分年度已开具缴款书，请联系值班主任核对');
-        return { receipts: [...covered].map((id) => this.view(this.receiptRowById(id))), duplicate: true };
-      }
-      const lines = payments.map((p) => ({ paymentId: p.id, year: p.year, amountFen: p.amount_fen }));
-      const receipts = this.issueChunks(tx.payer_id, lines, { kind: 'counter', transactionId, reissueOf: null, replaces: null, reason: null, approvedBy: null }, ctx);
-      return { receipts, duplicate: false };
-    }).immediate();
+    return this.db
+      .transaction((): IssueResult => {
+        const tx = this.db.prepare('SELECT id, payer_id FROM counter_transactions WHERE id = ?').get(transactionId) as
+          { id: number; payer_id: number } | undefined;
+        if (!tx) throw refuse('NOT_FOUND', '没有这笔柜台缴费记录');
+        const payments = this.db
+          .prepare("SELECT * FROM payments WHERE transaction_id = ? AND channel = 'counter' ORDER BY year, id")
+          .all(transactionId) as PaymentRow[];
+        if (payments.length === 0) throw refuse('NOT_FOUND', '这笔柜台缴费没有缴费明细');
+        const covered = this.liveReceiptIds(payments.map((p) => p.id));
+        if (covered.size > 0) {
+          const lines = this.db
+            .prepare(`SELECT count(*) AS n FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${payments.map(() => '?').join(',')})`)
+            .get(...payments.map((p) => p.id)) as { n: number };
+          if (lines.n !== payments.length) throw refuse('RECEIPT_ALREADY_ISSUED', '这笔缴费的部分年度已开具缴款书，请联系值班主任核对');
+          return { receipts: [...covered].map((id) => this.view(this.receiptRowById(id))), duplicate: true };
+        }
+        const lines = payments.map((p) => ({ paymentId: p.id, year: p.year, amountFen: p.amount_fen }));
+        const receipts = this.issueChunks(
+          tx.payer_id,
+          lines,
+          { kind: 'counter', transactionId, reissueOf: null, replaces: null, reason: null, approvedBy: null },
+          ctx,
+        );
+        return { receipts, duplicate: false };
+      })
+      .immediate();
   }
 
   /** Bank and app payments with this slip / voucher number in the synced ledger, with their exchange status. */
@@ -374,49 +401,76 @@ export class ReceiptService {
         if (outcome.outcome === 'already_claimed') {
           const c = outcome.claim;
           this.log.info({ paymentId: p.id, station: c.station, counterId: c.counterId }, 'exchange refused: claimed by another counter');
-          throw refuse('ALREADY_EXCHANGED', `该凭证已于 ${this.localTime(c.claimedAt)} 在 ${c.station}（${c.counterId}）换开，不能再次换开。原缴款书遗失的，经值班主任审批可补开。`);
+          throw refuse(
+            'ALREADY_EXCHANGED',
+            `该凭证已于 ${this.localTime(c.claimedAt)} 在 ${c.station}（${c.counterId}）换开，不能再次换开。原缴款书遗失的，经值班主任审批可补开。`,
+          );
         }
         claims.set(p.id, { mode: 'upstream', claim: outcome.claim });
       }
     }
 
-    return this.db.transaction((): IssueResult => {
-      // Another call in this process may have exchanged it while we waited for the upstream.
-      for (const p of payments) this.assertNotExchanged(p);
-      const lines = payments.map((p) => ({ paymentId: p.id, year: p.year, amountFen: p.amount_fen }));
-      const receipts = this.issueChunks(payments[0]!.payer_id, lines, { kind: 'exchange', transactionId: null, reissueOf: null, replaces: null, reason: null, approvedBy: null }, ctx);
-      const now = this.nowIso();
-      const payer = this.payer(payments[0]!.payer_id);
-      for (const p of payments) {
-        const receipt = receipts.find((r) => r.lines.some((l) => l.paymentId === p.id))!;
-        const c = claims.get(p.id)!;
-        const uid = randomUUID();
-        this.db
-          .prepare(
-            `INSERT INTO exchanges (uid, payment_id, channel, channel_ref, claim_mode, claim, receipt_id, operator_id, counter_no, created_at)
+    return this.db
+      .transaction((): IssueResult => {
+        // Another call in this process may have exchanged it while we waited for the upstream.
+        for (const p of payments) this.assertNotExchanged(p);
+        const lines = payments.map((p) => ({ paymentId: p.id, year: p.year, amountFen: p.amount_fen }));
+        const receipts = this.issueChunks(
+          payments[0]!.payer_id,
+          lines,
+          { kind: 'exchange', transactionId: null, reissueOf: null, replaces: null, reason: null, approvedBy: null },
+          ctx,
+        );
+        const now = this.nowIso();
+        const payer = this.payer(payments[0]!.payer_id);
+        for (const p of payments) {
+          const receipt = receipts.find((r) => r.lines.some((l) => l.paymentId === p.id))!;
+          const c = claims.get(p.id)!;
+          const uid = randomUUID();
+          this.db
+            .prepare(
+              `INSERT INTO exchanges (uid, payment_id, channel, channel_ref, claim_mode, claim, receipt_id, operator_id, counter_no, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(uid, p.id, p.channel, p.channel_ref, c.mode, c.claim === null ? null : JSON.stringify(c.claim), receipt.id, ctx.operatorId, ctx.counterNo, now);
-        this.outbox(`exchange-claimed-${uid}`, 'exchange.claimed', {
-          exchangeUid: uid,
-          channel: p.channel,
-          channelRef: p.channel_ref,
-          paymentUpstreamId: p.upstream_id,
-          idNumber: payer.id_number,
-          year: p.year,
-          amountFen: p.amount_fen,
-          claimMode: c.mode,
-          claim: c.claim,
-          receiptUid: receipt.uid,
-          receiptNumber: receipt.number,
-          counterNo: ctx.counterNo,
-          operatorUsername: ctx.operatorUsername,
-          exchangedAt: now,
-        }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
-      }
-      this.log.info({ payerId: payer.id, payments: payments.map((p) => p.id), receipts: receipts.map((r) => r.number) }, 'payments exchanged');
-      return { receipts, duplicate: false };
-    }).immediate();
+            )
+            .run(
+              uid,
+              p.id,
+              p.channel,
+              p.channel_ref,
+              c.mode,
+              c.claim === null ? null : JSON.stringify(c.claim),
+              receipt.id,
+              ctx.operatorId,
+              ctx.counterNo,
+              now,
+            );
+          this.outbox(
+            `exchange-claimed-${uid}`,
+            'exchange.claimed',
+            {
+              exchangeUid: uid,
+              channel: p.channel,
+              channelRef: p.channel_ref,
+              paymentUpstreamId: p.upstream_id,
+              idNumber: payer.id_number,
+              year: p.year,
+              amountFen: p.amount_fen,
+              claimMode: c.mode,
+              claim: c.claim,
+              receiptUid: receipt.uid,
+              receiptNumber: receipt.number,
+              counterNo: ctx.counterNo,
+              operatorUsername: ctx.operatorUsername,
+              exchangedAt: now,
+            },
+            now,
+            { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
+          );
+        }
+        this.log.info({ payerId: payer.id, payments: payments.map((p) => p.id), receipts: receipts.map((r) => r.number) }, 'payments exchanged');
+        return { receipts, duplicate: false };
+      })
+      .immediate();
   }
 
   /**
@@ -425,23 +479,30 @@ export class ReceiptService {
    */
   reissue(number: string, reason: string, approverOperatorId: number, ctx: ReceiptContext): ReceiptView {
     const why = this.reason(reason);
-    return this.db.transaction((): ReceiptView => {
-      this.approver(approverOperatorId, ctx);
-      const orig = this.resolve(number);
-      if (orig.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${orig.number} 已作废，不能补开`);
-      if (orig.print_state !== 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${orig.number} 尚未确认打印：请重打或作废重开，不需补开`);
-      const lines = this.lineRows(orig.id).map((l) => ({ paymentId: l.payment_id, year: l.year, amountFen: l.amount_fen }));
-      const [created] = this.issueChunks(orig.payer_id, lines, {
-        kind: 'reissue',
-        transactionId: orig.transaction_id,
-        reissueOf: orig.id,
-        replaces: null,
-        reason: why,
-        approvedBy: approverOperatorId,
-      }, ctx);
-      this.log.info({ receipt: created!.number, reissueOf: orig.number, approverOperatorId }, 'receipt reissued (补开)');
-      return created!;
-    }).immediate();
+    return this.db
+      .transaction((): ReceiptView => {
+        this.approver(approverOperatorId, ctx);
+        const orig = this.resolve(number);
+        if (orig.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${orig.number} 已作废，不能补开`);
+        if (orig.print_state !== 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${orig.number} 尚未确认打印：请重打或作废重开，不需补开`);
+        const lines = this.lineRows(orig.id).map((l) => ({ paymentId: l.payment_id, year: l.year, amountFen: l.amount_fen }));
+        const [created] = this.issueChunks(
+          orig.payer_id,
+          lines,
+          {
+            kind: 'reissue',
+            transactionId: orig.transaction_id,
+            reissueOf: orig.id,
+            replaces: null,
+            reason: why,
+            approvedBy: approverOperatorId,
+          },
+          ctx,
+        );
+        this.log.info({ receipt: created!.number, reissueOf: orig.number, approverOperatorId }, 'receipt reissued (补开)');
+        return created!;
+      })
+      .immediate();
   }
 
   // ---- printing ------------------------------------------------------------------------
@@ -451,16 +512,25 @@ export class ReceiptService {
    * clerk's "printed correctly?" confirmation. Refused once confirmed (a lost receipt is 补开).
    */
   printDocument(number: string): ReceiptDocument {
-    return this.db.transaction((): ReceiptDocument => {
-      const r = this.resolve(number);
-      if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废，不能打印`);
-      if (r.print_state === 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已确认打印，不能再打印；遗失的请补开`);
-      this.db.prepare('UPDATE receipts SET print_count = print_count + 1 WHERE id = ?').run(r.id);
-      if (r.print_count > 0) {
-        appendAudit(this.db, { action: 'receipt.reprint', entity: 'receipt', entityId: r.number, actor: { operatorId: r.operator_id }, before: { printCount: r.print_count }, after: { printCount: r.print_count + 1 } });
-      }
-      return this.document(r.number);
-    }).immediate();
+    return this.db
+      .transaction((): ReceiptDocument => {
+        const r = this.resolve(number);
+        if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废，不能打印`);
+        if (r.print_state === 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已确认打印，不能再打印；遗失的请补开`);
+        this.db.prepare('UPDATE receipts SET print_count = print_count + 1 WHERE id = ?').run(r.id);
+        if (r.print_count > 0) {
+          appendAudit(this.db, {
+            action: 'receipt.reprint',
+            entity: 'receipt',
+            entityId: r.number,
+            actor: { operatorId: r.operator_id },
+            before: { printCount: r.print_count },
+            after: { printCount: r.print_count + 1 },
+          });
+        }
+        return this.document(r.number);
+      })
+      .immediate();
   }
 
   /** Printed badly: print again on the same number (the remarks show the print count). */
@@ -472,15 +542,17 @@ export class ReceiptService {
 
   /** The clerk confirms the receipt printed correctly. Repeating it is harmless. */
   confirmPrinted(number: string): ReceiptView {
-    return this.db.transaction((): ReceiptView => {
-      const r = this.resolve(number);
-      if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废`);
-      if (r.print_count === 0) throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 还没有打印`);
-      if (r.print_state !== 'confirmed') {
-        this.db.prepare("UPDATE receipts SET print_state = 'confirmed', confirmed_at = ? WHERE id = ?").run(this.nowIso(), r.id);
-      }
-      return this.view(this.receiptRowById(r.id));
-    }).immediate();
+    return this.db
+      .transaction((): ReceiptView => {
+        const r = this.resolve(number);
+        if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废`);
+        if (r.print_count === 0) throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 还没有打印`);
+        if (r.print_state !== 'confirmed') {
+          this.db.prepare("UPDATE receipts SET print_state = 'confirmed', confirmed_at = ? WHERE id = ?").run(this.nowIso(), r.id);
+        }
+        return this.view(this.receiptRowById(r.id));
+      })
+      .immediate();
   }
 
   /**
@@ -489,41 +561,54 @@ export class ReceiptService {
    */
   voidAndReissue(number: string, reason: string, approverOperatorId: number, ctx: ReceiptContext): ReceiptView {
     const why = this.reason(reason);
-    return this.db.transaction((): ReceiptView => {
-      const approver = this.approver(approverOperatorId, ctx);
-      const old = this.resolve(number);
-      if (old.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${old.number} 已作废`);
-      const now = this.nowIso();
-      this.db
-        .prepare("UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?")
-        .run(now, why, approverOperatorId, old.id);
-      this.db.prepare('UPDATE receipt_lines SET active = 0 WHERE receipt_id = ?').run(old.id);
-      const lines = this.lineRows(old.id).map((l) => ({ paymentId: l.payment_id, year: l.year, amountFen: l.amount_fen }));
-      const [created] = this.issueChunks(old.payer_id, lines, {
-        kind: old.kind,
-        transactionId: old.transaction_id,
-        reissueOf: old.reissue_of,
-        replaces: old.id,
-        reason: old.reason,
-        approvedBy: old.approved_by,
-      }, ctx);
-      this.db.prepare('UPDATE exchanges SET receipt_id = ? WHERE receipt_id = ?').run(created!.id, old.id);
-      this.outbox(`receipt-voided-${old.uid}`, 'receipt.voided', {
-        receiptUid: old.uid,
-        receiptType: old.receipt_type,
-        number: old.number,
-        series: old.series,
-        serial: old.serial,
-        reason: why,
-        approvedBy: approver.username,
-        operatorUsername: ctx.operatorUsername,
-        counterNo: ctx.counterNo,
-        voidedAt: now,
-        replacedBy: { receiptUid: created!.uid, number: created!.number },
-      }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
-      this.log.info({ voided: old.number, replacedBy: created!.number, approverOperatorId }, 'receipt voided and reissued');
-      return created!;
-    }).immediate();
+    return this.db
+      .transaction((): ReceiptView => {
+        const approver = this.approver(approverOperatorId, ctx);
+        const old = this.resolve(number);
+        if (old.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${old.number} 已作废`);
+        const now = this.nowIso();
+        this.db
+          .prepare("UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?")
+          .run(now, why, approverOperatorId, old.id);
+        this.db.prepare('UPDATE receipt_lines SET active = 0 WHERE receipt_id = ?').run(old.id);
+        const lines = this.lineRows(old.id).map((l) => ({ paymentId: l.payment_id, year: l.year, amountFen: l.amount_fen }));
+        const [created] = this.issueChunks(
+          old.payer_id,
+          lines,
+          {
+            kind: old.kind,
+            transactionId: old.transaction_id,
+            reissueOf: old.reissue_of,
+            replaces: old.id,
+            reason: old.reason,
+            approvedBy: old.approved_by,
+          },
+          ctx,
+        );
+        this.db.prepare('UPDATE exchanges SET receipt_id = ? WHERE receipt_id = ?').run(created!.id, old.id);
+        this.outbox(
+          `receipt-voided-${old.uid}`,
+          'receipt.voided',
+          {
+            receiptUid: old.uid,
+            receiptType: old.receipt_type,
+            number: old.number,
+            series: old.series,
+            serial: old.serial,
+            reason: why,
+            approvedBy: approver.username,
+            operatorUsername: ctx.operatorUsername,
+            counterNo: ctx.counterNo,
+            voidedAt: now,
+            replacedBy: { receiptUid: created!.uid, number: created!.number },
+          },
+          now,
+          { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
+        );
+        this.log.info({ voided: old.number, replacedBy: created!.number, approverOperatorId }, 'receipt voided and reissued');
+        return created!;
+      })
+      .immediate();
   }
 
   // ---- reading -------------------------------------------------------------------------
@@ -588,7 +673,9 @@ export class ReceiptService {
       if (!Number.isFinite(v) || Math.abs(v) > 30) throw refuse('VALIDATION', '校准偏移应在 -30 到 30 毫米之间');
     }
     const value = { xMm: Math.round(offsets.xMm * 10) / 10, yMm: Math.round(offsets.yMm * 10) / 10 };
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(`receipt.calibration.${printer}`, JSON.stringify(value));
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(`receipt.calibration.${printer}`, JSON.stringify(value));
     return value;
   }
 
@@ -614,8 +701,7 @@ export class ReceiptService {
   /** The approving supervisor: an active supervisor account, not the clerk doing the work. */
   private approver(operatorId: number, ctx: ReceiptContext | null): { id: number; username: string } {
     const row = this.db.prepare('SELECT id, username, role, active FROM operators WHERE id = ?').get(operatorId) as
-      | { id: number; username: string; role: string; active: number }
-      | undefined;
+      { id: number; username: string; role: string; active: number } | undefined;
     if (!row || row.role !== 'supervisor' || row.active !== 1) throw refuse('APPROVAL_REQUIRED', '此操作需要有效的值班主任账户审批');
     if (ctx && row.id === ctx.operatorId) throw refuse('APPROVAL_REQUIRED', '审批人不能是经办人本人，请由另一位值班主任审批');
     return { id: row.id, username: row.username };
@@ -624,14 +710,22 @@ export class ReceiptService {
   /** An operator who may hold receipt stock. */
   private holder(operatorId: number): { id: number; username: string } {
     const row = this.db.prepare('SELECT id, username, role, active FROM operators WHERE id = ?').get(operatorId) as
-      | { id: number; username: string; role: string; active: number }
-      | undefined;
+      { id: number; username: string; role: string; active: number } | undefined;
     if (!row || row.active !== 1 || row.role === 'admin') throw refuse('VALIDATION', '号码段只能发给在用的收费员或值班主任');
     return row;
   }
 
   private insertBlock(
-    b: { operatorId: number; series: string; firstSerial: number; lastSerial: number; serialDigits: number; source: 'upstream' | 'supervisor'; upstreamBlockId: string | null; enteredBy: number | null },
+    b: {
+      operatorId: number;
+      series: string;
+      firstSerial: number;
+      lastSerial: number;
+      serialDigits: number;
+      source: 'upstream' | 'supervisor';
+      upstreamBlockId: string | null;
+      enteredBy: number | null;
+    },
     now: string,
   ): number {
     try {
@@ -641,7 +735,8 @@ export class ReceiptService {
             `INSERT INTO receipt_blocks (receipt_type, series, first_serial, last_serial, serial_digits, operator_id, source, upstream_block_id, entered_by, next_serial, created_at)
              VALUES ('tax_cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(b.series, b.firstSerial, b.lastSerial, b.serialDigits, b.operatorId, b.source, b.upstreamBlockId, b.enteredBy, b.firstSerial, now).lastInsertRowid,
+          .run(b.series, b.firstSerial, b.lastSerial, b.serialDigits, b.operatorId, b.source, b.upstreamBlockId, b.enteredBy, b.firstSerial, now)
+          .lastInsertRowid,
       );
     } catch (error) {
       if (error instanceof Error && error.message.includes('overlaps')) {
@@ -670,7 +765,9 @@ export class ReceiptService {
       upstreamBlockId: b.upstream_block_id,
       nextSerial: b.next_serial,
       handedBack:
-        b.handed_back_from === null ? null : { fromSerial: b.handed_back_from, at: b.handed_back_at!, byOperatorId: b.handed_back_by!, reason: b.hand_back_reason ?? '' },
+        b.handed_back_from === null
+          ? null
+          : { fromSerial: b.handed_back_from, at: b.handed_back_at!, byOperatorId: b.handed_back_by!, reason: b.hand_back_reason ?? '' },
       createdAt: b.created_at,
     };
   }
@@ -723,10 +820,30 @@ export class ReceiptService {
              reissue_of, replaces, total_fen, business_date, issued_at, check_code, print_count, print_state, reason, approved_by)
            VALUES (?, ?, 'tax_cash', ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?, ?)`,
         )
-        .run(uid, block.id, block.series, serial, number, meta.kind, payerId, ctx.operatorId, ctx.counterNo, meta.transactionId, meta.reissueOf, meta.replaces, total, businessDate, now, checkCode, meta.reason, meta.approvedBy)
-        .lastInsertRowid,
+        .run(
+          uid,
+          block.id,
+          block.series,
+          serial,
+          number,
+          meta.kind,
+          payerId,
+          ctx.operatorId,
+          ctx.counterNo,
+          meta.transactionId,
+          meta.reissueOf,
+          meta.replaces,
+          total,
+          businessDate,
+          now,
+          checkCode,
+          meta.reason,
+          meta.approvedBy,
+        ).lastInsertRowid,
     );
-    const insertLine = this.db.prepare('INSERT INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)');
+    const insertLine = this.db.prepare(
+      'INSERT INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)',
+    );
     lines.forEach((l, i) => {
       try {
         insertLine.run(id, i + 1, l.paymentId, l.year, l.amountFen, meta.kind === 'reissue' ? 0 : 1);
@@ -736,32 +853,39 @@ export class ReceiptService {
       }
     });
     const payer = this.payer(payerId);
-    const approver = meta.approvedBy === null ? null : (this.db.prepare('SELECT username FROM operators WHERE id = ?').get(meta.approvedBy) as { username: string }).username;
+    const approver =
+      meta.approvedBy === null ? null : (this.db.prepare('SELECT username FROM operators WHERE id = ?').get(meta.approvedBy) as { username: string }).username;
     const paymentIds = this.db.prepare('SELECT local_uid, upstream_id FROM payments WHERE id = ?');
-    this.outbox(`receipt-issued-${uid}`, 'receipt.issued', {
-      receiptUid: uid,
-      receiptType: 'tax_cash',
-      number,
-      series: block.series,
-      serial,
-      blockId: block.upstream_block_id,
-      kind: meta.kind,
-      reissueOf: meta.reissueOf === null ? null : this.receiptRowById(meta.reissueOf).number,
-      replaces: meta.replaces === null ? null : this.receiptRowById(meta.replaces).number,
-      reason: meta.reason,
-      approvedBy: approver,
-      idNumber: payer.id_number,
-      totalFen: total,
-      lines: lines.map((l) => {
-        const ids = paymentIds.get(l.paymentId) as { local_uid: string | null; upstream_id: string | null };
-        return { year: l.year, amountFen: l.amountFen, paymentLocalUid: ids.local_uid, paymentUpstreamId: ids.upstream_id };
-      }),
-      checkCode,
-      counterNo: ctx.counterNo,
-      operatorUsername: ctx.operatorUsername,
-      businessDate,
-      issuedAt: now,
-    }, now, { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo });
+    this.outbox(
+      `receipt-issued-${uid}`,
+      'receipt.issued',
+      {
+        receiptUid: uid,
+        receiptType: 'tax_cash',
+        number,
+        series: block.series,
+        serial,
+        blockId: block.upstream_block_id,
+        kind: meta.kind,
+        reissueOf: meta.reissueOf === null ? null : this.receiptRowById(meta.reissueOf).number,
+        replaces: meta.replaces === null ? null : this.receiptRowById(meta.replaces).number,
+        reason: meta.reason,
+        approvedBy: approver,
+        idNumber: payer.id_number,
+        totalFen: total,
+        lines: lines.map((l) => {
+          const ids = paymentIds.get(l.paymentId) as { local_uid: string | null; upstream_id: string | null };
+          return { year: l.year, amountFen: l.amountFen, paymentLocalUid: ids.local_uid, paymentUpstreamId: ids.upstream_id };
+        }),
+        checkCode,
+        counterNo: ctx.counterNo,
+        operatorUsername: ctx.operatorUsername,
+        businessDate,
+        issuedAt: now,
+      },
+      now,
+      { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
+    );
     this.log.info({ receipt: number, kind: meta.kind, payerId, years: lines.map((l) => l.year), totalFen: total }, 'receipt issued');
     return this.view(this.receiptRowById(id));
   }
@@ -771,13 +895,22 @@ export class ReceiptService {
     this.db.prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(key, kind, JSON.stringify(payload), now);
     const action = auditActionOf[kind];
     if (!action) throw new Error(`no audit action for ${kind}`);
-    appendAudit(this.db, { action, entity: kind.startsWith('exchange') ? 'exchange' : kind.startsWith('receipt.block') ? 'receipt_block' : 'receipt', entityId: key, actor, after: payload, at: now });
+    appendAudit(this.db, {
+      action,
+      entity: kind.startsWith('exchange') ? 'exchange' : kind.startsWith('receipt.block') ? 'receipt_block' : 'receipt',
+      entityId: key,
+      actor,
+      after: payload,
+      at: now,
+    });
   }
 
   private liveReceiptIds(paymentIds: number[]): Set<number> {
     if (paymentIds.length === 0) return new Set();
     const rows = this.db
-      .prepare(`SELECT DISTINCT receipt_id FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${paymentIds.map(() => '?').join(',')}) ORDER BY receipt_id`)
+      .prepare(
+        `SELECT DISTINCT receipt_id FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${paymentIds.map(() => '?').join(',')}) ORDER BY receipt_id`,
+      )
       .all(...paymentIds) as { receipt_id: number }[];
     return new Set(rows.map((r) => r.receipt_id));
   }

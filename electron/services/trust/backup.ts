@@ -94,7 +94,12 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
       return { ok: false, problem: 'corrupt', message: `完整性检查发现问题：${integrity.slice(0, 5).join('; ')}`, schemaVersion: version };
     }
     if (version > latestSchemaVersion) {
-      return { ok: false, problem: 'too_new', message: `数据库版本 ${version} 高于本程序支持的版本 ${latestSchemaVersion}，请升级程序`, schemaVersion: version };
+      return {
+        ok: false,
+        problem: 'too_new',
+        message: `数据库版本 ${version} 高于本程序支持的版本 ${latestSchemaVersion}，请升级程序`,
+        schemaVersion: version,
+      };
     }
     return { ok: true, message: '正常', schemaVersion: version };
   } finally {
@@ -129,7 +134,7 @@ export async function backupDatabase(db: Db, dir: string, options: BackupOptions
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let name = backupFileName(at);
   // Two backups in the same millisecond (day close right after a scheduled one): never overwrite.
-  for (let t = at.getTime(); fs.existsSync(path.join(dir, name)); ) name = backupFileName(new Date(++t));
+  for (let t = at.getTime(); fs.existsSync(path.join(dir, name));) name = backupFileName(new Date(++t));
   const file = path.join(dir, name);
   const partial = `${file}.partial`;
   for (const f of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`]) fs.rmSync(f, { force: true });

@@ -45,7 +45,10 @@ export function parseFaults(spec: string): FaultConfig {
     if (v === undefined || !/^(0(\.\d+)?|1(\.0+)?)$/.test(v) || Number.isNaN(n)) throw new Error(`${name} 需要 0–1 之间的比例，收到 "${v ?? ''}"`);
     return n;
   };
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, value] = part.split('=', 2) as [string, string | undefined];
     switch (name) {
       case 'latency': {

@@ -176,7 +176,13 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
     const r = schema.safeParse(value);
     if (!r.success) {
-      throw new HttpError('BAD_REQUEST', r.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
+      throw new HttpError(
+        'BAD_REQUEST',
+        r.error.issues
+          .slice(0, 5)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; '),
+      );
     }
     return r.data as z.infer<S>;
   };
@@ -270,7 +276,13 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
         if (outcome.kind === 'stored') await hooks.afterStore?.({ idempotencyKey: event.idempotencyKey, kind: event.kind, stored: store.counts().events });
         // The event is stored but the answer is lost: the counter will send it again.
         if (duplicate) return sendError(res, route, 'UNAVAILABLE', 'injected fault: answer lost after storing');
-        return send(res, route, 200, { protocol: PROTOCOL_VERSION, idempotencyKey: event.idempotencyKey, replay: outcome.kind === 'replay', result: outcome.result }, cut);
+        return send(
+          res,
+          route,
+          200,
+          { protocol: PROTOCOL_VERSION, idempotencyKey: event.idempotencyKey, replay: outcome.kind === 'replay', result: outcome.result },
+          cut,
+        );
       }
       case 'receipt-blocks': {
         const key = parse(IdempotencyKey, req.headers['idempotency-key']);
@@ -314,10 +326,13 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   let timer: NodeJS.Timeout | null = null;
   const perMinute = options.arrivalsPerMinute ?? 0;
   if (perMinute > 0) {
-    timer = setInterval(() => {
-      const added = advance(1);
-      if (added.length) log?.debug({ seq: added[0]!.seq, channel: added[0]!.channel }, 'payment arrived');
-    }, Math.max(10, Math.round(60_000 / perMinute)));
+    timer = setInterval(
+      () => {
+        const added = advance(1);
+        if (added.length) log?.debug({ seq: added[0]!.seq, channel: added[0]!.channel }, 'payment arrived');
+      },
+      Math.max(10, Math.round(60_000 / perMinute)),
+    );
   }
 
   return {

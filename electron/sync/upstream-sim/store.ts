@@ -47,10 +47,7 @@ export interface StreamSlice<T> {
   remaining: number;
 }
 
-export type RecordOutcome =
-  | { kind: 'stored'; result: PushResult }
-  | { kind: 'replay'; result: PushResult }
-  | { kind: 'mismatch' };
+export type RecordOutcome = { kind: 'stored'; result: PushResult } | { kind: 'replay'; result: PushResult } | { kind: 'mismatch' };
 
 export type ClaimResult = { kind: 'claimed' | 'already_claimed'; claim: ExchangeClaim } | { kind: 'not_found' };
 
@@ -152,9 +149,7 @@ export class SimStore {
       paymentByLocalUid: db.prepare('SELECT 1 FROM payments WHERE local_uid = ?'),
       paidYear: db.prepare('SELECT 1 FROM payments WHERE id_number = ? AND year = ? LIMIT 1'),
       event: db.prepare('SELECT request_hash, result FROM events WHERE station = ? AND idempotency_key = ?'),
-      insertEvent: db.prepare(
-        'INSERT INTO events (station, idempotency_key, kind, payload, request_hash, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertEvent: db.prepare('INSERT INTO events (station, idempotency_key, kind, payload, request_hash, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       block: db.prepare('SELECT request_hash, data FROM receipt_blocks WHERE station = ? AND idempotency_key = ?'),
       insertBlock: db.prepare('INSERT INTO receipt_blocks (block_id, station, idempotency_key, request_hash, data) VALUES (?, ?, ?, ?, ?)'),
       claim: db.prepare('SELECT data FROM exchange_claims WHERE channel = ? AND channel_ref = ?'),
@@ -327,7 +322,10 @@ export class SimStore {
   // ---- changes arriving over time -----------------------------------------------------------
 
   /** A payment through a bank or the app (or any channel, for tests that stage conflicts). */
-  addPayment(p: { idNumber: string; year: number; tierFen: number; channel: Exclude<Channel, 'counter'>; paidAt: string; channelRef?: string }, nowIso: string): WirePayment {
+  addPayment(
+    p: { idNumber: string; year: number; tierFen: number; channel: Exclude<Channel, 'counter'>; paidAt: string; channelRef?: string },
+    nowIso: string,
+  ): WirePayment {
     if (!this.stmts.payerByIdNumber.get(p.idNumber)) throw new Error('unknown payer');
     return this.db.transaction(() => {
       const ref = p.channelRef ?? this.nextChannelRef(p.channel);
@@ -441,7 +439,10 @@ export class SimStore {
     if (req.kind !== 'payment.recorded') return { status: 'accepted', receivedAt: nowIso };
     const parsed = PaymentRecordedPayload.safeParse(req.payload);
     if (!parsed.success) {
-      const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ');
       return { status: 'rejected', code: 'INVALID_PAYLOAD', message: where };
     }
     const payload = parsed.data;
@@ -500,9 +501,10 @@ export class SimStore {
   dayTotals(station: string, businessDate: string, operatorUsername: string): UpstreamDayTotals {
     const rows = (kind: string, where: string, ...args: string[]) =>
       (
-        this.db
-          .prepare(`SELECT payload, result FROM events WHERE station = ? AND kind = ? ${where} ORDER BY rowid`)
-          .all(station, kind, ...args) as { payload: string; result: string }[]
+        this.db.prepare(`SELECT payload, result FROM events WHERE station = ? AND kind = ? ${where} ORDER BY rowid`).all(station, kind, ...args) as {
+          payload: string;
+          result: string;
+        }[]
       ).map((r) => ({ payload: JSON.parse(r.payload) as Record<string, unknown>, result: JSON.parse(r.result) as PushResult }));
     const ofDay = "AND json_extract(payload, '$.businessDate') = ? AND json_extract(payload, '$.operatorUsername') = ?";
 
@@ -582,9 +584,7 @@ export class SimStore {
       const requestHash = hash(req);
       const seen = this.stmts.block.get(station, idempotencyKey) as { request_hash: string; data: string } | undefined;
       if (seen) {
-        return seen.request_hash === requestHash
-          ? { kind: 'replay' as const, block: JSON.parse(seen.data) as ReceiptBlock }
-          : { kind: 'mismatch' as const };
+        return seen.request_hash === requestHash ? { kind: 'replay' as const, block: JSON.parse(seen.data) as ReceiptBlock } : { kind: 'mismatch' as const };
       }
       const year = now.getUTCFullYear();
       const key = `receipt_serial_${year}`;

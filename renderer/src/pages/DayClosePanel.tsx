@@ -91,7 +91,9 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
             ]}
           />
           <Descriptions size="small" column={1} bordered style={{ marginTop: 12 }}>
-            <Descriptions.Item label="按档次">{s.byTier.map((t) => `${tierName(t.tierFen)} ${t.count}笔 ${yuan(t.amountFen)}`).join('；') || '无'}</Descriptions.Item>
+            <Descriptions.Item label="按档次">
+              {s.byTier.map((t) => `${tierName(t.tierFen)} ${t.count}笔 ${yuan(t.amountFen)}`).join('；') || '无'}
+            </Descriptions.Item>
             <Descriptions.Item label="换开">
               {s.exchanges.count} 笔 {yuan(s.exchanges.amountFen)}
             </Descriptions.Item>
@@ -125,11 +127,17 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
         <Space style={{ marginTop: 16 }} align="end">
           <div>
             <div>实点现金（元）</div>
-            <Input size="large" style={{ width: 200 }} value={counted} onChange={(e) => setCounted(e.target.value)} onPressEnter={() => void close()} aria-label="实点现金" status={counted && countedFen === null ? 'error' : undefined} />
+            <Input
+              size="large"
+              style={{ width: 200 }}
+              value={counted}
+              onChange={(e) => setCounted(e.target.value)}
+              onPressEnter={() => void close()}
+              aria-label="实点现金"
+              status={counted && countedFen === null ? 'error' : undefined}
+            />
           </div>
-          <div style={{ fontSize: 16, paddingBottom: 8 }}>
-            {countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}
-          </div>
+          <div style={{ fontSize: 16, paddingBottom: 8 }}>{countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}</div>
           <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={() => void close()} data-testid="dayclose-confirm">
             确认日结（锁定本业务日）
           </Button>
@@ -147,7 +155,8 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
               <ul style={{ margin: 0 }}>
                 {reconciled.result.mismatches.map((m) => (
                   <li key={m.label}>
-                    {m.label}：本机 {m.local ? `${m.local.count} 笔 ${yuan(m.local.amountFen)}` : '无'}，上游 {m.upstream ? `${m.upstream.count} 笔 ${yuan(m.upstream.amountFen)}` : '无'}
+                    {m.label}：本机 {m.local ? `${m.local.count} 笔 ${yuan(m.local.amountFen)}` : '无'}，上游{' '}
+                    {m.upstream ? `${m.upstream.count} 笔 ${yuan(m.upstream.amountFen)}` : '无'}
                   </li>
                 ))}
               </ul>

@@ -82,7 +82,10 @@ export function DevicesPage({ canConfigure }: Props) {
           <AutoComplete options={portOptions} placeholder="/dev/ttyUSB0 或 COM3" />
         </Form.Item>
         <Form.Item label="小票打印机（串口路径、/dev/usb/lp0、IP:9100；simulated 模拟；留空不用）" name="printer">
-          <AutoComplete options={[{ value: 'simulated' }, { value: '/dev/usb/lp0' }, ...(view?.ports ?? []).map((p) => ({ value: p }))]} placeholder="192.168.1.50:9100" />
+          <AutoComplete
+            options={[{ value: 'simulated' }, { value: '/dev/usb/lp0' }, ...(view?.ports ?? []).map((p) => ({ value: p }))]}
+            placeholder="192.168.1.50:9100"
+          />
         </Form.Item>
         <Form.Item label="纸宽" name="paperWidth">
           <Radio.Group>

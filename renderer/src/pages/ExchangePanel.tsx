@@ -30,7 +30,11 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
     if (!reissuing?.receiptNumber) return;
     const v = await form.validateFields();
     try {
-      const copy = await call('receipt.reissue', { number: reissuing.receiptNumber, reason: v.reason, approval: { username: v.username, password: v.password } });
+      const copy = await call('receipt.reissue', {
+        number: reissuing.receiptNumber,
+        reason: v.reason,
+        approval: { username: v.username, password: v.password },
+      });
       setReissuing(null);
       form.resetFields();
       onIssued([copy]);
@@ -129,7 +133,15 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
               },
             ]}
           />
-          <Button style={{ marginTop: 12 }} type="primary" size="large" disabled={chosen.size === 0} loading={busy} onClick={() => void exchange()} data-testid="exchange-issue">
+          <Button
+            style={{ marginTop: 12 }}
+            type="primary"
+            size="large"
+            disabled={chosen.size === 0}
+            loading={busy}
+            onClick={() => void exchange()}
+            data-testid="exchange-issue"
+          >
             换开缴款书 <Kbd>F9</Kbd>
           </Button>
         </>
@@ -143,7 +155,12 @@ export function ExchangePanel({ timeZone, onIssued }: Props) {
         onCancel={() => setReissuing(null)}
         destroyOnHidden
       >
-        <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="补开的缴款书注明“补开”及原号码，记入审计日志。由值班主任在本机输入自己的账号密码审批。" />
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message="补开的缴款书注明“补开”及原号码，记入审计日志。由值班主任在本机输入自己的账号密码审批。"
+        />
         <Form form={form} layout="vertical">
           <ApprovalFields reasonLabel="补开原因" reasonPlaceholder="如：缴费人遗失原缴款书" />
         </Form>

@@ -32,7 +32,14 @@ export function LockScreen({ session, onChange }: Props) {
           {session.shift?.counterNo} 号窗口 · {session.operator?.displayName}。输入密码继续办理；换人请退出登录。
         </Typography.Paragraph>
         {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} /> : null}
-        <Input.Password autoFocus size="large" value={password} onChange={(e) => setPassword(e.target.value)} onPressEnter={() => void unlock()} aria-label="解锁密码" />
+        <Input.Password
+          autoFocus
+          size="large"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          onPressEnter={() => void unlock()}
+          aria-label="解锁密码"
+        />
         <div style={{ display: 'flex', gap: 8, marginTop: 16 }}>
           <Button type="primary" onClick={() => void unlock()}>
             解锁（Enter）

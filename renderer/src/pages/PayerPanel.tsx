@@ -26,7 +26,14 @@ export function PayerPanel({ payer, timeZone, selected, onToggleYear }: Props) {
     .map((year) => ({ year, payments: payer.years.find((y) => y.year === year)?.payments ?? [], assessment: assessed.get(year) }));
 
   return (
-    <Card style={{ marginTop: 16 }} title={<span data-testid="payer-name" style={{ fontSize: 22 }}>{payer.name}</span>}>
+    <Card
+      style={{ marginTop: 16 }}
+      title={
+        <span data-testid="payer-name" style={{ fontSize: 22 }}>
+          {payer.name}
+        </span>
+      }
+    >
       <Descriptions column={3} size="small" bordered>
         <Descriptions.Item label="身份证号">
           <span data-testid="payer-id">{payer.idNumberMasked}</span>
@@ -56,7 +63,9 @@ export function PayerPanel({ payer, timeZone, selected, onToggleYear }: Props) {
 
       <Space direction="vertical" style={{ width: '100%', marginTop: 12 }} data-testid="payer-warnings">
         {payer.policyMessage ? <Alert type="error" showIcon message={payer.policyMessage} /> : null}
-        {payer.assessment?.warnings.map((w) => <Alert key={w.code} type="warning" showIcon message={w.message} />)}
+        {payer.assessment?.warnings.map((w) => (
+          <Alert key={w.code} type="warning" showIcon message={w.message} />
+        ))}
         {payer.conflictYears.length ? (
           <Alert type="error" showIcon message={`${payer.conflictYears.join('、')}年度有重复缴费记录，请值班主任核实并办理退费（税收收入退还书）。`} />
         ) : null}
@@ -76,7 +85,12 @@ export function PayerPanel({ payer, timeZone, selected, onToggleYear }: Props) {
             width: 64,
             render: (_, r) =>
               r.assessment?.payable ? (
-                <Checkbox checked={selected.has(r.year)} onChange={() => onToggleYear(r.year)} aria-label={`选择${r.year}年度`} data-testid={`select-${r.year}`} />
+                <Checkbox
+                  checked={selected.has(r.year)}
+                  onChange={() => onToggleYear(r.year)}
+                  aria-label={`选择${r.year}年度`}
+                  data-testid={`select-${r.year}`}
+                />
               ) : null,
           },
           { title: '年度', dataIndex: 'year', width: 80 },

@@ -97,7 +97,16 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
   const quoteLines = new Map<number, QuoteLine>(q?.ok ? q.lines.map((l) => [l.year, l]) : []);
 
   return (
-    <Card style={{ marginTop: 16 }} title="收款" data-testid="payment-panel" extra={<span><Kbd>F9</Kbd>确认收款</span>}>
+    <Card
+      style={{ marginTop: 16 }}
+      title="收款"
+      data-testid="payment-panel"
+      extra={
+        <span>
+          <Kbd>F9</Kbd>确认收款
+        </span>
+      }
+    >
       {lines.length === 0 ? (
         <Alert type="info" showIcon message="在上方勾选要缴费的年度" />
       ) : (
@@ -117,7 +126,9 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
                   style={{ width: 200 }}
                   data-testid={`tier-${l.year}`}
                   onChange={(v: number) => onTierChange(l.year, v)}
-                  options={byYear.get(l.year)?.tiers.map((t) => ({ value: t.tierFen, label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}` }))}
+                  options={byYear
+                    .get(l.year)
+                    ?.tiers.map((t) => ({ value: t.tierFen, label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}` }))}
                 />
               ),
             },
@@ -128,7 +139,9 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
           ]}
         />
       )}
-      {q && !q.ok ? <Alert style={{ marginTop: 12 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" /> : null}
+      {q && !q.ok ? (
+        <Alert style={{ marginTop: 12 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" />
+      ) : null}
       {q?.ok ? (
         <Space size={48} align="start" style={{ marginTop: 16 }} wrap>
           <Statistic title="应收（个人缴费）" value={yuan(q.totals.payerFen)} valueStyle={{ fontSize: 36, color: '#1d4ed8' }} data-testid="total-due" />

@@ -37,7 +37,10 @@ export function ProgressPanel() {
         name: '缴费率',
         type: 'bar',
         data: p.towns.map((t) => pct(t.paid, t.expected)),
-        markLine: { symbol: 'none', data: p.targets.map((t) => ({ yAxis: t.percent, name: `${t.by} 目标`, label: { formatter: `${t.by.slice(5)} ${t.percent}%` } })) },
+        markLine: {
+          symbol: 'none',
+          data: p.targets.map((t) => ({ yAxis: t.percent, name: `${t.by} 目标`, label: { formatter: `${t.by.slice(5)} ${t.percent}%` } })),
+        },
       },
     ],
   };
@@ -66,7 +69,11 @@ export function ProgressPanel() {
               </Tag>
             ))}
           </div>
-          {nextTarget ? <div style={{ marginTop: 8, color: '#6b7280' }}>下一目标：{nextTarget.by} 前达到 {nextTarget.percent}%</div> : null}
+          {nextTarget ? (
+            <div style={{ marginTop: 8, color: '#6b7280' }}>
+              下一目标：{nextTarget.by} 前达到 {nextTarget.percent}%
+            </div>
+          ) : null}
         </div>
       </Space>
       <ReactECharts option={option} style={{ height: 300, marginTop: 16 }} />

@@ -62,7 +62,14 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="receipt-error" /> : null}
       <Space direction="vertical" style={{ width: '100%' }}>
         {receipts.map((r) => (
-          <Card key={r.number} size="small" type="inner" data-testid="receipt" title={<span data-testid="receipt-number">No. {r.number}</span>} extra={<Tag>{kindLabels[r.kind]}</Tag>}>
+          <Card
+            key={r.number}
+            size="small"
+            type="inner"
+            data-testid="receipt"
+            title={<span data-testid="receipt-number">No. {r.number}</span>}
+            extra={<Tag>{kindLabels[r.kind]}</Tag>}
+          >
             <Descriptions size="small" column={2}>
               <Descriptions.Item label="纳税人">
                 {r.payerName}（{r.idNumberMasked}）

@@ -26,14 +26,28 @@ export function TrainingPanel() {
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title="模拟读卡器" extra={<Button size="small" onClick={() => void call('training.removeCard', {})}>取走证件</Button>}>
+      <Card
+        size="small"
+        title="模拟读卡器"
+        extra={
+          <Button size="small" onClick={() => void call('training.removeCard', {})}>
+            取走证件
+          </Button>
+        }
+      >
         <List
           size="small"
           dataSource={cards}
           renderItem={(c) => (
             <List.Item
               actions={[
-                <Button key="place" size="small" type="link" onClick={() => void call('training.placeCard', { index: c.index })} data-testid={`place-card-${c.index}`}>
+                <Button
+                  key="place"
+                  size="small"
+                  type="link"
+                  onClick={() => void call('training.placeCard', { index: c.index })}
+                  data-testid={`place-card-${c.index}`}
+                >
                   放卡
                 </Button>,
               ]}
@@ -45,9 +59,15 @@ export function TrainingPanel() {
       </Card>
       <Card size="small" title="模拟打印机">
         <Space wrap>
-          <Checkbox checked={!faults.online} onChange={(e) => setFault({ ...faults, online: !e.target.checked })}>脱机</Checkbox>
-          <Checkbox checked={faults.coverOpen} onChange={(e) => setFault({ ...faults, coverOpen: e.target.checked })}>开盖</Checkbox>
-          <Checkbox checked={faults.paperOut} onChange={(e) => setFault({ ...faults, paperOut: e.target.checked })} data-testid="fault-paper-out">缺纸</Checkbox>
+          <Checkbox checked={!faults.online} onChange={(e) => setFault({ ...faults, online: !e.target.checked })}>
+            脱机
+          </Checkbox>
+          <Checkbox checked={faults.coverOpen} onChange={(e) => setFault({ ...faults, coverOpen: e.target.checked })}>
+            开盖
+          </Checkbox>
+          <Checkbox checked={faults.paperOut} onChange={(e) => setFault({ ...faults, paperOut: e.target.checked })} data-testid="fault-paper-out">
+            缺纸
+          </Checkbox>
         </Space>
         <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
           最近一张小票（由发送给打印机的字节解码）：

@@ -398,7 +398,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               </div>
             ) : null}
             <div style={{ marginTop: 6, color: '#6b7280' }}>
-              <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>F8</Kbd>开缴款书 <Kbd>F3</Kbd>换开 <Kbd>Esc</Kbd>下一位
+              <Kbd>F2</Kbd>输入身份证号 <Kbd>Enter</Kbd>查询 <Kbd>F5</Kbd>现金 <Kbd>F6</Kbd>银行卡 <Kbd>F7</Kbd>扫码 <Kbd>F9</Kbd>确认收款 <Kbd>F8</Kbd>开缴款书{' '}
+              <Kbd>F3</Kbd>换开 <Kbd>Esc</Kbd>下一位
               {inputProblem ? (
                 <span style={{ color: '#dc2626', marginLeft: 16 }} data-testid="id-input-problem">
                   {inputProblem}
@@ -440,7 +441,9 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 onRecorded={onRecorded}
               />
             ) : null}
-            {payer && draft ? <PayerPanel payer={payer} timeZone={info.timeZone} selected={result ? new Set() : draft.selected} onToggleYear={toggleYear} /> : null}
+            {payer && draft ? (
+              <PayerPanel payer={payer} timeZone={info.timeZone} selected={result ? new Set() : draft.selected} onToggleYear={toggleYear} />
+            ) : null}
           </Col>
           {info.mode === 'training' ? (
             <Col flex="420px">

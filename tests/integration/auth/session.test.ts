@@ -11,7 +11,9 @@ import { tempDir } from '../../helpers/serve';
 function setup() {
   const db = openDatabase(path.join(tempDir('auth'), 'a.sqlite'), { create: true });
   migrate(db);
-  db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('li', '李柜员', 'clerk', ?, 'x')").run(hashPassword('s3cret'));
+  db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('li', '李柜员', 'clerk', ?, 'x')").run(
+    hashPassword('s3cret'),
+  );
   let now = new Date('2026-06-15T01:00:00Z');
   const clock: Clock = { now: () => now };
   const session = new SessionService(db, clock, createLogger(null));
@@ -66,7 +68,9 @@ describe('operator sign-in', () => {
 describe('supervisor approval at the clerk screen', () => {
   it('accepts a supervisor with the right password, refuses a clerk and a wrong password', () => {
     const { db, session } = setup();
-    db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('wang', '王主任', 'supervisor', ?, 'x')").run(hashPassword('boss'));
+    db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('wang', '王主任', 'supervisor', ?, 'x')").run(
+      hashPassword('boss'),
+    );
     session.signIn('li', 's3cret', 1);
     expect(session.verifyApprover('wang', 'boss')).toMatchObject({ username: 'wang', role: 'supervisor' });
     expect(codeOf(() => session.verifyApprover('li', 's3cret'))).toBe('FORBIDDEN');

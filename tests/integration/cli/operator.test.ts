@@ -17,7 +17,9 @@ describe('pension-counter operator (accounts for a production counter)', () => {
     const add = cli(['operator', 'add', '--data-dir', dir, '--username', 'zhang.li', '--name', '张丽', '--role', 'clerk'], 's3cret-pw\n');
     expect(add.stderr).toBe('');
     expect(add.stdout).toContain('已新增操作员 zhang.li');
-    expect(cli(['operator', 'add', '--data-dir', dir, '--username', 'zhang.li', '--name', '张丽', '--role', 'clerk'], 'another-pw\n').stderr).toContain('已存在');
+    expect(cli(['operator', 'add', '--data-dir', dir, '--username', 'zhang.li', '--name', '张丽', '--role', 'clerk'], 'another-pw\n').stderr).toContain(
+      '已存在',
+    );
     expect(cli(['operator', 'add', '--data-dir', dir, '--username', 'x1', '--name', 'X', '--role', 'boss'], 'another-pw\n').status).toBe(2);
     expect(cli(['operator', 'add', '--data-dir', dir, '--username', 'x2', '--name', 'X', '--role', 'clerk'], '123\n').stderr).toContain('至少 6 位');
     expect(cli(['operator', 'list', '--data-dir', dir]).stdout).toMatch(/zhang\.li\t张丽\tclerk\t启用/);

@@ -53,7 +53,15 @@ describe('pension-counter CLI (built, under plain Node)', () => {
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('200 名参保人');
-    const count = execFileSync(process.execPath, ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(d.prepare('select count(*) n from payers').get().n)`, path.join(dir, 'counter.sqlite')], { cwd: repoRoot, encoding: 'utf8' });
+    const count = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(d.prepare('select count(*) n from payers').get().n)`,
+        path.join(dir, 'counter.sqlite'),
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
     expect(Number(count)).toBe(200);
     const again = cli(['demo-data', '--data-dir', dir]);
     expect(again.status).toBe(1);

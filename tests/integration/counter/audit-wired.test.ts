@@ -23,8 +23,20 @@ describe('the audit trail is written by the services, in the same transaction as
     await app.dispatch('session.signIn', { username: 'clerk', password: 'wrong', counterNo: 1 }, { transport: 'direct' });
     await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 1 });
     const db = new Database(path.join(app.layout.dir, 'counter.sqlite'), { readonly: true });
-    const payerId = (db.prepare(`SELECT id FROM payers p WHERE status = 'active' AND registration_date < '2026-06-01' AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id LIMIT 1 OFFSET 9`).get() as { id: number }).id;
-    const paid = await call<{ transactionId: number }>('payment.record', { transactionUid: '00000000-0000-4000-8000-0000000000a1', payerId, lines: [{ year: 2026, tierFen: 20000 }], method: 'cash', tenderedFen: null });
+    const payerId = (
+      db
+        .prepare(
+          `SELECT id FROM payers p WHERE status = 'active' AND registration_date < '2026-06-01' AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id LIMIT 1 OFFSET 9`,
+        )
+        .get() as { id: number }
+    ).id;
+    const paid = await call<{ transactionId: number }>('payment.record', {
+      transactionUid: '00000000-0000-4000-8000-0000000000a1',
+      payerId,
+      lines: [{ year: 2026, tierFen: 20000 }],
+      method: 'cash',
+      tenderedFen: null,
+    });
     const issued = await call<{ receipts: { number: string }[] }>('receipt.issue', { transactionId: paid.transactionId });
     const number = issued.receipts[0]!.number;
     await call('receipt.print', { number });
@@ -35,12 +47,17 @@ describe('the audit trail is written by the services, in the same transaction as
     for (const a of ['session.signInFailed', 'session.signIn', 'payment.record', 'receipt.issue', 'receipt.reprint', 'approval.grant', 'receipt.void']) {
       expect(actions, a).toContain(a);
     }
-    const payment = db.prepare("SELECT operator_username, counter_no, entity_id, after FROM audit_log WHERE action = 'payment.record'").get() as { operator_username: string; counter_no: number; entity_id: string; after: string };
+    const payment = db.prepare("SELECT operator_username, counter_no, entity_id, after FROM audit_log WHERE action = 'payment.record'").get() as {
+      operator_username: string;
+      counter_no: number;
+      entity_id: string;
+      after: string;
+    };
     expect(payment).toMatchObject({ operator_username: 'clerk', counter_no: 1, entity_id: String(paid.transactionId) });
     expect(JSON.parse(payment.after)).toMatchObject({ totalFen: 20000, method: 'cash' });
     // No full ID number anywhere in the trail.
     // (The hash columns are hex and may hold long digit runs; the content columns may not.)
-    const trail = JSON.stringify(db.prepare("SELECT seq, at, operator_username, counter_no, action, entity, entity_id, before, after FROM audit_log").all());
+    const trail = JSON.stringify(db.prepare('SELECT seq, at, operator_username, counter_no, action, entity, entity_id, before, after FROM audit_log').all());
     expect(trail.match(/\d{17}[\dX]/)?.[0] ?? null).toBeNull();
     db.close();
 

@@ -28,7 +28,12 @@ describe('collection progress', () => {
     const p = await call<ProgressView>('progress.get');
     const db = new Database(path.join(app.layout.dir, 'counter.sqlite'), { readonly: true });
     const payers = db.prepare('SELECT id, village, status, in_employee_scheme, registration_date, birth_date FROM payers').all() as {
-      id: number; village: string; status: string; in_employee_scheme: number; registration_date: string; birth_date: string;
+      id: number;
+      village: string;
+      status: string;
+      in_employee_scheme: number;
+      registration_date: string;
+      birth_date: string;
     }[];
     const paid2026 = new Set((db.prepare('SELECT DISTINCT payer_id FROM payments WHERE year = 2026').all() as { payer_id: number }[]).map((r) => r.payer_id));
     db.close();

@@ -38,9 +38,14 @@ describe('payer search', () => {
   });
 
   it('finds every payer whose initials start with what was typed, and only those', async () => {
-    const sample = registry.prepare('SELECT name, name_initials FROM payers WHERE length(name_initials) >= 2 ORDER BY id LIMIT 1 OFFSET 40').get() as { name: string; name_initials: string };
+    const sample = registry.prepare('SELECT name, name_initials FROM payers WHERE length(name_initials) >= 2 ORDER BY id LIMIT 1 OFFSET 40').get() as {
+      name: string;
+      name_initials: string;
+    };
     const prefix = sample.name_initials.slice(0, 2);
-    const expected = (registry.prepare('SELECT id FROM payers WHERE substr(name_initials, 1, 2) = ? ORDER BY name_initials, id').all(prefix) as { id: number }[]).map((r) => r.id);
+    const expected = (
+      registry.prepare('SELECT id FROM payers WHERE substr(name_initials, 1, 2) = ? ORDER BY name_initials, id').all(prefix) as { id: number }[]
+    ).map((r) => r.id);
     const r = await value<Hits>('payer.search', { query: prefix.toUpperCase(), limit: 50 });
     expect(r.hits.map((h) => h.id)).toEqual(expected.slice(0, 50));
     expect(r.more).toBe(expected.length > 50);

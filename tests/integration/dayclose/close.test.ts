@@ -68,7 +68,9 @@ describe('close', () => {
 
   it('refuses closing the same day twice, a future day, a bad amount, and another clerk closing', () => {
     expect(() => service.close({ businessDate: AS_OF, operatorId: c.ops.clerk, counterNo: 1, cashCountedFen: 0, closedBy: c.ops.clerk })).toThrow(/RJ000001/);
-    expect(() => service.close({ businessDate: addDays(AS_OF, 1), operatorId: c.ops.clerk2, counterNo: 2, cashCountedFen: 0, closedBy: c.ops.clerk2 })).toThrow(/尚未开始/);
+    expect(() => service.close({ businessDate: addDays(AS_OF, 1), operatorId: c.ops.clerk2, counterNo: 2, cashCountedFen: 0, closedBy: c.ops.clerk2 })).toThrow(
+      /尚未开始/,
+    );
     expect(() => service.close({ businessDate: AS_OF, operatorId: c.ops.clerk2, counterNo: 2, cashCountedFen: 1.5, closedBy: c.ops.clerk2 })).toThrow(AppError);
     try {
       service.close({ businessDate: AS_OF, operatorId: c.ops.clerk2, counterNo: 2, cashCountedFen: 0, closedBy: c.ops.clerk });
@@ -115,15 +117,17 @@ describe('a closed day rejects new work', () => {
     const count = () => (c.db.prepare('SELECT count(*) AS n FROM counter_transactions WHERE business_date = ?').get(AS_OF) as { n: number }).n;
     const before = count();
     const recordLikeTheCounter = (operatorId: number) =>
-      c.db.transaction(() => {
-        c.db
-          .prepare(
-            `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, created_at)
+      c.db
+        .transaction(() => {
+          c.db
+            .prepare(
+              `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, created_at)
              VALUES (?, (SELECT min(id) FROM payers), ?, (SELECT min(id) FROM shifts), 1, ?, 'qr', 30000, ?)`,
-          )
-          .run(`guard-${operatorId}`, operatorId, AS_OF, START.toISOString());
-        assertDayOpen(c.db, AS_OF, operatorId);
-      }).immediate();
+            )
+            .run(`guard-${operatorId}`, operatorId, AS_OF, START.toISOString());
+          assertDayOpen(c.db, AS_OF, operatorId);
+        })
+        .immediate();
     expect(() => recordLikeTheCounter(c.ops.clerk)).toThrow(DayClosedError);
     expect(count()).toBe(before);
     recordLikeTheCounter(c.ops.admin);

@@ -20,7 +20,8 @@ export { AS_OF };
 /** Applies the registered migrations and, until the lead registers it, the day-close migration after them. */
 export function migrateDayClose(db: Db): void {
   const list = migrations.includes(migration0007) ? migrations : [...migrations, migration0007];
-  if (list.indexOf(migration0007) !== migration0007.version - 1) throw new Error(`day-close migration registered at position ${list.indexOf(migration0007) + 1}, expected ${migration0007.version}`);
+  if (list.indexOf(migration0007) !== migration0007.version - 1)
+    throw new Error(`day-close migration registered at position ${list.indexOf(migration0007) + 1}, expected ${migration0007.version}`);
   migrate(db, list);
 }
 
@@ -31,7 +32,9 @@ export interface DayOps extends Operators {
 export async function dayCloseCounter(options: { payers?: number; dir?: string } = {}): Promise<Counter & { ops: DayOps }> {
   const c = await receiptCounter(options);
   migrateDayClose(c.db);
-  c.db.prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('clerk2', '第二柜员', 'clerk', 'x', ?)").run('2026-06-01T00:00:00.000Z');
+  c.db
+    .prepare("INSERT INTO operators (username, display_name, role, password_hash, created_at) VALUES ('clerk2', '第二柜员', 'clerk', 'x', ?)")
+    .run('2026-06-01T00:00:00.000Z');
   const clerk2 = (c.db.prepare("SELECT id FROM operators WHERE username = 'clerk2'").get() as { id: number }).id;
   return { ...c, ops: { ...c.ops, clerk2 } };
 }
@@ -65,8 +68,15 @@ const TIERS = [20_000, 30_000, 50_000, 100_000, 200_000, 300_000];
 const METHODS: PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 
 function shiftFor(db: Db, operatorId: number, counterNo: number): number {
-  const row = db.prepare('SELECT id FROM shifts WHERE operator_id = ? AND counter_no = ? AND closed_at IS NULL').get(operatorId, counterNo) as { id: number } | undefined;
-  return row?.id ?? Number(db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)').run(operatorId, counterNo, '2026-06-01T00:00:00.000Z').lastInsertRowid);
+  const row = db.prepare('SELECT id FROM shifts WHERE operator_id = ? AND counter_no = ? AND closed_at IS NULL').get(operatorId, counterNo) as
+    { id: number } | undefined;
+  return (
+    row?.id ??
+    Number(
+      db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, ?, ?)').run(operatorId, counterNo, '2026-06-01T00:00:00.000Z')
+        .lastInsertRowid,
+    )
+  );
 }
 
 /** Writes n counter transactions on the given dates, as PaymentService.record writes them (ledger rows only). */
@@ -101,7 +111,14 @@ export function generateTransactions(
         const tierFen = pick(TIERS);
         // Special groups pay less than the tier (government pays part): amount < tier sometimes.
         const governmentPaidFen = rand() < 0.1 ? Math.min(tierFen, 10_000) : 0;
-        return { year, tierFen, amountFen: tierFen - governmentPaidFen, subsidyFen: year === currentYear ? pick([3_000, 4_000, 6_000]) : 0, governmentPaidFen, backPayment: year < currentYear };
+        return {
+          year,
+          tierFen,
+          amountFen: tierFen - governmentPaidFen,
+          subsidyFen: year === currentYear ? pick([3_000, 4_000, 6_000]) : 0,
+          governmentPaidFen,
+          backPayment: year < currentYear,
+        };
       });
       // A payer paying only 代缴 years would total 0: the schema wants total > 0.
       if (lines.every((l) => l.amountFen === 0)) lines[0]!.amountFen = lines[0]!.tierFen;
@@ -109,10 +126,27 @@ export function generateTransactions(
       const tenderedFen = method === 'cash' ? totalFen + pick([0, 0, 50, 1_000, 10_000]) : null;
       const changeFen = tenderedFen === null ? null : tenderedFen - totalFen;
       const at = `${businessDate}T03:00:00.000Z`;
-      const id = Number(insTx.run(crypto.randomUUID(), payerId, operatorId, shiftFor(db, operatorId, counterNo), counterNo, businessDate, method, totalFen, tenderedFen, changeFen, at).lastInsertRowid);
+      const id = Number(
+        insTx.run(
+          crypto.randomUUID(),
+          payerId,
+          operatorId,
+          shiftFor(db, operatorId, counterNo),
+          counterNo,
+          businessDate,
+          method,
+          totalFen,
+          tenderedFen,
+          changeFen,
+          at,
+        ).lastInsertRowid,
+      );
       const withIds = lines.map((l) => ({
         ...l,
-        paymentId: Number(insLine.run(payerId, l.year, l.tierFen, l.amountFen, at, at, id, crypto.randomUUID(), l.subsidyFen, l.governmentPaidFen, l.backPayment ? 1 : 0).lastInsertRowid),
+        paymentId: Number(
+          insLine.run(payerId, l.year, l.tierFen, l.amountFen, at, at, id, crypto.randomUUID(), l.subsidyFen, l.governmentPaidFen, l.backPayment ? 1 : 0)
+            .lastInsertRowid,
+        ),
       }));
       out.push({ id, businessDate, operatorId, counterNo, method, totalFen, tenderedFen, changeFen, lines: withIds });
     }
@@ -122,7 +156,18 @@ export function generateTransactions(
 
 export interface GenReceipts {
   /** number → state, reason, operator, kind. */
-  receipts: Map<string, { operatorId: number; kind: 'counter' | 'exchange' | 'reissue'; state: 'issued' | 'voided'; reason: string | null; totalFen: number; replacedBy: string | null; reissueOf: string | null }>;
+  receipts: Map<
+    string,
+    {
+      operatorId: number;
+      kind: 'counter' | 'exchange' | 'reissue';
+      state: 'issued' | 'voided';
+      reason: string | null;
+      totalFen: number;
+      replacedBy: string | null;
+      reissueOf: string | null;
+    }
+  >;
   exchanges: { operatorId: number; channel: string; amountFen: number }[];
 }
 
@@ -135,7 +180,13 @@ export function ctxOf(db: Db, operatorId: number, counterNo = 1): ReceiptContext
  * Receipts for a share of the day's transactions (the receipt service's clock is on AS_OF), some
  * voided and reissued in place, some 补开, and exchanges of bank and app payments.
  */
-export async function generateReceipts(db: Db, rand: () => number, txs: GenTx[], ops: DayOps, counts: { issue: number; voids: number; reissues: number; exchanges: number }): Promise<GenReceipts> {
+export async function generateReceipts(
+  db: Db,
+  rand: () => number,
+  txs: GenTx[],
+  ops: DayOps,
+  counts: { issue: number; voids: number; reissues: number; exchanges: number },
+): Promise<GenReceipts> {
   const service = receiptService(db, { formLineLimit: 2 });
   service.addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 4000, serialDigits: 8 }, ops.supervisor);
   service.addBlock({ operatorId: ops.clerk2, series: SERIES, firstSerial: 10_001, lastSerial: 14_000, serialDigits: 8 }, ops.supervisor);
@@ -143,7 +194,15 @@ export async function generateReceipts(db: Db, rand: () => number, txs: GenTx[],
   const day = txs.filter((t) => t.businessDate === AS_OF && (t.operatorId === ops.clerk || t.operatorId === ops.clerk2));
   for (const t of day.slice(0, counts.issue)) {
     for (const r of service.issueForTransaction(t.id, ctxOf(db, t.operatorId, t.counterNo)).receipts) {
-      out.receipts.set(r.number, { operatorId: t.operatorId, kind: 'counter', state: 'issued', reason: null, totalFen: r.totalFen, replacedBy: null, reissueOf: null });
+      out.receipts.set(r.number, {
+        operatorId: t.operatorId,
+        kind: 'counter',
+        state: 'issued',
+        reason: null,
+        totalFen: r.totalFen,
+        replacedBy: null,
+        reissueOf: null,
+      });
     }
   }
   const live = () => [...out.receipts].filter(([, r]) => r.state === 'issued');
@@ -155,7 +214,15 @@ export async function generateReceipts(db: Db, rand: () => number, txs: GenTx[],
     r.state = 'voided';
     r.reason = reason;
     r.replacedBy = created.number;
-    out.receipts.set(created.number, { operatorId: r.operatorId, kind: r.kind, state: 'issued', reason: null, totalFen: created.totalFen, replacedBy: null, reissueOf: r.reissueOf });
+    out.receipts.set(created.number, {
+      operatorId: r.operatorId,
+      kind: r.kind,
+      state: 'issued',
+      reason: null,
+      totalFen: created.totalFen,
+      replacedBy: null,
+      reissueOf: r.reissueOf,
+    });
   }
   for (let i = 0; i < counts.reissues; i++) {
     const list = live().filter(([, r]) => r.kind === 'counter');
@@ -165,12 +232,21 @@ export async function generateReceipts(db: Db, rand: () => number, txs: GenTx[],
       service.confirmPrinted(number);
     }
     const created = service.reissue(number, `缴费人遗失${i + 1}`, ops.supervisor, ctxOf(db, r.operatorId));
-    out.receipts.set(created.number, { operatorId: r.operatorId, kind: 'reissue', state: 'issued', reason: `缴费人遗失${i + 1}`, totalFen: created.totalFen, replacedBy: null, reissueOf: number });
+    out.receipts.set(created.number, {
+      operatorId: r.operatorId,
+      kind: 'reissue',
+      state: 'issued',
+      reason: `缴费人遗失${i + 1}`,
+      totalFen: created.totalFen,
+      replacedBy: null,
+      reissueOf: number,
+    });
   }
   for (const p of bankPayments(db, counts.exchanges)) {
     const operatorId = rand() < 0.5 ? ops.clerk : ops.clerk2;
     const { receipts } = await service.exchange({ paymentId: p.id }, ctxOf(db, operatorId, 2), null);
-    for (const r of receipts) out.receipts.set(r.number, { operatorId, kind: 'exchange', state: 'issued', reason: null, totalFen: r.totalFen, replacedBy: null, reissueOf: null });
+    for (const r of receipts)
+      out.receipts.set(r.number, { operatorId, kind: 'exchange', state: 'issued', reason: null, totalFen: r.totalFen, replacedBy: null, reissueOf: null });
     out.exchanges.push({ operatorId, channel: p.channel, amountFen: p.amountFen });
   }
   return out;

@@ -47,23 +47,71 @@ describe.each([
     expect(s.payments.amountFen).toBe(day.reduce((a, t) => a + t.totalFen, 0));
     expect(s.payments.subsidyFen).toBe(lines.reduce((a, l) => a + l.subsidyFen, 0));
     expect(s.payments.governmentPaidFen).toBe(lines.reduce((a, l) => a + l.governmentPaidFen, 0));
-    expect(s.payments.backPayment).toEqual(tally(lines.filter((l) => l.backPayment), () => 'x', (l) => l.amountFen).x);
-    expect(s.payments.current).toEqual(tally(lines.filter((l) => !l.backPayment), () => 'x', (l) => l.amountFen).x);
+    expect(s.payments.backPayment).toEqual(
+      tally(
+        lines.filter((l) => l.backPayment),
+        () => 'x',
+        (l) => l.amountFen,
+      ).x,
+    );
+    expect(s.payments.current).toEqual(
+      tally(
+        lines.filter((l) => !l.backPayment),
+        () => 'x',
+        (l) => l.amountFen,
+      ).x,
+    );
     expect(s.payments.backPayment.count).toBeGreaterThan(100);
 
     const yearKey = (r: { year: number; backPayment: boolean }) => `${r.year}|${r.backPayment}`;
-    expect(tally(s.payments.byYear, yearKey, () => 0)).toEqual(tally(Object.keys(tally(lines, yearKey, () => 0)).map((k) => ({ k })), (x) => x.k, () => 0));
-    expect(Object.fromEntries(s.payments.byYear.map((r) => [yearKey(r), { count: r.count, amountFen: r.amountFen }]))).toEqual(tally(lines, yearKey, (l) => l.amountFen));
-    expect(Object.fromEntries(s.payments.byTier.map((r) => [String(r.tierFen), { count: r.count, amountFen: r.amountFen }]))).toEqual(tally(lines, (l) => String(l.tierFen), (l) => l.amountFen));
-    expect(Object.fromEntries(s.payments.byYearTier.map((r) => [`${r.year}|${r.backPayment}|${r.tierFen}`, { count: r.count, amountFen: r.amountFen }]))).toEqual(
-      tally(lines, (l) => `${l.year}|${l.backPayment}|${l.tierFen}`, (l) => l.amountFen),
+    expect(tally(s.payments.byYear, yearKey, () => 0)).toEqual(
+      tally(
+        Object.keys(tally(lines, yearKey, () => 0)).map((k) => ({ k })),
+        (x) => x.k,
+        () => 0,
+      ),
     );
-    expect(Object.fromEntries(s.payments.byMethod.map((r) => [r.method, { count: r.count, amountFen: r.amountFen }]))).toEqual(tally(lines, (l) => l.method, (l) => l.amountFen));
+    expect(Object.fromEntries(s.payments.byYear.map((r) => [yearKey(r), { count: r.count, amountFen: r.amountFen }]))).toEqual(
+      tally(lines, yearKey, (l) => l.amountFen),
+    );
+    expect(Object.fromEntries(s.payments.byTier.map((r) => [String(r.tierFen), { count: r.count, amountFen: r.amountFen }]))).toEqual(
+      tally(
+        lines,
+        (l) => String(l.tierFen),
+        (l) => l.amountFen,
+      ),
+    );
+    expect(
+      Object.fromEntries(s.payments.byYearTier.map((r) => [`${r.year}|${r.backPayment}|${r.tierFen}`, { count: r.count, amountFen: r.amountFen }])),
+    ).toEqual(
+      tally(
+        lines,
+        (l) => `${l.year}|${l.backPayment}|${l.tierFen}`,
+        (l) => l.amountFen,
+      ),
+    );
+    expect(Object.fromEntries(s.payments.byMethod.map((r) => [r.method, { count: r.count, amountFen: r.amountFen }]))).toEqual(
+      tally(
+        lines,
+        (l) => l.method,
+        (l) => l.amountFen,
+      ),
+    );
     expect(Object.fromEntries(s.payments.byMethod.map((r) => [r.method, r.transactions]))).toEqual(
-      Object.fromEntries(Object.entries(tally(day, (t) => t.method, () => 0)).map(([k, v]) => [k, v.count])),
+      Object.fromEntries(
+        Object.entries(
+          tally(
+            day,
+            (t) => t.method,
+            () => 0,
+          ),
+        ).map(([k, v]) => [k, v.count]),
+      ),
     );
     const counterKey = (r: { operatorId: number; counterNo: number }) => `${r.operatorId}|${r.counterNo}`;
-    expect(Object.fromEntries(s.byCounter.map((r) => [counterKey(r), { count: r.transactions, amountFen: r.amountFen }]))).toEqual(tally(day, counterKey, (t) => t.totalFen));
+    expect(Object.fromEntries(s.byCounter.map((r) => [counterKey(r), { count: r.transactions, amountFen: r.amountFen }]))).toEqual(
+      tally(day, counterKey, (t) => t.totalFen),
+    );
     expect(Object.fromEntries(s.byCounter.map((r) => [counterKey(r), r.cashFen]))).toEqual(
       Object.fromEntries(Object.entries(tally(day, counterKey, (t) => (t.method === 'cash' ? t.totalFen : 0))).map(([k, v]) => [k, v.amountFen])),
     );
@@ -103,7 +151,13 @@ describe.each([
     });
     const ex = gen.exchanges.filter((e) => op === undefined || e.operatorId === op);
     expect(ex.length).toBeGreaterThan(0);
-    expect(Object.fromEntries(s.exchanges.byChannel.map((e) => [e.channel, { count: e.count, amountFen: e.amountFen }]))).toEqual(tally(ex, (e) => e.channel, (e) => e.amountFen));
+    expect(Object.fromEntries(s.exchanges.byChannel.map((e) => [e.channel, { count: e.count, amountFen: e.amountFen }]))).toEqual(
+      tally(
+        ex,
+        (e) => e.channel,
+        (e) => e.amountFen,
+      ),
+    );
     expect(s.exchanges.count).toBe(ex.length);
   });
 });
@@ -133,14 +187,25 @@ it('property: on random small days the summary equals the independent sums', () 
       // A fresh business date per run: runs never see each other's rows.
       const date = addDays('2032-01-01', run++);
       const rand = prng(seed);
-      const t = generateTransactions(c.db, rand, n, { dates: [date], operators: [c.ops.clerk, c.ops.clerk2, c.ops.supervisor], counters: [1, 2, 3, 4], currentYear: 2032 });
+      const t = generateTransactions(c.db, rand, n, {
+        dates: [date],
+        operators: [c.ops.clerk, c.ops.clerk2, c.ops.supervisor],
+        counters: [1, 2, 3, 4],
+        currentYear: 2032,
+      });
       const s = computeDaySummary(c.db, { businessDate: date, operatorId: c.ops.clerk });
       const day = t.filter((x) => x.operatorId === c.ops.clerk);
       const lines = day.flatMap((x) => x.lines);
       expect(s.payments.transactions).toBe(day.length);
       expect(s.payments.count).toBe(lines.length);
       expect(s.payments.amountFen).toBe(lines.reduce((a, l) => a + l.amountFen, 0));
-      expect(Object.fromEntries(s.payments.byTier.map((r) => [String(r.tierFen), { count: r.count, amountFen: r.amountFen }]))).toEqual(tally(lines, (l) => String(l.tierFen), (l) => l.amountFen));
+      expect(Object.fromEntries(s.payments.byTier.map((r) => [String(r.tierFen), { count: r.count, amountFen: r.amountFen }]))).toEqual(
+        tally(
+          lines,
+          (l) => String(l.tierFen),
+          (l) => l.amountFen,
+        ),
+      );
       expect(s.payments.backPayment.amountFen + s.payments.current.amountFen).toBe(s.payments.amountFen);
       expect(s.cash.expectedFen).toBe(day.filter((x) => x.method === 'cash').reduce((a, x) => a + x.totalFen, 0));
       expect(s.byCounter.reduce((a, r) => a + r.amountFen, 0)).toBe(s.payments.amountFen);

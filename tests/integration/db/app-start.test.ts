@@ -46,8 +46,8 @@ describe('start-up of the app services', () => {
 
   it('a data directory with a database but no config.json is refused, never overwritten', () => {
     const dir = tempDir('noconfig');
-    fs.writeFileSync(path.join(dir, 'counter.sqlite'), 'somebody\'s data');
+    fs.writeFileSync(path.join(dir, 'counter.sqlite'), "somebody's data");
     expect(() => createAppServices({ dataDir: dir })).toThrow(/缺少配置文件/);
-    expect(fs.readFileSync(path.join(dir, 'counter.sqlite'), 'utf8')).toBe('somebody\'s data');
+    expect(fs.readFileSync(path.join(dir, 'counter.sqlite'), 'utf8')).toBe("somebody's data");
   });
 });

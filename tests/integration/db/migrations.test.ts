@@ -46,7 +46,11 @@ describe('database and numbered migrations', () => {
     expect(() => pay.run(2024, 0, 0, 'counter', null)).toThrow(/CHECK/);
     expect(() => pay.run(2024, '二百元', 20000, 'counter', null)).toThrow(/cannot store TEXT value in INTEGER column|datatype mismatch/);
     expect(() => pay.run(2024, 20000, 20000, 'cash', null)).toThrow(/CHECK/);
-    expect(() => db.prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at) VALUES (99, 2024, 1, 1, 'counter', 'x', 'x')").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db
+        .prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at) VALUES (99, 2024, 1, 1, 'counter', 'x', 'x')")
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
     // Two payments for one year (offline counter + app) are both kept: a conflict, not an error.
     pay.run(2025, 20000, 20000, 'counter', null);
     expect((db.prepare('SELECT count(*) AS n FROM payments WHERE year = 2025').get() as { n: number }).n).toBe(2);
@@ -70,13 +74,15 @@ describe('database and numbered migrations', () => {
     expect(() => tx.run('t3', 'cash', 30000, 20000, -10000)).toThrow(/CHECK/); // not enough tendered
     expect(() => tx.run('t1', 'bank_card', 30000, null, null)).toThrow(/UNIQUE/); // same uid twice
     expect(() => db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES ('k', 'x', '{not json', 'now')").run()).toThrow(/CHECK/);
-    const line = db.prepare("INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at, transaction_id, local_uid) VALUES (1, ?, 30000, 30000, 'counter', 'now', 'now', 1, ?)");
+    const line = db.prepare(
+      "INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, paid_at, created_at, transaction_id, local_uid) VALUES (1, ?, 30000, 30000, 'counter', 'now', 'now', 1, ?)",
+    );
     line.run(2026, 'L1');
     expect(() => line.run(2025, 'L1')).toThrow(/UNIQUE/);
     db.close();
   });
 
-  it('migration 6: a counter transaction\'s lines and a payment\'s print job are found by index, not by scanning the ledger', () => {
+  it("migration 6: a counter transaction's lines and a payment's print job are found by index, not by scanning the ledger", () => {
     const db = openDatabase(path.join(tempDir('db'), 'm6.sqlite'), { create: true });
     migrate(db);
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
@@ -101,7 +107,7 @@ describe('database and numbered migrations', () => {
 
   it('reports a file that is not a database instead of re-creating it', () => {
     const file = path.join(tempDir('db'), 'garbage.sqlite');
-    fs.writeFileSync(file, 'this is not a database, but it is somebody\'s file'.repeat(100));
+    fs.writeFileSync(file, "this is not a database, but it is somebody's file".repeat(100));
     const before = sha(file);
     expect(() => openDatabase(file)).toThrow(/损坏或无法读取/);
     expect(sha(file)).toBe(before);

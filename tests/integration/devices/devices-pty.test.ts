@@ -80,9 +80,7 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
       expect(samId.subarray(10, 26).equals(sim.samId)).toBe(true);
 
       sim.place(sampleCards.resident);
-      expect((await exchange(host, hex('aaaaaa9669 0003 2001 22'), 15)).toString('hex')).toBe(
-        hex('aaaaaa9669 0008 00009f 00000000 97').toString('hex'),
-      );
+      expect((await exchange(host, hex('aaaaaa9669 0003 2001 22'), 15)).toString('hex')).toBe(hex('aaaaaa9669 0008 00009f 00000000 97').toString('hex'));
       expect((await exchange(host, hex('aaaaaa9669 0003 2002 21'), 19)).toString('hex')).toBe(
         hex('aaaaaa9669 000c 000090 0000000000000000 9c').toString('hex'),
       );
@@ -99,9 +97,7 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
 
     it('SAM not authorised answers 66 to card commands', async () => {
       sim.sam = 'not_authorised';
-      expect((await exchange(host, hex('aaaaaa9669 0003 2001 22'), 11)).toString('hex')).toBe(
-        hex('aaaaaa9669 0004 000066 62').toString('hex'),
-      );
+      expect((await exchange(host, hex('aaaaaa9669 0003 2001 22'), 11)).toString('hex')).toBe(hex('aaaaaa9669 0004 000066 62').toString('hex'));
     });
   });
 
@@ -271,7 +267,12 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
       const sim = new ReaderSimulator(await open(pty.b, 115200));
       sim.place(sampleCards.resident);
       const masked = JSON.parse(await run(['devices', 'read-card', '--port', pty.a, '--wait', '1']));
-      expect(masked).toMatchObject({ name: '李秀英', nationLabel: '汉', idNumber: '430624********' + sampleCards.resident.card.idNumber.slice(-4), photoBytes: 1024 });
+      expect(masked).toMatchObject({
+        name: '李秀英',
+        nationLabel: '汉',
+        idNumber: '430624********' + sampleCards.resident.card.idNumber.slice(-4),
+        photoBytes: 1024,
+      });
       const revealed = JSON.parse(await run(['devices', 'read-card', '--port', pty.a, '--reveal']));
       expect(revealed.idNumber).toBe(sampleCards.resident.card.idNumber);
     });

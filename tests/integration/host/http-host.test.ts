@@ -53,7 +53,13 @@ describe('browser host boundary', () => {
     const http = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port: host.port, path: '/api/app.info', method: 'POST', headers: { host: 'attacker.example:80', authorization: `Bearer ${host.token}`, 'content-type': 'application/json' } },
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/api/app.info',
+          method: 'POST',
+          headers: { host: 'attacker.example:80', authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+        },
         (res) => resolve(res.statusCode ?? 0),
       );
       req.on('error', reject);
@@ -63,7 +69,11 @@ describe('browser host boundary', () => {
   });
 
   it('rejects malformed JSON and oversized bodies with a clear error, and the service keeps working', async () => {
-    const bad = await fetch(`${host.url}/api/app.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` }, body: '{"a":' });
+    const bad = await fetch(`${host.url}/api/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+      body: '{"a":',
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('JSON');
     const huge = await post('payer.lookup', { idNumber: 'x'.repeat(2 * 1024 * 1024) }).catch(() => null);
@@ -129,10 +139,13 @@ describe('browser host robustness', () => {
     const http = await import('node:http');
     const raw = (path: string) =>
       new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: host.port, path, method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = http.request(
+          { host: '127.0.0.1', port: host.port, path, method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         req.on('error', reject);
         req.end('{}');
       });

@@ -41,7 +41,10 @@ export async function receiptCounter(options: { payers?: number; dir?: string } 
 
 /** A counter payment of one payer for the given years (tier 300 yuan unless given); returns its transaction id. */
 export function counterPayment(db: Db, idNumber: string, years: number[], tierFen = 30_000): number {
-  const uid = recordCounterPayment(db, years.map((year) => ({ idNumber, year, tierFen })));
+  const uid = recordCounterPayment(
+    db,
+    years.map((year) => ({ idNumber, year, tierFen })),
+  );
   return (db.prepare('SELECT id FROM counter_transactions WHERE uid = ?').get(uid) as { id: number }).id;
 }
 
@@ -77,13 +80,18 @@ export function checkInvariants(db: Db, service: ReceiptService): string[] {
   for (const b of blocks) {
     const serials = (db.prepare('SELECT serial FROM receipts WHERE block_id = ? ORDER BY serial').all(b.id) as { serial: number }[]).map((r) => r.serial);
     const expected = Array.from({ length: b.next_serial - b.first_serial }, (_, i) => b.first_serial + i);
-    if (JSON.stringify(serials) !== JSON.stringify(expected)) problems.push(`block ${b.id}: used ${JSON.stringify(serials)}, expected ${JSON.stringify(expected)}`);
+    if (JSON.stringify(serials) !== JSON.stringify(expected))
+      problems.push(`block ${b.id}: used ${JSON.stringify(serials)}, expected ${JSON.stringify(expected)}`);
   }
   const numbers = db.prepare('SELECT number FROM receipts').all() as { number: string }[];
   if (new Set(numbers.map((n) => n.number)).size !== numbers.length) problems.push('a receipt number appears twice');
-  const badVoids = db.prepare("SELECT count(*) AS n FROM receipts WHERE state = 'voided' AND (void_reason IS NULL OR void_approved_by IS NULL)").get() as { n: number };
+  const badVoids = db.prepare("SELECT count(*) AS n FROM receipts WHERE state = 'voided' AND (void_reason IS NULL OR void_approved_by IS NULL)").get() as {
+    n: number;
+  };
   if (badVoids.n > 0) problems.push(`${badVoids.n} voids without reason or approver`);
-  const twiceExchanged = db.prepare('SELECT count(*) AS n FROM (SELECT payment_id FROM exchanges GROUP BY payment_id HAVING count(*) > 1)').get() as { n: number };
+  const twiceExchanged = db.prepare('SELECT count(*) AS n FROM (SELECT payment_id FROM exchanges GROUP BY payment_id HAVING count(*) > 1)').get() as {
+    n: number;
+  };
   if (twiceExchanged.n > 0) problems.push('a payment exchanged twice');
   const twiceLive = db
     .prepare('SELECT count(*) AS n FROM (SELECT payment_id FROM receipt_lines WHERE original = 1 AND active = 1 GROUP BY payment_id HAVING count(*) > 1)')
@@ -97,11 +105,15 @@ export function checkInvariants(db: Db, service: ReceiptService): string[] {
     .get() as { n: number };
   if (exchangedNotLive.n > 0) problems.push('an exchanged payment without its live receipt');
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'receipt.issued'") !== count('SELECT count(*) AS n FROM receipts')) problems.push('receipt.issued events ≠ receipts');
-  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'receipt.voided'") !== count("SELECT count(*) AS n FROM receipts WHERE state = 'voided'")) problems.push('receipt.voided events ≠ voids');
-  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'exchange.claimed'") !== count('SELECT count(*) AS n FROM exchanges')) problems.push('exchange.claimed events ≠ exchanges');
+  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'receipt.issued'") !== count('SELECT count(*) AS n FROM receipts'))
+    problems.push('receipt.issued events ≠ receipts');
+  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'receipt.voided'") !== count("SELECT count(*) AS n FROM receipts WHERE state = 'voided'"))
+    problems.push('receipt.voided events ≠ voids');
+  if (count("SELECT count(*) AS n FROM outbox WHERE kind = 'exchange.claimed'") !== count('SELECT count(*) AS n FROM exchanges'))
+    problems.push('exchange.claimed events ≠ exchanges');
   for (const row of service.stockBalance()) {
-    if (row.received !== row.issued + row.voided + row.left + row.handedBack) problems.push(`stock of ${row.operatorUsername} does not add up: ${JSON.stringify(row)}`);
+    if (row.received !== row.issued + row.voided + row.left + row.handedBack)
+      problems.push(`stock of ${row.operatorUsername} does not add up: ${JSON.stringify(row)}`);
   }
   return problems;
 }

@@ -2,17 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/services/db/database';
 import { ReceiptRefused, type ReceiptService } from '../../../electron/services/receipts';
 import { START } from '../sync/helpers';
-import {
-  bankPayments,
-  checkInvariants,
-  clerkContext,
-  counterPayment,
-  customers,
-  receiptCounter,
-  receiptService,
-  SERIES,
-  type Operators,
-} from './helpers';
+import { bankPayments, checkInvariants, clerkContext, counterPayment, customers, receiptCounter, receiptService, SERIES, type Operators } from './helpers';
 
 let db: Db;
 let ops: Operators;
@@ -29,7 +19,9 @@ async function refusal(fn: () => unknown): Promise<ReceiptRefused> {
 }
 
 const outbox = (kind: string) =>
-  (db.prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq').all(kind) as { payload: string }[]).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+  (db.prepare('SELECT payload FROM outbox WHERE kind = ? ORDER BY seq').all(kind) as { payload: string }[]).map(
+    (r) => JSON.parse(r.payload) as Record<string, unknown>,
+  );
 
 beforeEach(async () => {
   const c = await receiptCounter();
@@ -48,14 +40,27 @@ describe('receipt stock', () => {
   it('shows what a clerk holds and the next form to load', () => {
     expect(service.nextNumber(ops.clerk)).toBe('(2026)示税现00000101');
     expect(service.stockBalance()).toEqual([
-      expect.objectContaining({ operatorUsername: 'clerk', receiptType: 'tax_cash', received: 10, issued: 0, voided: 0, left: 10, handedBack: 0, nextNumber: '(2026)示税现00000101' }),
+      expect.objectContaining({
+        operatorUsername: 'clerk',
+        receiptType: 'tax_cash',
+        received: 10,
+        issued: 0,
+        voided: 0,
+        left: 10,
+        handedBack: 0,
+        nextNumber: '(2026)示税现00000101',
+      }),
     ]);
   });
 
   it('only a supervisor enters stock, and the same paper number cannot be held twice', async () => {
-    const notSupervisor = await refusal(() => service.addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 201, lastSerial: 210, serialDigits: 8 }, ops.clerk));
+    const notSupervisor = await refusal(() =>
+      service.addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 201, lastSerial: 210, serialDigits: 8 }, ops.clerk),
+    );
     expect(notSupervisor.code).toBe('APPROVAL_REQUIRED');
-    const overlap = await refusal(() => service.addBlock({ operatorId: ops.supervisor, series: SERIES, firstSerial: 110, lastSerial: 120, serialDigits: 8 }, ops.supervisor));
+    const overlap = await refusal(() =>
+      service.addBlock({ operatorId: ops.supervisor, series: SERIES, firstSerial: 110, lastSerial: 120, serialDigits: 8 }, ops.supervisor),
+    );
     expect(overlap.message).toContain('重叠');
     // Another series may reuse the serials.
     service.addBlock({ operatorId: ops.supervisor, series: '(2026)示税现B', firstSerial: 101, lastSerial: 102, serialDigits: 8 }, ops.supervisor);
@@ -66,7 +71,16 @@ describe('receipt stock', () => {
   });
 
   it('an upstream block is recorded once however often it is delivered', () => {
-    const block = { blockId: 'RB2026-00000301', receiptType: 'tax_cash' as const, series: '(2026)示税现', firstSerial: 301, lastSerial: 400, serialDigits: 8, operatorUsername: 'clerk', allocatedAt: START.toISOString() };
+    const block = {
+      blockId: 'RB2026-00000301',
+      receiptType: 'tax_cash' as const,
+      series: '(2026)示税现',
+      firstSerial: 301,
+      lastSerial: 400,
+      serialDigits: 8,
+      operatorUsername: 'clerk',
+      allocatedAt: START.toISOString(),
+    };
     const a = service.addUpstreamBlock(block);
     const b = service.addUpstreamBlock(block);
     expect(b.id).toBe(a.id);
@@ -101,7 +115,14 @@ describe('issuing for a counter payment', () => {
     expect(again).toMatchObject({ duplicate: true, receipts: [{ number: '(2026)示税现00000101' }, { number: '(2026)示税现00000102' }] });
     const events = outbox('receipt.issued');
     expect(events).toHaveLength(2);
-    expect(events[0]).toMatchObject({ number: '(2026)示税现00000101', kind: 'counter', idNumber: payer, totalFen: 100_000, operatorUsername: 'clerk', businessDate: '2026-06-15' });
+    expect(events[0]).toMatchObject({
+      number: '(2026)示税现00000101',
+      kind: 'counter',
+      idNumber: payer,
+      totalFen: 100_000,
+      operatorUsername: 'clerk',
+      businessDate: '2026-06-15',
+    });
     expect((events[0]!.lines as unknown[]).length).toBe(5);
     expect(service.stockBalance()[0]).toMatchObject({ issued: 2, left: 8 });
   });
@@ -128,7 +149,12 @@ describe('issuing for a counter payment', () => {
     expect(next.lines.map((l) => l.year)).toEqual([2025, 2026]);
     expect(service.get(r!.number)).toMatchObject({ state: 'voided', voided: { reason: '打印机卡纸，票面污损', approvedBy: ops.supervisor } });
     expect(service.document(next.number).notes).toContain('作废重开 原票号 (2026)示税现00000101');
-    expect(outbox('receipt.voided')[0]).toMatchObject({ number: '(2026)示税现00000101', reason: '打印机卡纸，票面污损', approvedBy: 'super', replacedBy: { number: next.number } });
+    expect(outbox('receipt.voided')[0]).toMatchObject({
+      number: '(2026)示税现00000101',
+      reason: '打印机卡纸，票面污损',
+      approvedBy: 'super',
+      replacedBy: { number: next.number },
+    });
     expect(service.stockBalance()[0]).toMatchObject({ issued: 1, voided: 1, left: 8 });
     // The transaction's receipt is now the new one.
     expect(service.issueForTransaction(tx, clerkContext(db))).toMatchObject({ duplicate: true, receipts: [{ number: next.number }] });
@@ -188,7 +214,9 @@ describe('exchange (换开)', () => {
       station: 'hall2-counter03',
       claimedAt: '2026-06-15T02:30:00.000Z',
     };
-    const r = await refusal(() => production.exchange({ paymentId: p!.id }, clerkContext(db), () => Promise.resolve({ outcome: 'already_claimed', claim: other })));
+    const r = await refusal(() =>
+      production.exchange({ paymentId: p!.id }, clerkContext(db), () => Promise.resolve({ outcome: 'already_claimed', claim: other })),
+    );
     expect(r.reason).toBe('ALREADY_EXCHANGED');
     expect(r.message).toContain('hall2-counter03');
     expect(r.message).toContain('2026-06-15 10:30');
@@ -205,7 +233,11 @@ describe('exchange (换开)', () => {
     const [a, b] = rows.map((r) => r.ids.split(',').map(Number).slice(0, 2));
     const mixed = await refusal(() => service.exchange([{ paymentId: a![0]! }, { paymentId: b![0]! }], clerkContext(db), null));
     expect(mixed.code).toBe('VALIDATION');
-    const { receipts } = await service.exchange(a!.map((paymentId) => ({ paymentId })), clerkContext(db), null);
+    const { receipts } = await service.exchange(
+      a!.map((paymentId) => ({ paymentId })),
+      clerkContext(db),
+      null,
+    );
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.lines).toHaveLength(2);
   });

@@ -62,7 +62,13 @@ it('numbers are used once, in order, and no payment is exchanged twice', async (
         const pick = (i: number) => numbers[i % Math.max(1, numbers.length)];
         switch (o.t) {
           case 'pay':
-            txs.push(counterPayment(db, payers[o.payer]!, Array.from({ length: o.years }, (_, i) => 2026 - i)));
+            txs.push(
+              counterPayment(
+                db,
+                payers[o.payer]!,
+                Array.from({ length: o.years }, (_, i) => 2026 - i),
+              ),
+            );
             return;
           case 'issue': {
             if (txs.length === 0) return;
@@ -142,5 +148,8 @@ it('numbers are used once, in order, and no payment is exchanged twice', async (
     }),
     { numRuns: 80 },
   );
-  expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
+  expect(
+    Object.values(seen).every((n) => n > 0),
+    JSON.stringify(seen),
+  ).toBe(true);
 }, 60_000);

@@ -31,7 +31,9 @@ it('two counters exchanging the same slip: exactly one succeeds', async () => {
 
   const results = await Promise.allSettled(
     services.map((s, i) =>
-      s.exchange({ channelRef: slip!.channelRef }, clerkContext(counters[i]!.db, i + 1), (channel, ref, counterId) => clients[i]!.claimExchange(channel, ref, counterId)),
+      s.exchange({ channelRef: slip!.channelRef }, clerkContext(counters[i]!.db, i + 1), (channel, ref, counterId) =>
+        clients[i]!.claimExchange(channel, ref, counterId),
+      ),
     ),
   );
   const won = results.filter((r) => r.status === 'fulfilled');
@@ -51,13 +53,17 @@ it('two counters exchanging the same slip: exactly one succeeds', async () => {
 
   // The loser trying again is still refused; the winner's own retry is refused locally.
   const again = await Promise.allSettled(
-    services.map((s, i) => s.exchange({ channelRef: slip!.channelRef }, clerkContext(counters[i]!.db, i + 1), (c, r, id) => clients[i]!.claimExchange(c, r, id))),
+    services.map((s, i) =>
+      s.exchange({ channelRef: slip!.channelRef }, clerkContext(counters[i]!.db, i + 1), (c, r, id) => clients[i]!.claimExchange(c, r, id)),
+    ),
   );
   expect(again.every((r) => r.status === 'rejected' && (r.reason as ReceiptRefused).reason === 'ALREADY_EXCHANGED')).toBe(true);
 
   // A slip the upstream does not know is refused as not found.
   counters[0]!.db.prepare("UPDATE payments SET channel_ref = '000000000001' WHERE id = ?").run(bankPayments(counters[0]!.db, 2)[1]!.id);
-  const unknown = await services[0]!.exchange({ channelRef: '000000000001' }, clerkContext(counters[0]!.db), (c, r, id) => clients[0]!.claimExchange(c, r, id)).catch((e: unknown) => e);
+  const unknown = await services[0]!
+    .exchange({ channelRef: '000000000001' }, clerkContext(counters[0]!.db), (c, r, id) => clients[0]!.claimExchange(c, r, id))
+    .catch((e: unknown) => e);
   expect((unknown as ReceiptRefused).code).toBe('NOT_FOUND');
 
   counters.forEach((c, i) => {

@@ -35,7 +35,9 @@ describe('payments taken through the app reach the upstream (the outbox payload 
     let recorded = 0;
     for (const idNumber of ids) {
       const payer = db.prepare('SELECT id FROM payers WHERE id_number = ?').get(idNumber) as { id: number };
-      const tier = (db.prepare('SELECT tier_fen FROM payments WHERE payer_id = ? ORDER BY year DESC LIMIT 1').get(payer.id) as { tier_fen: number } | undefined)?.tier_fen ?? 20000;
+      const tier =
+        (db.prepare('SELECT tier_fen FROM payments WHERE payer_id = ? ORDER BY year DESC LIMIT 1').get(payer.id) as { tier_fen: number } | undefined)
+          ?.tier_fen ?? 20000;
       const r = await services.dispatch(
         'payment.record',
         { transactionUid: crypto.randomUUID(), payerId: payer.id, lines: [{ year: 2026, tierFen: tier }], method: 'bank_card', tenderedFen: null },

@@ -58,8 +58,10 @@ describe('the app with an upstream configured', () => {
     // A payer with 2026 unpaid pays at the counter …
     const db = new Database(path.join(dir, 'counter.sqlite'), { readonly: true });
     const payer = db
-      .prepare(`SELECT id, id_number FROM payers p WHERE status = 'active' AND registration_date < '2026-06-01'
-                 AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id LIMIT 1 OFFSET 12`)
+      .prepare(
+        `SELECT id, id_number FROM payers p WHERE status = 'active' AND registration_date < '2026-06-01'
+                 AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id LIMIT 1 OFFSET 12`,
+      )
       .get() as { id: number; id_number: string };
     await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 3 });
     const recorded = await call<{ totals: { payerFen: number } }>('payment.record', {
@@ -74,8 +76,14 @@ describe('the app with an upstream configured', () => {
     sim.store.addPayment({ idNumber: payer.id_number, year: 2026, tierFen: 20000, channel: 'mobile_app', paidAt: START.toISOString() }, START.toISOString());
 
     // The pusher delivers the counter payment and the next pull brings the app payment.
-    await until('counter payment upstream', () => sim!.store.allPayments().some((p) => p.idNumber === payer.id_number && p.year === 2026 && p.channel === 'counter'));
-    await until('app payment pulled', () => (db.prepare("SELECT count(*) AS n FROM payments WHERE payer_id = ? AND year = 2026").get(payer.id) as { n: number }).n === 2, 60_000);
+    await until('counter payment upstream', () =>
+      sim!.store.allPayments().some((p) => p.idNumber === payer.id_number && p.year === 2026 && p.channel === 'counter'),
+    );
+    await until(
+      'app payment pulled',
+      () => (db.prepare('SELECT count(*) AS n FROM payments WHERE payer_id = ? AND year = 2026').get(payer.id) as { n: number }).n === 2,
+      60_000,
+    );
     db.close();
 
     await call('session.signOut');
@@ -111,7 +119,18 @@ describe('the app with an upstream configured', () => {
           businessDate: '2026-06-15',
           paidAt: START.toISOString(),
           method: 'cash',
-          lines: [{ localUid: 'upstream-only-1', idNumber: spare.idNumber, year: 2026, tierFen: 40000, amountFen: 40000, subsidyFen: 0, governmentPaidFen: 0, backPayment: false }],
+          lines: [
+            {
+              localUid: 'upstream-only-1',
+              idNumber: spare.idNumber,
+              year: 2026,
+              tierFen: 40000,
+              amountFen: 40000,
+              subsidyFen: 0,
+              governmentPaidFen: 0,
+              backPayment: false,
+            },
+          ],
         },
       },
       START.toISOString(),

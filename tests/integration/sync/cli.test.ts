@@ -52,7 +52,9 @@ describe('pension-counter sync / upstream-sim commands', () => {
     const url = sim.url;
     await sim.close();
     sim = null;
-    await expect(runSyncCommand({ dataDir: counter.dir, upstream: url, key: KEY, timeoutMs: 500 }, sink().stream, sink().stream)).rejects.toThrow(/无法连接上游/);
+    await expect(runSyncCommand({ dataDir: counter.dir, upstream: url, key: KEY, timeoutMs: 500 }, sink().stream, sink().stream)).rejects.toThrow(
+      /无法连接上游/,
+    );
   });
 
   it('registers both commands with their options; a bad --faults list is an operator error', async () => {

@@ -25,7 +25,15 @@ afterEach(async () => {
  * A synced counter whose clerk took three payments on AS_OF (5 lines, one of them 补缴 of 2025,
  * 70 000 + 20 000 + 30 000 + 20 000 + 20 000 fen), all pushed, and the clerk's day closed.
  */
-async function closedDay(): Promise<{ sim: UpstreamSim; c: Counter; client: UpstreamClient; service: DayCloseService; close: DayCloseRecord; spare: string[]; uids: string[] }> {
+async function closedDay(): Promise<{
+  sim: UpstreamSim;
+  c: Counter;
+  client: UpstreamClient;
+  service: DayCloseService;
+  close: DayCloseRecord;
+  spare: string[];
+  uids: string[];
+}> {
   sim = await startSim(300);
   counter = await makeCounter();
   const c = counter;
@@ -102,7 +110,18 @@ describe('GET /v1/day-totals: the upstream’s day totals against the day close'
           businessDate: AS_OF,
           paidAt: '2026-06-15T05:00:00.000Z',
           method: 'cash',
-          lines: [{ localUid: 'upstream-only-1-1', idNumber: spare[0]!, year: 2026, tierFen: 40000, amountFen: 40000, subsidyFen: 0, governmentPaidFen: 0, backPayment: false }],
+          lines: [
+            {
+              localUid: 'upstream-only-1-1',
+              idNumber: spare[0]!,
+              year: 2026,
+              tierFen: 40000,
+              amountFen: 40000,
+              subsidyFen: 0,
+              governmentPaidFen: 0,
+              backPayment: false,
+            },
+          ],
         },
       },
       '2026-06-15T05:00:01.000Z',
@@ -112,7 +131,15 @@ describe('GET /v1/day-totals: the upstream’s day totals against the day close'
     const differs = service.reconcile(close.no, await client.dayTotals(AS_OF, 'clerk'));
     expect(differs.matched).toBe(false);
     expect(differs.mismatches).toEqual([
-      { section: 'total', key: 'all', label: '合计', local: { count: 5, amountFen: 140000 }, upstream: { count: 6, amountFen: 180000 }, countDiff: -1, amountDiffFen: -40000 },
+      {
+        section: 'total',
+        key: 'all',
+        label: '合计',
+        local: { count: 5, amountFen: 140000 },
+        upstream: { count: 6, amountFen: 180000 },
+        countDiff: -1,
+        amountDiffFen: -40000,
+      },
       {
         section: 'year',
         key: '2026|current',
@@ -122,8 +149,24 @@ describe('GET /v1/day-totals: the upstream’s day totals against the day close'
         countDiff: -1,
         amountDiffFen: -40000,
       },
-      { section: 'tier', key: '40000', label: expect.stringContaining('400') as string, local: null, upstream: { count: 1, amountFen: 40000 }, countDiff: -1, amountDiffFen: -40000 },
-      { section: 'method', key: 'cash', label: expect.stringContaining('缴费方式') as string, local: null, upstream: { count: 1, amountFen: 40000 }, countDiff: -1, amountDiffFen: -40000 },
+      {
+        section: 'tier',
+        key: '40000',
+        label: expect.stringContaining('400') as string,
+        local: null,
+        upstream: { count: 1, amountFen: 40000 },
+        countDiff: -1,
+        amountDiffFen: -40000,
+      },
+      {
+        section: 'method',
+        key: 'cash',
+        label: expect.stringContaining('缴费方式') as string,
+        local: null,
+        upstream: { count: 1, amountFen: 40000 },
+        countDiff: -1,
+        amountDiffFen: -40000,
+      },
     ]);
     // Both comparisons are kept.
     expect(service.reconciliations(close.no).map((r) => r.matched)).toEqual([true, false]);
@@ -147,7 +190,18 @@ describe('GET /v1/day-totals: the upstream’s day totals against the day close'
           businessDate: AS_OF,
           paidAt: '2026-06-15T05:00:00.000Z',
           method: 'bank_card',
-          lines: [{ localUid: 'rejected-1-1', idNumber: '11010519491231002X', year: 2026, tierFen: 20000, amountFen: 20000, subsidyFen: 0, governmentPaidFen: 0, backPayment: false }],
+          lines: [
+            {
+              localUid: 'rejected-1-1',
+              idNumber: '11010519491231002X',
+              year: 2026,
+              tierFen: 20000,
+              amountFen: 20000,
+              subsidyFen: 0,
+              governmentPaidFen: 0,
+              backPayment: false,
+            },
+          ],
         },
       },
       '2026-06-15T05:00:01.000Z',

@@ -105,7 +105,8 @@ describe('malformed upstream answers are refused with a logged error and leave t
       // Once the upstream answers properly again, the same changes arrive.
       sim.setFaults({});
       expect(await engine.syncOnce()).toMatchObject({ ok: true, pulledPayers: 1, pulledPayments: 12 });
-      for (const p of arrived) expect(counter.db.prepare('SELECT amount_fen FROM payments WHERE upstream_id = ?').get(p.upstreamId)).toEqual({ amount_fen: p.amountFen });
+      for (const p of arrived)
+        expect(counter.db.prepare('SELECT amount_fen FROM payments WHERE upstream_id = ?').get(p.upstreamId)).toEqual({ amount_fen: p.amountFen });
     });
   }
 

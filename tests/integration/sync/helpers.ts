@@ -76,7 +76,8 @@ export function recordCounterPayment(
   db.transaction(() => {
     const operator = db.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number };
     const shift = db.prepare('SELECT id FROM shifts WHERE operator_id = ? AND closed_at IS NULL').get(operator.id) as { id: number } | undefined;
-    const shiftId = shift?.id ?? Number(db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, 1, ?)').run(operator.id, paidAt).lastInsertRowid);
+    const shiftId =
+      shift?.id ?? Number(db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, 1, ?)').run(operator.id, paidAt).lastInsertRowid);
     const payerIds = lines.map((l) => {
       const row = db.prepare('SELECT id FROM payers WHERE id_number = ?').get(l.idNumber) as { id: number } | undefined;
       if (!row) throw new Error('payer not in the counter store');
@@ -97,10 +98,23 @@ export function recordCounterPayment(
         `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at, transaction_id, local_uid)
          VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?)`,
       ).run(payerIds[i], l.year, l.tierFen, l.tierFen, paidAt, paidAt, txId, localUid);
-      return { localUid, idNumber: l.idNumber, year: l.year, tierFen: l.tierFen, amountFen: l.tierFen, subsidyFen: 0, governmentPaidFen: 0, backPayment: l.year < 2026 };
+      return {
+        localUid,
+        idNumber: l.idNumber,
+        year: l.year,
+        tierFen: l.tierFen,
+        amountFen: l.tierFen,
+        subsidyFen: 0,
+        governmentPaidFen: 0,
+        backPayment: l.year < 2026,
+      };
     });
     const payload = { transactionUid: uid, counterNo: 1, operatorUsername: 'clerk', businessDate: AS_OF, paidAt, method: 'bank_card', lines: payloadLines };
-    db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, 'payment.recorded', ?, ?)").run(uid, JSON.stringify(payload), paidAt);
+    db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, 'payment.recorded', ?, ?)").run(
+      uid,
+      JSON.stringify(payload),
+      paidAt,
+    );
   })();
   return uid;
 }
@@ -118,7 +132,15 @@ export function unpaidPayers(db: Db, year: number, n: number): string[] {
 }
 
 /** A payment as both sides can describe it, for comparing ledgers. */
-function key(p: { idNumber: string; year: number; channel: string; channelRef: string | null; localUid: string | null; amountFen: number; upstreamId: string | null }) {
+function key(p: {
+  idNumber: string;
+  year: number;
+  channel: string;
+  channelRef: string | null;
+  localUid: string | null;
+  amountFen: number;
+  upstreamId: string | null;
+}) {
   return [p.upstreamId, p.idNumber, p.year, p.channel, p.channelRef ?? '', p.localUid ?? '', p.amountFen].join('|');
 }
 
@@ -129,7 +151,15 @@ export function localPayments(db: Db) {
               p.amount_fen AS amountFen, p.upstream_id AS upstreamId
        FROM payments p JOIN payers r ON r.id = p.payer_id`,
     )
-    .all() as { idNumber: string; year: number; channel: string; channelRef: string | null; localUid: string | null; amountFen: number; upstreamId: string | null }[];
+    .all() as {
+    idNumber: string;
+    year: number;
+    channel: string;
+    channelRef: string | null;
+    localUid: string | null;
+    amountFen: number;
+    upstreamId: string | null;
+  }[];
 }
 
 /**

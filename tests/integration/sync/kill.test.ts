@@ -107,7 +107,10 @@ describe('kill -9 of the counter mid-sync, then restart: the ledgers converge', 
     db = openDatabase(counter.file);
     expect(db.prepare('SELECT count(*) AS n FROM outbox WHERE confirmed_at IS NULL').get()).toEqual({ n: 0 });
     // The 12th went twice; the upstream answered the second time with what it had stored.
-    const twelfth = db.prepare('SELECT attempts, server_result FROM outbox WHERE idempotency_key = ?').get(uids[11]) as { attempts: number; server_result: string };
+    const twelfth = db.prepare('SELECT attempts, server_result FROM outbox WHERE idempotency_key = ?').get(uids[11]) as {
+      attempts: number;
+      server_result: string;
+    };
     expect(twelfth.attempts).toBe(2);
     expect(JSON.parse(twelfth.server_result)).toMatchObject({ status: 'accepted', payments: [{ localUid: `${uids[11]}-1` }] });
     expect(sim.store.events().map((e) => e.idempotencyKey)).toEqual(uids);

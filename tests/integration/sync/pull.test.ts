@@ -44,9 +44,9 @@ describe('pull: payers and payments from every channel', () => {
     expect(count(counter, 'SELECT sum(amount_fen) AS n FROM payments')).toBe(upTotal);
 
     // A payer exactly as the upstream holds it, special groups included.
-    const withGroups = counter.db
-      .prepare('SELECT p.id_number FROM payers p JOIN payer_special_groups g ON g.payer_id = p.id LIMIT 1')
-      .get() as { id_number: string };
+    const withGroups = counter.db.prepare('SELECT p.id_number FROM payers p JOIN payer_special_groups g ON g.payer_id = p.id LIMIT 1').get() as {
+      id_number: string;
+    };
     const wire = sim.store.payer(withGroups.id_number)!;
     const local = counter.db.prepare('SELECT * FROM payers WHERE id_number = ?').get(wire.idNumber) as Record<string, unknown>;
     expect(local).toMatchObject({ name: wire.name, status: wire.status, village: wire.village, upstream_seq: wire.seq });
@@ -135,7 +135,10 @@ describe('pull: payers and payments from every channel', () => {
     await engine.syncOnce();
     // Register someone new and take their payment; then pull only the payments stream first.
     const [newcomer] = sim.store.registerPayers(1, '2026-06-15T02:00:00Z');
-    const paid = sim.store.addPayment({ idNumber: newcomer!.idNumber, year: 2026, tierFen: 30000, channel: 'mobile_app', paidAt: '2026-06-15T02:00:00Z' }, '2026-06-15T02:00:00Z');
+    const paid = sim.store.addPayment(
+      { idNumber: newcomer!.idNumber, year: 2026, tierFen: 30000, channel: 'mobile_app', paidAt: '2026-06-15T02:00:00Z' },
+      '2026-06-15T02:00:00Z',
+    );
     const { Puller } = await import('../../../electron/sync/puller');
     const puller = new Puller(counter.db, client, quietLog());
     await puller.pull('payments', { now: () => new Date().toISOString() });

@@ -1,7 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listConflicts, listRejectedEvents, pendingCount, SyncEngine, UpstreamClient, type SyncStatus } from '../../../electron/sync';
 import { startUpstreamSim, type UpstreamSim } from '../../../electron/sync/upstream-sim/server';
-import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, START, startSim, STATION, tiersFen, unpaidPayers, SEED, AS_OF, type Counter } from './helpers';
+import {
+  compareLedgers,
+  KEY,
+  makeCounter,
+  quietLog,
+  recordCounterPayment,
+  START,
+  startSim,
+  STATION,
+  tiersFen,
+  unpaidPayers,
+  SEED,
+  AS_OF,
+  type Counter,
+} from './helpers';
 import { fixedStartClock } from '../../../electron/services/clock';
 import { tempDir } from '../../helpers/serve';
 import { idCheckChar } from '../../../shared/domain/id-number';
@@ -19,7 +33,13 @@ afterEach(async () => {
 });
 
 function engineFor(url: string, c: Counter, extra: Partial<ConstructorParameters<typeof SyncEngine>[0]> = {}) {
-  const engine = new SyncEngine({ db: c.db, client: new UpstreamClient({ baseUrl: url, key: KEY, timeoutMs: 2_000 }), log: quietLog(), pageSize: 500, ...extra });
+  const engine = new SyncEngine({
+    db: c.db,
+    client: new UpstreamClient({ baseUrl: url, key: KEY, timeoutMs: 2_000 }),
+    log: quietLog(),
+    pageSize: 500,
+    ...extra,
+  });
   engines.push(engine);
   return engine;
 }
@@ -45,7 +65,17 @@ describe('push: counter events reach the upstream once, in order', () => {
   it('pushes counter payments in seq order; both ledgers then hold each exactly once', async () => {
     const { sim, counter: c, engine } = await synced(400);
     const ids = unpaidPayers(c.db, 2026, 6);
-    const uids = ids.map((id, i) => recordCounterPayment(c.db, i === 0 ? [{ idNumber: id, year: 2026, tierFen: 20000 }, { idNumber: id, year: 2025, tierFen: 20000 }] : [{ idNumber: id, year: 2026, tierFen: 10000 * (i + 1) }]));
+    const uids = ids.map((id, i) =>
+      recordCounterPayment(
+        c.db,
+        i === 0
+          ? [
+              { idNumber: id, year: 2026, tierFen: 20000 },
+              { idNumber: id, year: 2025, tierFen: 20000 },
+            ]
+          : [{ idNumber: id, year: 2026, tierFen: 10000 * (i + 1) }],
+      ),
+    );
     expect(pendingCount(c.db)).toBe(6);
 
     const outcome = await engine.syncOnce();
@@ -55,7 +85,9 @@ describe('push: counter events reach the upstream once, in order', () => {
     const upstreamCounter = sim.store.allPayments().filter((p) => p.station === STATION);
     expect(upstreamCounter.map((p) => p.amountFen).reduce((a, b) => a + b, 0)).toBe(20000 * 2 + [2, 3, 4, 5, 6].reduce((s, i) => s + 10000 * i, 0));
     // Each local line knows its upstream id, and the pulled copy did not add a second row.
-    expect(c.db.prepare("SELECT count(*) AS n FROM payments WHERE channel = 'counter' AND local_uid IS NOT NULL AND upstream_id IS NULL").get()).toEqual({ n: 0 });
+    expect(c.db.prepare("SELECT count(*) AS n FROM payments WHERE channel = 'counter' AND local_uid IS NOT NULL AND upstream_id IS NULL").get()).toEqual({
+      n: 0,
+    });
     expect(compareLedgers(c.db, sim.store)).toMatchObject({ equal: true });
     const stored = c.db.prepare('SELECT server_result FROM outbox WHERE idempotency_key = ?').get(uids[0]) as { server_result: string };
     expect(JSON.parse(stored.server_result)).toMatchObject({ status: 'accepted', payments: [{ localUid: `${uids[0]}-1` }, { localUid: `${uids[0]}-2` }] });
@@ -77,7 +109,7 @@ describe('push: counter events reach the upstream once, in order', () => {
     expect(again.attempts).toBe(2);
 
     // The same key with a different event is refused, and the queue stops there.
-    c.db.prepare('UPDATE outbox SET confirmed_at = NULL, server_result = NULL, payload = json_set(payload, \'$.counterNo\', 2)').run();
+    c.db.prepare("UPDATE outbox SET confirmed_at = NULL, server_result = NULL, payload = json_set(payload, '$.counterNo', 2)").run();
     const mismatch = await engine.syncOnce();
     expect(mismatch.ok).toBe(false);
     expect(mismatch.error).toContain('IDEMPOTENCY_MISMATCH');
@@ -96,7 +128,11 @@ describe('push: counter events reach the upstream once, in order', () => {
       )
       .run(stranger);
     const bad = recordCounterPayment(c.db, [{ idNumber: stranger, year: 2026, tierFen: 10000 }]);
-    c.db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES ('r-1', 'receipt.issued', '{\"receiptNo\":\"(2026)示税现00000001\"}', ?)").run(START.toISOString());
+    c.db
+      .prepare(
+        "INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES ('r-1', 'receipt.issued', '{\"receiptNo\":\"(2026)示税现00000001\"}', ?)",
+      )
+      .run(START.toISOString());
     const [id] = unpaidPayers(c.db, 2026, 1);
     const good = recordCounterPayment(c.db, [{ idNumber: id!, year: 2026, tierFen: 10000 }]);
 
@@ -155,7 +191,10 @@ describe('push: counter events reach the upstream once, in order', () => {
     const { sim, counter: c, engine } = await synced(300);
     const [id] = unpaidPayers(c.db, 2026, 1);
     const uid = recordCounterPayment(c.db, [{ idNumber: id!, year: 2026, tierFen: 20000 }], '2026-06-15T03:00:00.000Z');
-    const app = sim.store.addPayment({ idNumber: id!, year: 2026, tierFen: 30000, channel: 'mobile_app', paidAt: '2026-06-15T02:00:00Z' }, '2026-06-15T02:00:00Z');
+    const app = sim.store.addPayment(
+      { idNumber: id!, year: 2026, tierFen: 30000, channel: 'mobile_app', paidAt: '2026-06-15T02:00:00Z' },
+      '2026-06-15T02:00:00Z',
+    );
     expect(listConflicts(c.db)).toEqual([]);
 
     expect((await engine.syncOnce()).ok).toBe(true);
@@ -192,7 +231,10 @@ describe('receipt blocks, exchange claims and the server clock', () => {
     const slip = sim.store.allPayments().find((p) => p.channel === 'bank_pos')!;
     const mine = new UpstreamClient({ baseUrl: sim.url, key: KEY });
     const theirs = new UpstreamClient({ baseUrl: sim.url, key: 'other-key' });
-    const [x, y] = await Promise.all([mine.claimExchange('bank_pos', slip.channelRef!, '1号窗口'), theirs.claimExchange('bank_pos', slip.channelRef!, '3号窗口')]);
+    const [x, y] = await Promise.all([
+      mine.claimExchange('bank_pos', slip.channelRef!, '1号窗口'),
+      theirs.claimExchange('bank_pos', slip.channelRef!, '3号窗口'),
+    ]);
     const outcomes = [x.outcome, y.outcome].sort();
     expect(outcomes).toEqual(['already_claimed', 'claimed']);
     const winner = x.outcome === 'claimed' ? x : y;

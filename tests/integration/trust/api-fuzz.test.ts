@@ -38,12 +38,21 @@ const digest = () =>
 
 const Env = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }).strict(),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.enum(errorCodes), message: z.string().min(1), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).strict() }).strict(),
+  z
+    .object({
+      ok: z.literal(false),
+      error: z
+        .object({ code: z.enum(errorCodes), message: z.string().min(1), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() })
+        .strict(),
+    })
+    .strict(),
 ]);
 
 function withTimeout<T>(p: Promise<T>, what: string, ms = 15_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer (hang?): ${what}`)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer (hang?): ${what}`)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }
 
 const call = (method: unknown, input: unknown) => withTimeout(services.dispatch(method, input, { transport: 'ipc' }), String(method));
@@ -72,7 +81,13 @@ const templates: Partial<Record<MethodName, Record<string, unknown>>> = {
   'payer.search': { query: '张', limit: 5 },
   'payer.get': { payerId: 1 },
   'payment.quote': { payerId: 1, lines: [{ year: 2026, tierFen: 20000 }] },
-  'payment.record': { transactionUid: '00000000-0000-4000-8000-000000000000', payerId: 1, lines: [{ year: 2026, tierFen: 20000 }], method: 'cash', tenderedFen: 0 },
+  'payment.record': {
+    transactionUid: '00000000-0000-4000-8000-000000000000',
+    payerId: 1,
+    lines: [{ year: 2026, tierFen: 20000 }],
+    method: 'cash',
+    tenderedFen: 0,
+  },
   'print.get': { jobId: 1 },
   'training.placeCard': { index: 0 },
   'training.printerFault': { paperOut: false, coverOpen: false, online: true },
@@ -133,7 +148,20 @@ describe('dispatch: hostile payloads for every contract method', () => {
   });
 
   it('unknown or hostile method names are refused as UNKNOWN_METHOD, prototype keys included', async () => {
-    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'payer.lookup ', 'PAYER.LOOKUP', 'payer.lookup\u0000', '', null, 42, { method: 'app.info' }, ['app.info']];
+    const names = [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'payer.lookup ',
+      'PAYER.LOOKUP',
+      'payer.lookup\u0000',
+      '',
+      null,
+      42,
+      { method: 'app.info' },
+      ['app.info'],
+    ];
     for (const m of names) expect(await fuzzOne(m as string, {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     await fc.assert(
       fc.asyncProperty(hostileString, async (m) => {
@@ -216,13 +244,16 @@ interface RawResponse {
 function raw(options: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse | 'reset'> {
   return withTimeout(
     new Promise((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port: host.port, agent: false, method: options.method ?? 'POST', path: options.path, headers: options.headers }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', () => resolve('reset'));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: host.port, agent: false, method: options.method ?? 'POST', path: options.path, headers: options.headers },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          res.on('error', () => resolve('reset'));
+        },
+      );
       req.on('error', () => resolve('reset'));
       req.end(options.body);
     }),
@@ -272,7 +303,15 @@ describe('HTTP boundary of the browser host', () => {
   it('random bodies, method paths and content: a JSON answer with a sane status, no state change on refusal', async () => {
     const pathArb = fc.oneof(
       fc.constantFrom(...methodNames).map((m) => `/api/${m}`),
-      fc.constantFrom('/api/%E0%A4%A', '/api/%', '/api/..%2F..%2Fetc%2Fpasswd', '/api/__proto__', '/api//payer.lookup', `/api/${'a'.repeat(8000)}`, '/api/payer.lookup?x=1#y'),
+      fc.constantFrom(
+        '/api/%E0%A4%A',
+        '/api/%',
+        '/api/..%2F..%2Fetc%2Fpasswd',
+        '/api/__proto__',
+        '/api//payer.lookup',
+        `/api/${'a'.repeat(8000)}`,
+        '/api/payer.lookup?x=1#y',
+      ),
       hostileString.map((s) => `/api/${encodeOrRaw(s).slice(0, 4000)}`),
     );
     const bodyArb = fc.oneof(

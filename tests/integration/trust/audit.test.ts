@@ -84,7 +84,14 @@ describe('audit log: append-only, in the caller’s transaction', () => {
 
   it('masks full ID numbers in before/after, entity ids and keys; stores canonical JSON', () => {
     const db = fresh();
-    appendAudit(db, { action: 'payment.record', entity: 'payer', entityId: ID, actor: clerk, before: { z: 1, a: ID, [ID]: true }, after: { list: [ID.toLowerCase().replace('4', 'x')], n: NaN } });
+    appendAudit(db, {
+      action: 'payment.record',
+      entity: 'payer',
+      entityId: ID,
+      actor: clerk,
+      before: { z: 1, a: ID, [ID]: true },
+      after: { list: [ID.toLowerCase().replace('4', 'x')], n: NaN },
+    });
     appendAudit(db, { action: 'session.signInFailed', entity: 'operator', actor: { username: `身份证${ID}`, counterNo: 1 } });
     expect(JSON.stringify(db.prepare('SELECT at, operator_username, entity_id, before, after FROM audit_log').all())).not.toMatch(/\d{17}[\dXx]/);
     const raw = db.prepare('SELECT entity_id, before, after FROM audit_log WHERE seq = 1').get() as Record<string, string>;
@@ -96,7 +103,11 @@ describe('audit log: append-only, in the caller’s transaction', () => {
 
   it('keeps a __proto__ key as data and never pollutes prototypes', () => {
     const db = fresh();
-    appendAudit(db, { action: 'config.change', entity: 'config', after: JSON.parse('{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}}}') as unknown });
+    appendAudit(db, {
+      action: 'config.change',
+      entity: 'config',
+      after: JSON.parse('{"__proto__":{"polluted":1},"constructor":{"prototype":{"x":1}}}') as unknown,
+    });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const after = queryAudit(db).rows[0]!.after as object;
     expect(Object.getOwnPropertyDescriptor(after, '__proto__')?.value).toEqual({ polluted: 1 });
@@ -113,8 +124,16 @@ describe('audit verify finds the first altered, inserted or deleted row', () => 
   const n = 12;
   type Tamper = { name: string; apply: (db: Db, k: number) => void; expect: (k: number) => { seq: number; kind: string } };
   const tampers: Tamper[] = [
-    { name: 'content edited', apply: (db, k) => db.prepare("UPDATE audit_log SET after = '{\"n\":0}' WHERE seq = ?").run(k), expect: (k) => ({ seq: k, kind: 'altered' }) },
-    { name: 'operator changed', apply: (db, k) => db.prepare("UPDATE audit_log SET operator_username = 'someone' WHERE seq = ?").run(k), expect: (k) => ({ seq: k, kind: 'altered' }) },
+    {
+      name: 'content edited',
+      apply: (db, k) => db.prepare('UPDATE audit_log SET after = \'{"n":0}\' WHERE seq = ?').run(k),
+      expect: (k) => ({ seq: k, kind: 'altered' }),
+    },
+    {
+      name: 'operator changed',
+      apply: (db, k) => db.prepare("UPDATE audit_log SET operator_username = 'someone' WHERE seq = ?").run(k),
+      expect: (k) => ({ seq: k, kind: 'altered' }),
+    },
     {
       name: 'content edited and its hash recomputed',
       apply: (db, k) => {
@@ -137,8 +156,22 @@ describe('audit verify finds the first altered, inserted or deleted row', () => 
       apply: (db, k) => {
         for (let s = n; s >= k; s--) db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(s + 1, s);
         const prevHash = k === 1 ? '0'.repeat(64) : rowAt(db, k - 1).hash;
-        const forged = { seq: k, at: '2026-06-15T01:30:00.000Z', operator_id: 9, operator_username: 'ghost', counter_no: 1, action: 'payment.record', entity: 'payment', entity_id: '999', before: null, after: '{"n":1}', prev_hash: prevHash };
-        db.prepare('INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)').run({ ...forged, hash: auditRowHash(forged) });
+        const forged = {
+          seq: k,
+          at: '2026-06-15T01:30:00.000Z',
+          operator_id: 9,
+          operator_username: 'ghost',
+          counter_no: 1,
+          action: 'payment.record',
+          entity: 'payment',
+          entity_id: '999',
+          before: null,
+          after: '{"n":1}',
+          prev_hash: prevHash,
+        };
+        db.prepare(
+          'INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
+        ).run({ ...forged, hash: auditRowHash(forged) });
       },
       expect: (k) => ({ seq: k, kind: 'inserted' }),
     },
@@ -159,8 +192,22 @@ describe('audit verify finds the first altered, inserted or deleted row', () => 
   it('rows appended after the head (a forged but well-linked newest row) are reported as inserted', () => {
     const db = filled(n);
     dropAuditTriggers(db);
-    const forged = { seq: n + 1, at: '2026-06-15T05:00:00.000Z', operator_id: 1, operator_username: 'clerk', counter_no: 2, action: 'receipt.void', entity: 'receipt', entity_id: '7', before: null, after: null, prev_hash: rowAt(db, n).hash };
-    db.prepare('INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)').run({ ...forged, hash: auditRowHash(forged) });
+    const forged = {
+      seq: n + 1,
+      at: '2026-06-15T05:00:00.000Z',
+      operator_id: 1,
+      operator_username: 'clerk',
+      counter_no: 2,
+      action: 'receipt.void',
+      entity: 'receipt',
+      entity_id: '7',
+      before: null,
+      after: null,
+      prev_hash: rowAt(db, n).hash,
+    };
+    db.prepare(
+      'INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
+    ).run({ ...forged, hash: auditRowHash(forged) });
     expect(verifyAuditChain(db).firstProblem).toMatchObject({ seq: n + 1, kind: 'inserted' });
   });
 
@@ -203,8 +250,22 @@ describe('audit verify finds the first altered, inserted or deleted row', () => 
     return (db, k) => {
       for (let s = size; s >= k; s--) db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(s + 1, s);
       const prevHash = k === 1 ? '0'.repeat(64) : rowAt(db, k - 1).hash;
-      const forged = { seq: k, at: '2026-06-15T01:30:00.000Z', operator_id: null, operator_username: null, counter_no: null, action: 'payment.record', entity: 'payment', entity_id: null, before: null, after: null, prev_hash: prevHash };
-      db.prepare('INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)').run({ ...forged, hash: auditRowHash(forged) });
+      const forged = {
+        seq: k,
+        at: '2026-06-15T01:30:00.000Z',
+        operator_id: null,
+        operator_username: null,
+        counter_no: null,
+        action: 'payment.record',
+        entity: 'payment',
+        entity_id: null,
+        before: null,
+        after: null,
+        prev_hash: prevHash,
+      };
+      db.prepare(
+        'INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
+      ).run({ ...forged, hash: auditRowHash(forged) });
     };
   }
 });
@@ -227,7 +288,9 @@ describe('queryAudit for the supervisor screen', () => {
 
     expect(queryAudit(db, { username: 'super' }).rows.map((r) => r.seq)).toEqual([29, 24, 19, 14, 9, 4]);
     expect(queryAudit(db, { operatorId: 3, entity: 'payment' }).total).toBe(4);
-    expect(queryAudit(db, { entity: 'payment', entityId: 7 }).rows).toMatchObject([{ seq: 7, after: { n: 8, note: '第7笔' }, operatorUsername: 'clerk', counterNo: 2 }]);
+    expect(queryAudit(db, { entity: 'payment', entityId: 7 }).rows).toMatchObject([
+      { seq: 7, after: { n: 8, note: '第7笔' }, operatorUsername: 'clerk', counterNo: 2 },
+    ]);
 
     const p0 = queryAudit(db, { pageSize: 7 });
     const p4 = queryAudit(db, { pageSize: 7, page: 4 });

@@ -6,14 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/services/db/database';
 import { createLogger } from '../../../electron/services/log';
 import { appendAudit, queryAudit, verifyAuditChain } from '../../../electron/services/trust/audit';
-import {
-  backupDatabase,
-  BackupScheduler,
-  checkDatabaseFile,
-  listBackups,
-  restoreBackup,
-  startupCheck,
-} from '../../../electron/services/trust/backup';
+import { backupDatabase, BackupScheduler, checkDatabaseFile, listBackups, restoreBackup, startupCheck } from '../../../electron/services/trust/backup';
 import { tempDir } from '../../helpers/serve';
 import { auditedDb, databaseDigest } from './helpers';
 

@@ -46,7 +46,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 function auditedDataDir(rows: number): string {
   const { db, dir } = auditedDb();
   db.transaction(() => {
-    for (let i = 1; i <= rows; i++) appendAudit(db, { action: 'payment.record', entity: 'payment', entityId: i, actor: { operatorId: 1, username: 'clerk', counterNo: 1 } });
+    for (let i = 1; i <= rows; i++)
+      appendAudit(db, { action: 'payment.record', entity: 'payment', entityId: i, actor: { operatorId: 1, username: 'clerk', counterNo: 1 } });
   })();
   db.close();
   return dir;
@@ -84,7 +85,12 @@ describe('pension-counter audit verify', () => {
     const dir = auditedDataDir(5);
     const r = await run(['audit', 'list', '--data-dir', dir, '--limit', '2']);
     expect(r.code).toBe(0);
-    expect(r.out.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([5, 4]);
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    ).toEqual([5, 4]);
     expect((await run(['audit', 'list', '--data-dir', dir, '--action', "x' OR 1=1"])).code).toBe(2);
   });
 });
@@ -144,23 +150,27 @@ describe('hostile CLI arguments to the built command', () => {
     ['sync', 'run'],
     ['no-such-command'],
   ];
-  const token = fc.string({ unit: fc.constantFrom('a', '-', '=', '\'', '"', ';', '%', '…', '𠀀', '\u202e', ' ', '9', '\\', '/'), minLength: 1, maxLength: 24 });
-  it.skipIf(!built)('random argv: non-zero exit, a message first, never a stack trace or a hang', () => {
-    const home = tempDir('clihome');
-    fc.assert(
-      fc.property(fc.constantFrom(...bases), fc.array(token, { minLength: 1, maxLength: 4 }), (base, extra) => {
-        const argv = [...base, ...extra.map((t) => (t.startsWith('-') ? t : `--${t}`))];
-        const r = spawnSync(process.execPath, [cliBin, ...argv], {
-          cwd: repoRoot,
-          encoding: 'utf8',
-          timeout: 20_000,
-          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, APPDATA: home },
-        });
-        const firstLine = r.stderr.trim().split('\n')[0] ?? '';
-        return r.status !== null && r.status !== 0 && /^(error|pension-counter):|^Usage:/.test(firstLine) && !/\n\s+at .+:\d+:\d+\)?/.test(r.stderr);
-      }),
-      { numRuns: Number(process.env.CLI_FUZZ_RUNS ?? 10) },
-    );
-    expect(fs.readdirSync(home)).toEqual([]);
-  }, 120_000);
+  const token = fc.string({ unit: fc.constantFrom('a', '-', '=', "'", '"', ';', '%', '…', '𠀀', '\u202e', ' ', '9', '\\', '/'), minLength: 1, maxLength: 24 });
+  it.skipIf(!built)(
+    'random argv: non-zero exit, a message first, never a stack trace or a hang',
+    () => {
+      const home = tempDir('clihome');
+      fc.assert(
+        fc.property(fc.constantFrom(...bases), fc.array(token, { minLength: 1, maxLength: 4 }), (base, extra) => {
+          const argv = [...base, ...extra.map((t) => (t.startsWith('-') ? t : `--${t}`))];
+          const r = spawnSync(process.execPath, [cliBin, ...argv], {
+            cwd: repoRoot,
+            encoding: 'utf8',
+            timeout: 20_000,
+            env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, APPDATA: home },
+          });
+          const firstLine = r.stderr.trim().split('\n')[0] ?? '';
+          return r.status !== null && r.status !== 0 && /^(error|pension-counter):|^Usage:/.test(firstLine) && !/\n\s+at .+:\d+:\d+\)?/.test(r.stderr);
+        }),
+        { numRuns: Number(process.env.CLI_FUZZ_RUNS ?? 10) },
+      );
+      expect(fs.readdirSync(home)).toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -73,7 +73,10 @@ export function localProblems(db: Database.Database): string[] {
     `SELECT t.id, (SELECT count(*) FROM audit_log a WHERE a.action = 'payment.record' AND a.entity_id = CAST(t.id AS TEXT)) AS n
      FROM counter_transactions t WHERE n <> 1`,
   );
-  expectNone('payment lines with a counter uid but no transaction, or the reverse', 'SELECT id FROM payments WHERE (transaction_id IS NULL) <> (local_uid IS NULL)');
+  expectNone(
+    'payment lines with a counter uid but no transaction, or the reverse',
+    'SELECT id FROM payments WHERE (transaction_id IS NULL) <> (local_uid IS NULL)',
+  );
 
   // Receipt numbers: per block, every serial from first_serial to next_serial - 1 used exactly once,
   // none outside; each state issued or voided.
@@ -89,7 +92,10 @@ export function localProblems(db: Database.Database): string[] {
     'SELECT payment_id, count(*) AS n FROM receipt_lines WHERE original = 1 AND active = 1 GROUP BY payment_id HAVING n > 1',
   );
   expectNone('receipts without lines', 'SELECT r.id FROM receipts r WHERE NOT EXISTS (SELECT 1 FROM receipt_lines l WHERE l.receipt_id = r.id)');
-  expectNone('voided receipts with live lines', "SELECT DISTINCT r.id FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id WHERE r.state = 'voided' AND l.active = 1");
+  expectNone(
+    'voided receipts with live lines',
+    "SELECT DISTINCT r.id FROM receipts r JOIN receipt_lines l ON l.receipt_id = r.id WHERE r.state = 'voided' AND l.active = 1",
+  );
   expectNone(
     'voided receipts not replaced by exactly one receipt',
     "SELECT v.id, (SELECT count(*) FROM receipts n WHERE n.replaces = v.id) AS n FROM receipts v WHERE v.state = 'voided' AND n <> 1",

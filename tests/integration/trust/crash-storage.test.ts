@@ -67,7 +67,11 @@ async function payable(a: AppServices, dataDir: string, n: number): Promise<{ pa
 }
 
 const record = (a: AppServices, uid: string, p: { payerId: number; year: number; tierFen: number }) =>
-  a.dispatch('payment.record', { transactionUid: uid, payerId: p.payerId, lines: [{ year: p.year, tierFen: p.tierFen }], method: 'cash', tenderedFen: null }, { transport: 'direct' });
+  a.dispatch(
+    'payment.record',
+    { transactionUid: uid, payerId: p.payerId, lines: [{ year: p.year, tierFen: p.tierFen }], method: 'cash', tenderedFen: null },
+    { transport: 'direct' },
+  );
 
 function nothingRecorded(dataDir: string, uid: string): void {
   const db = new Database(path.join(dataDir, 'counter.sqlite'), { readonly: true });

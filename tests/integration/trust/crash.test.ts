@@ -62,8 +62,19 @@ describe('kill -9 at random points of random counter work, restart each time', (
     let opsDone = 0;
     for (let round = 0; round < ROUNDS && Date.now() - started < BUDGET_MS; round++) {
       const child = spawnCli([
-        'soak', '--data-dir', dir, '--ops', '400', '--seed', String(testSeed * 100 + round),
-        '--clock', CLOCK, '--upstream', sim!.url, '--key', KEY,
+        'soak',
+        '--data-dir',
+        dir,
+        '--ops',
+        '400',
+        '--seed',
+        String(testSeed * 100 + round),
+        '--clock',
+        CLOCK,
+        '--upstream',
+        sim!.url,
+        '--key',
+        KEY,
       ]);
       // Kill after a random number of completed calls, or after a random time (which may fall in
       // start-up, migrations, a sync page or a receipt's PDF).

@@ -27,7 +27,10 @@ export function databaseDigest(db: Db, options: { ignore?: Record<string, string
     if (ignored === '*') continue;
     h.update(`\u0000${name}\u0000`);
     const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as { name: string }[]).map((c) => c.name).filter((c) => !ignored?.includes(c));
-    const rows = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).raw().all() as unknown[][];
+    const rows = db
+      .prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${name}"`)
+      .raw()
+      .all() as unknown[][];
     const lines = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v)));
     lines.sort();
     for (const line of lines) h.update(line + '\n');

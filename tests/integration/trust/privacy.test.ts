@@ -95,10 +95,19 @@ beforeAll(async () => {
   });
   expect((await call('training.placeCard', { index: cards.value[0]!.index })).ok).toBe(true);
   await read;
-  const payer = (await call('payer.lookup', { idNumber: payers[4]!.id_number })) as { ok: true; value: { id: number; years: { year: number; status: string }[] } };
+  const payer = (await call('payer.lookup', { idNumber: payers[4]!.id_number })) as {
+    ok: true;
+    value: { id: number; years: { year: number; status: string }[] };
+  };
   const quote = await call('payment.quote', { payerId: payer.value.id, lines: [{ year: 2026, tierFen: 20000 }] });
   if (quote.ok) {
-    await call('payment.record', { transactionUid: crypto.randomUUID(), payerId: payer.value.id, lines: [{ year: 2026, tierFen: 20000 }], method: 'bank_card', tenderedFen: null });
+    await call('payment.record', {
+      transactionUid: crypto.randomUUID(),
+      payerId: payer.value.id,
+      lines: [{ year: 2026, tierFen: 20000 }],
+      method: 'bank_card',
+      tenderedFen: null,
+    });
   }
   await call('session.signOut', {});
   // A backup taken at the end of the session lands in the data directory too.

@@ -99,7 +99,12 @@ describe('randomly damaged upstream answers', () => {
           counter?.db.close();
           counter = await makeCounter({ seedPayers: 200 });
           for (const id of unpaidPayers(counter.db, 2026, 2)) recordCounterPayment(counter.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]);
-          const engine = new SyncEngine({ db: counter.db, client: new UpstreamClient({ baseUrl: proxy.url, key: KEY, timeoutMs: 15_000 }), log: quietLog(), pageSize: 60 });
+          const engine = new SyncEngine({
+            db: counter.db,
+            client: new UpstreamClient({ baseUrl: proxy.url, key: KEY, timeoutMs: 15_000 }),
+            log: quietLog(),
+            pageSize: 60,
+          });
           proxy.arm(n, harm);
           const hostile = await engine.syncOnce();
           expect(typeof hostile.ok).toBe('boolean');
@@ -112,7 +117,7 @@ describe('randomly damaged upstream answers', () => {
           // one and is applied; only the counter's own payments are then checked below.
           if (!hostile.ok) expect(compareLedgers(counter.db, sim!.store)).toMatchObject({ equal: true });
           // Each run's counter payments reached the upstream exactly once.
-          const mine = counter.db.prepare("SELECT count(*) AS n FROM outbox WHERE confirmed_at IS NOT NULL").get() as { n: number };
+          const mine = counter.db.prepare('SELECT count(*) AS n FROM outbox WHERE confirmed_at IS NOT NULL').get() as { n: number };
           expect(mine.n).toBe(2);
         }),
         { numRuns: 8 },

@@ -31,7 +31,16 @@ function summary(): DaySummary {
     },
     byCounter: [],
     exchanges: { count: 1, amountFen: 30_000, byChannel: [{ channel: 'bank_pos', count: 1, amountFen: 30_000 }] },
-    receipts: { used: 4, issued: 3, voided: 1, reissued: 0, issuedFen: { counter: 110_000, exchange: 30_000, reissue: 0 }, ranges: [], voidedList: [], reissuedList: [] },
+    receipts: {
+      used: 4,
+      issued: 3,
+      voided: 1,
+      reissued: 0,
+      issuedFen: { counter: 110_000, exchange: 30_000, reissue: 0 },
+      ranges: [],
+      voidedList: [],
+      reissuedList: [],
+    },
     cash: { expectedFen: 80_000, tenderedFen: 80_000, changeFen: 0 },
   };
 }
@@ -96,7 +105,13 @@ describe('compareWithUpstream', () => {
     u.totals = { count: 5, amountFen: 110_000 };
     const lines = compareWithUpstream(record(), u);
     expect(lines[0]!.section).toBe('date');
-    expect(lines[1]).toMatchObject({ section: 'total', countDiff: -1, amountDiffFen: 0, local: { count: 4, amountFen: 110_000 }, upstream: { count: 5, amountFen: 110_000 } });
+    expect(lines[1]).toMatchObject({
+      section: 'total',
+      countDiff: -1,
+      amountDiffFen: 0,
+      local: { count: 4, amountFen: 110_000 },
+      upstream: { count: 5, amountFen: 110_000 },
+    });
   });
 
   it('skips the optional sections the upstream does not report', () => {

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  anniversary,
-  civilOf,
-  DayFormatter,
-  dayNumber,
-  firstOfNextMonth,
-  isoDate,
-  parseIsoDate,
-  weekday,
-} from '../../../electron/services/demo/civil';
+import { anniversary, civilOf, DayFormatter, dayNumber, firstOfNextMonth, isoDate, parseIsoDate, weekday } from '../../../electron/services/demo/civil';
 
 const DAY_MS = 86_400_000;
 

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  countyPlaces,
-  demoCardCases,
-  demoCardPayers,
-  generateCounty,
-  type DemoCountyOptions,
-  type DemoPayer,
-} from '../../../electron/services/demo/county';
+import { countyPlaces, demoCardCases, demoCardPayers, generateCounty, type DemoCountyOptions, type DemoPayer } from '../../../electron/services/demo/county';
 import { idCheckChar } from '../../../shared/domain/id-number';
 import { channelCodes, specialGroupCodes } from '../../../shared/domain/payer';
 import { addDays, ageOn, dateOfAge } from '../../../shared/policy/dates';
@@ -362,9 +355,7 @@ describe('demo cards', () => {
     expect(paid.payments.map((q) => hallDate(q.paidAt))).toContain('2024-01-01');
     expect(jan1.find((c) => c.case === 'new_registration')!.payer.registrationDate).toBe('2023-12-29');
     const bad = violations(take({ ...base, asOf: '2024-02-29', payers: 20_000 }), (p) =>
-      ageOn(p.birthDate, '2024-02-29') < 16 || p.payments.some((q) => hallDate(q.paidAt) > '2024-02-29')
-        ? p.birthDate
-        : null,
+      ageOn(p.birthDate, '2024-02-29') < 16 || p.payments.some((q) => hallDate(q.paidAt) > '2024-02-29') ? p.birthDate : null,
     );
     expect(bad).toEqual([]);
   });

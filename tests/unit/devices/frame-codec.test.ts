@@ -14,8 +14,7 @@ function decode(chunks: Buffer[], opts = {}): { out: CodecOutput[]; dec: FrameDe
   for (const c of chunks) dec.write(c);
   return { out, dec };
 }
-const frames = (out: CodecOutput[]): string[] =>
-  out.flatMap((o) => (o.type === 'frame' ? [o.body.toString('hex')] : []));
+const frames = (out: CodecOutput[]): string[] => out.flatMap((o) => (o.type === 'frame' ? [o.body.toString('hex')] : []));
 
 describe('request frames (golden, from the published protocol)', () => {
   it.each([
@@ -84,9 +83,7 @@ describe('FrameDecoder', () => {
     expect(frames(out)).toEqual(['0000900000000000000000']);
   });
 
-  const validFrame = fc
-    .tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 300 }))
-    .map(([sw3, data]) => encodeResponse(sw3, data));
+  const validFrame = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 300 })).map(([sw3, data]) => encodeResponse(sw3, data));
   const noise = fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a));
 
   it('fuzz: frames separated by random noise, split at random points, all come out intact', () => {

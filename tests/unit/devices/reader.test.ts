@@ -41,7 +41,11 @@ describe('SamReader against the simulator', () => {
     const { card, photo } = await reader.readCard();
     expect(card).toEqual(sampleCards.resident.card);
     expect(photo.equals(sampleCards.resident.photo)).toBe(true);
-    expect(sim.requests).toEqual([[0x20, 0x01], [0x20, 0x02], [0x30, 0x01]]);
+    expect(sim.requests).toEqual([
+      [0x20, 0x01],
+      [0x20, 0x02],
+      [0x30, 0x01],
+    ]);
   });
 
   it('says there is no card in Chinese', async () => {

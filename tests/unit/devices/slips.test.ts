@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEscPos, type DecodedLine } from '../../../electron/devices/printer/decoder';
 import { EscPosBuilder, displayWidth } from '../../../electron/devices/printer/escpos';
 import { hallTime, leftRight, yuan } from '../../../electron/devices/printer/layout';
-import {
-  daySummary,
-  exchangeRecord,
-  paymentSlip,
-  testPage,
-  type PaymentSlipData,
-} from '../../../electron/devices/printer/slips';
+import { daySummary, exchangeRecord, paymentSlip, testPage, type PaymentSlipData } from '../../../electron/devices/printer/slips';
 
 const ID = '430624197503080026';
 const payment: PaymentSlipData = {
@@ -28,8 +22,7 @@ const payment: PaymentSlipData = {
   paidAt: '2024-06-01T02:23:45Z',
   timeZone: 'Asia/Shanghai',
 };
-const printedLines = (bytes: Buffer): DecodedLine[] =>
-  decodeEscPos(bytes).items.filter((i): i is DecodedLine => i.type === 'line');
+const printedLines = (bytes: Buffer): DecodedLine[] => decodeEscPos(bytes).items.filter((i): i is DecodedLine => i.type === 'line');
 
 describe.each([
   [58, 32],

@@ -78,8 +78,18 @@ describe('policy quote', () => {
 
   it('prices chosen lines with --line', async () => {
     const r = await run([
-      'policy', 'quote', '--policy', demo, '--payer', await payerFile(goodPayer), '--date', '2026-06-15',
-      '--line', '2026:20000', '--line', '2024:10000',
+      'policy',
+      'quote',
+      '--policy',
+      demo,
+      '--payer',
+      await payerFile(goodPayer),
+      '--date',
+      '2026-06-15',
+      '--line',
+      '2026:20000',
+      '--line',
+      '2024:10000',
     ]);
     expect(r.error).toBeUndefined();
     const { quote } = JSON.parse(r.out) as { quote: Quote };
@@ -101,7 +111,16 @@ describe('policy quote', () => {
     expect(m).toContain('idNumber');
     expect(m).toContain('nickname');
     expect(r.out).toBe('');
-    const old = await run(['policy', 'quote', '--policy', demo, '--payer', await payerFile({ ...goodPayer, idNumber: '520123900307123' }), '--date', '2026-06-15']);
+    const old = await run([
+      'policy',
+      'quote',
+      '--policy',
+      demo,
+      '--payer',
+      await payerFile({ ...goodPayer, idNumber: '520123900307123' }),
+      '--date',
+      '2026-06-15',
+    ]);
     expect((old.error as CliError).message).toContain('15位');
   });
 

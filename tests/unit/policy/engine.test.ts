@@ -156,7 +156,12 @@ describe('eligibility rules', () => {
     expect(a.years.flatMap((y) => y.tiers).every((t) => t.subsidyFen === 0)).toBe(true);
     expect(a.warnings.find((w) => w.code === 'cap_applies')?.message).toContain('还可缴费5年');
     // All three missing years fit under the cap, paid at once.
-    expect(quote(a, [2026, 2025, 2024].map((y) => ({ year: y, tierFen: 10000 }))).ok).toBe(true);
+    expect(
+      quote(
+        a,
+        [2026, 2025, 2024].map((y) => ({ year: y, tierFen: 10000 })),
+      ).ok,
+    ).toBe(true);
   });
 
   it('past 60 and already at the minimum years: refused with the cap sentence', () => {
@@ -297,9 +302,46 @@ describe('special groups', () => {
 
 describe('regional tables as published', () => {
   it.each([
-    ['xiangyin', '2023-06-15', [[100, null], [200, 30], [300, 40], [400, 40], [500, 60], [1000, 60], [3000, 60]]],
-    ['guangxi', '2019-06-15', [[200, 35], [500, 60], [800, 100], [1000, 150], [1500, 175], [2000, 200], [6000, 200]]],
-    ['zibo', '2024-06-15', [[100, null], [350, 40], [500, 60], [800, 80], [1000, 80], [3000, 130], [5000, 150], [8000, 180]]],
+    [
+      'xiangyin',
+      '2023-06-15',
+      [
+        [100, null],
+        [200, 30],
+        [300, 40],
+        [400, 40],
+        [500, 60],
+        [1000, 60],
+        [3000, 60],
+      ],
+    ],
+    [
+      'guangxi',
+      '2019-06-15',
+      [
+        [200, 35],
+        [500, 60],
+        [800, 100],
+        [1000, 150],
+        [1500, 175],
+        [2000, 200],
+        [6000, 200],
+      ],
+    ],
+    [
+      'zibo',
+      '2024-06-15',
+      [
+        [100, null],
+        [350, 40],
+        [500, 60],
+        [800, 80],
+        [1000, 80],
+        [3000, 130],
+        [5000, 150],
+        [8000, 180],
+      ],
+    ],
   ] as const)('%s: current-year tier → subsidy', (name, date, expected) => {
     const a = assessPayer(payer('1990-03-07'), tables[name], date);
     const current = a.years[0]!;

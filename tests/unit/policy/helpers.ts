@@ -14,9 +14,7 @@ export const tableFiles = {
 export type TableName = keyof typeof tableFiles;
 
 export async function loadTables(): Promise<Record<TableName, PolicyTable>> {
-  const entries = await Promise.all(
-    (Object.keys(tableFiles) as TableName[]).map(async (k) => [k, await loadPolicyFile(policyDir + tableFiles[k])] as const),
-  );
+  const entries = await Promise.all((Object.keys(tableFiles) as TableName[]).map(async (k) => [k, await loadPolicyFile(policyDir + tableFiles[k])] as const));
   return Object.fromEntries(entries) as Record<TableName, PolicyTable>;
 }
 

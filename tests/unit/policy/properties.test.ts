@@ -11,36 +11,34 @@ beforeAll(async () => {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dateIn = (yearMin: number, yearMax: number) =>
-  fc.tuple(fc.integer({ min: yearMin, max: yearMax }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(
-    ([y, m, d]) => `${y}-${pad(m)}-${pad(d)}`,
-  );
+  fc
+    .tuple(fc.integer({ min: yearMin, max: yearMax }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+    .map(([y, m, d]) => `${y}-${pad(m)}-${pad(d)}`);
 
 /** A table and a hall date in its year, with a payer of any age, status, groups and history. */
-const scenario = fc
-  .constantFrom<TableName>('demo', 'xiangyin', 'guangxi', 'zibo')
-  .chain((name) => {
-    const year = { demo: 2026, xiangyin: 2023, guangxi: 2019, zibo: 2024 }[name];
-    return fc.record({
-      name: fc.constant(name),
-      date: dateIn(year, year),
-      birthDate: dateIn(year - 70, year - 12),
-      registrationDate: fc.option(dateIn(year - 12, year), { nil: null, freq: 8 }),
-      registrationStatus: fc.constantFrom('active', 'active', 'active', 'suspended', 'receiving', 'terminated'),
-      specialGroups: fc.uniqueArray(
-        fc
-          .record({
-            group: fc.constantFrom(...specialGroupCodes),
-            from: dateIn(year - 10, year),
-            days: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }),
-          })
-          .map(({ group, from, days }) => ({ group, from, to: days === null ? null : addDays(from, days) })),
-        { maxLength: 2, selector: (g) => g.group },
-      ),
-      paidYears: fc.uniqueArray(fc.integer({ min: year - 20, max: year }), { maxLength: 16 }),
-      employeesSchemeYears: fc.uniqueArray(fc.integer({ min: year - 12, max: year }), { maxLength: 2 }),
-      pick: fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
-    });
+const scenario = fc.constantFrom<TableName>('demo', 'xiangyin', 'guangxi', 'zibo').chain((name) => {
+  const year = { demo: 2026, xiangyin: 2023, guangxi: 2019, zibo: 2024 }[name];
+  return fc.record({
+    name: fc.constant(name),
+    date: dateIn(year, year),
+    birthDate: dateIn(year - 70, year - 12),
+    registrationDate: fc.option(dateIn(year - 12, year), { nil: null, freq: 8 }),
+    registrationStatus: fc.constantFrom('active', 'active', 'active', 'suspended', 'receiving', 'terminated'),
+    specialGroups: fc.uniqueArray(
+      fc
+        .record({
+          group: fc.constantFrom(...specialGroupCodes),
+          from: dateIn(year - 10, year),
+          days: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: null }),
+        })
+        .map(({ group, from, days }) => ({ group, from, to: days === null ? null : addDays(from, days) })),
+      { maxLength: 2, selector: (g) => g.group },
+    ),
+    paidYears: fc.uniqueArray(fc.integer({ min: year - 20, max: year }), { maxLength: 16 }),
+    employeesSchemeYears: fc.uniqueArray(fc.integer({ min: year - 12, max: year }), { maxLength: 2 }),
+    pick: fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
   });
+});
 
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 

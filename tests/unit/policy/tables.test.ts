@@ -28,7 +28,14 @@ describe('shipped policy tables', () => {
     expect(t.tiers.map((x) => x.amountFen / 100)).toEqual([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1500, 2000]);
     expect(t.tiers.every((x) => x.subsidyFen >= 3000)).toBe(true);
     const dibao = t.specialGroups.find((g) => g.group === 'dibao');
-    expect(dibao?.benefit).toMatchObject({ kind: 'fixed_amount', amountFen: 5000, split: [{ level: 'province', amountFen: 2500 }, { level: 'county', amountFen: 2500 }] });
+    expect(dibao?.benefit).toMatchObject({
+      kind: 'fixed_amount',
+      amountFen: 5000,
+      split: [
+        { level: 'province', amountFen: 2500 },
+        { level: 'county', amountFen: 2500 },
+      ],
+    });
     expect(t.backPayment).toMatchObject({ subsidised: false, earliestYear: 2014 });
   });
 

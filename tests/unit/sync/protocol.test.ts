@@ -48,7 +48,10 @@ describe('protocol v1 schemas: what the counter accepts from the upstream', () =
       page([payment(11)], { next: '0012' }), // cursor not canonical
       page([payment(11)], { protocol: 2 }),
       page([payment(11)], { stream: 'payers' }),
-      page(Array.from({ length: 1001 }, (_, i) => payment(i + 11)), { next: '1011' }),
+      page(
+        Array.from({ length: 1001 }, (_, i) => payment(i + 11)),
+        { next: '1011' },
+      ),
     ];
     for (const b of bad) expect(PaymentsPage.safeParse(b).success, JSON.stringify(b).slice(0, 80)).toBe(false);
   });
@@ -75,9 +78,20 @@ describe('protocol v1 schemas: what the counter accepts from the upstream', () =
 
   it('refuses a payers page whose payer has an unknown status or special group', () => {
     const payer = {
-      seq: 1, idNumber, name: '张三', gender: 'male', birthDate: '1980-01-01', town: '城关镇', village: '东村', address: '东村1号',
-      registrationDate: '2014-03-01', status: 'active', statusSince: '2014-03-01', inEmployeeScheme: false,
-      specialGroups: [{ code: 'dibao', from: '2019-01-01', to: null }], updatedAt: '2026-06-15T00:00:00Z',
+      seq: 1,
+      idNumber,
+      name: '张三',
+      gender: 'male',
+      birthDate: '1980-01-01',
+      town: '城关镇',
+      village: '东村',
+      address: '东村1号',
+      registrationDate: '2014-03-01',
+      status: 'active',
+      statusSince: '2014-03-01',
+      inEmployeeScheme: false,
+      specialGroups: [{ code: 'dibao', from: '2019-01-01', to: null }],
+      updatedAt: '2026-06-15T00:00:00Z',
     };
     const p = (x: object) => ({ protocol: 1, stream: 'payers', after: '0', items: [{ ...payer, ...x }], next: '1', more: false, remaining: 0 });
     expect(PayersPage.safeParse(p({})).success).toBe(true);
@@ -87,7 +101,12 @@ describe('protocol v1 schemas: what the counter accepts from the upstream', () =
   });
 
   it('push answers: accepted with upstream ids, or a definitive refusal with a code', () => {
-    const ok = { protocol: 1, idempotencyKey: 'k1', replay: false, result: { status: 'accepted', receivedAt: '2026-06-15T00:00:00Z', payments: [{ localUid: 'a', upstreamId: 'UP1' }] } };
+    const ok = {
+      protocol: 1,
+      idempotencyKey: 'k1',
+      replay: false,
+      result: { status: 'accepted', receivedAt: '2026-06-15T00:00:00Z', payments: [{ localUid: 'a', upstreamId: 'UP1' }] },
+    };
     expect(PushResponse.safeParse(ok).success).toBe(true);
     expect(PushResponse.safeParse({ ...ok, result: { status: 'rejected', code: 'PAYER_NOT_FOUND', message: 'x' } }).success).toBe(true);
     expect(PushResponse.safeParse({ ...ok, result: { status: 'maybe' } }).success).toBe(false);

@@ -13,7 +13,9 @@ function paths(value: Json, prefix: Path = [], out: Path[] = []): Path[] {
 }
 
 export const oddValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 0.5, 1e21, -0, '', ' ', '0', 'NaN', '2026-02-30', '长期', "' OR 1=1 --", '\u0000', '𠀀', '\ud800', [], {}, [null], { __proto__: 1 }),
+  fc.constantFrom(null, true, false, 0, -1, 0.5, 1e21, -0, '', ' ', '0', 'NaN', '2026-02-30', '长期', "' OR 1=1 --", '\u0000', '𠀀', '\ud800', [], {}, [null], {
+    __proto__: 1,
+  }),
   fc.integer(),
   fc.double(),
   fc.string({ maxLength: 20 }),
@@ -48,14 +50,23 @@ export function mutate(doc: Json, list: Mutation[]): Json {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete parent[key];
     } else if (parent !== null && typeof parent === 'object' && !Array.isArray(parent)) {
-      Object.defineProperty(parent, ['__proto__', 'constructor', 'extra', 'x-'.concat(String(key))][m.at % 4]!, { value: m.value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(parent, ['__proto__', 'constructor', 'extra', 'x-'.concat(String(key))][m.at % 4]!, {
+        value: m.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return root;
 }
 
 /** Text-level damage: cut, or a character inserted, at a position. */
-export const textDamage = fc.record({ at: fc.nat(), op: fc.constantFrom('cut', 'insert'), ch: fc.constantFrom('{', '}', '"', ',', ':', '\\', '\u0000', '𠀀', ' ') });
+export const textDamage = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('cut', 'insert'),
+  ch: fc.constantFrom('{', '}', '"', ',', ':', '\\', '\u0000', '𠀀', ' '),
+});
 export function damage(text: string, d: { at: number; op: 'cut' | 'insert'; ch: string }): string {
   const i = d.at % (text.length + 1);
   return d.op === 'cut' ? text.slice(0, i) : text.slice(0, i) + d.ch + text.slice(i);

@@ -14,7 +14,10 @@ import { IdCard } from '../../../shared/domain/id-card';
 import { damage, mutate, mutations, textDamage } from './mutate';
 
 const policyDir = path.resolve(__dirname, '..', '..', '..', 'resources', 'policy');
-const policyTexts = fs.readdirSync(policyDir).filter((f) => f.endsWith('.json')).map((f) => fs.readFileSync(path.join(policyDir, f), 'utf8'));
+const policyTexts = fs
+  .readdirSync(policyDir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => fs.readFileSync(path.join(policyDir, f), 'utf8'));
 
 describe('policy files: random mutations of valid tables', () => {
   it('the shipped tables are valid (the base of the mutations)', () => {
@@ -70,10 +73,12 @@ describe('printer status bytes (DLE EOT answers)', () => {
 
   it('exhaustively over every well-formed answer', () => {
     const valid = Array.from({ length: 256 }, (_, i) => i).filter(isStatusByte);
-    for (const a of valid) for (const b of valid) for (const c of valid) {
-      const s = parseStatus(a, b, c);
-      expect(s.state === 'unknown').toBe(false);
-    }
+    for (const a of valid)
+      for (const b of valid)
+        for (const c of valid) {
+          const s = parseStatus(a, b, c);
+          expect(s.state === 'unknown').toBe(false);
+        }
   });
 });
 
@@ -94,21 +99,29 @@ describe('ID-card text blocks', () => {
 
   it('random bytes of any length: a valid card or a bad_card_data refusal', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ minLength: TEXT_BLOCK_LENGTH, maxLength: TEXT_BLOCK_LENGTH }), fc.uint8Array({ maxLength: 600 })), fc.boolean(), (bytes, photo) => {
-        decodeOrRefuse(Buffer.from(bytes), photo);
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ minLength: TEXT_BLOCK_LENGTH, maxLength: TEXT_BLOCK_LENGTH }), fc.uint8Array({ maxLength: 600 })),
+        fc.boolean(),
+        (bytes, photo) => {
+          decodeOrRefuse(Buffer.from(bytes), photo);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   it('sample cards with random bytes overwritten: a valid card or a refusal', () => {
     fc.assert(
-      fc.property(fc.nat(), fc.array(fc.tuple(fc.integer({ min: 0, max: TEXT_BLOCK_LENGTH - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }), (which, edits) => {
-        const { block, hasPhoto } = blocks[which % blocks.length]!;
-        const b = Buffer.from(block);
-        for (const [i, v] of edits) b[i] = v;
-        decodeOrRefuse(b, hasPhoto);
-      }),
+      fc.property(
+        fc.nat(),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: TEXT_BLOCK_LENGTH - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }),
+        (which, edits) => {
+          const { block, hasPhoto } = blocks[which % blocks.length]!;
+          const b = Buffer.from(block);
+          for (const [i, v] of edits) b[i] = v;
+          decodeOrRefuse(b, hasPhoto);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -116,9 +129,29 @@ describe('ID-card text blocks', () => {
 
 describe('upstream protocol pages', () => {
   const id = '520123198001010015';
-  const payer = { seq: 1, idNumber: id, name: '张三', gender: 'male', birthDate: '1980-01-01', town: '城关镇', village: '东村', address: '东村1号', registrationDate: '2014-03-01', status: 'active', statusSince: '2014-03-01', inEmployeeScheme: false, specialGroups: [{ code: 'dibao', from: '2019-01-01', to: null }], updatedAt: '2026-06-15T00:00:00Z' };
+  const payer = {
+    seq: 1,
+    idNumber: id,
+    name: '张三',
+    gender: 'male',
+    birthDate: '1980-01-01',
+    town: '城关镇',
+    village: '东村',
+    address: '东村1号',
+    registrationDate: '2014-03-01',
+    status: 'active',
+    statusSince: '2014-03-01',
+    inEmployeeScheme: false,
+    specialGroups: [{ code: 'dibao', from: '2019-01-01', to: null }],
+    updatedAt: '2026-06-15T00:00:00Z',
+  };
   const payersPage = { protocol: 1, stream: 'payers', after: '0', items: [payer, { ...payer, seq: 2 }], next: '2', more: false, remaining: 0 };
-  const push = { protocol: 1, idempotencyKey: 'k1', replay: false, result: { status: 'accepted', receivedAt: '2026-06-15T00:00:00Z', payments: [{ localUid: 'a', upstreamId: 'UP1' }] } };
+  const push = {
+    protocol: 1,
+    idempotencyKey: 'k1',
+    replay: false,
+    result: { status: 'accepted', receivedAt: '2026-06-15T00:00:00Z', payments: [{ localUid: 'a', upstreamId: 'UP1' }] },
+  };
 
   it('a malformed idNumber in an upstream page is refused, not thrown', () => {
     const r = PayersPage.safeParse({ ...payersPage, items: [{ ...payer, idNumber: '' }] });
