@@ -80,6 +80,40 @@ export default tseslint.config(
       'Services are Electron-free: they run under plain Node (CLI, browser host, tests).',
     ),
   },
+  // Layers inside electron/ (docs/architecture.md): platform <- sync, devices <- services <- cli, main.
+  // tools/ (reference upstream, bench) may use anything; nothing in the app imports tools/.
+  {
+    files: ['electron/platform/**/*.ts'],
+    rules: restrict(
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**', '**/services/**', '**/sync/**', '**/devices/**', '**/documents/**', '**/tools/**', '**/cli/**'],
+      'platform/ is the infrastructure under everything (db, log, clock, paths, config, events): it imports only shared/ and libraries.',
+    ),
+  },
+  {
+    files: ['electron/sync/**/*.ts'],
+    rules: restrict(
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**', '**/services/**', '**/devices/**', '**/documents/**', '**/tools/**', '**/cli/**'],
+      'sync/ (the upstream protocol, client and engine) builds on platform/ and shared/ only; features call it, not the other way round.',
+    ),
+  },
+  {
+    files: ['electron/devices/**/*.ts'],
+    rules: restrict(
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**', '**/services/**', '**/sync/**', '**/documents/**', '**/tools/**', '**/cli/**'],
+      'devices/ (reader and printer drivers, simulators) builds on platform/ and shared/ only.',
+    ),
+  },
+  {
+    files: ['electron/services/**/*.ts'],
+    rules: restrict(
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**', '**/tools/**', '**/cli/**'],
+      'services/ never import the CLI or tools/ (reference upstream, bench): those sit on top of the app.',
+    ),
+  },
   {
     files: ['electron/preload/**/*.ts'],
     rules: restrict(

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { dataDirLayout, readConfig, type CounterConfig } from '../services/config';
-import { openDatabase, type Db } from '../services/db/database';
+import { dataDirLayout, readConfig, type CounterConfig } from '../platform/config';
+import { openDatabase, type Db } from '../platform/db/database';
 import { CliError } from './errors';
 
 /**

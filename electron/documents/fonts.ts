@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
 import { AppError } from '../../shared/api/errors';
-import { resourcesDir } from '../services/paths';
+import { resourcesDir } from '../platform/paths';
 
 export interface FontCandidate {
   file: string;

@@ -1,9 +1,7 @@
 // HTTP client of the upstream protocol (docs/upstream-protocol.md). Every response is read with
 // a size cap and a timeout and validated against the protocol schemas before anyone sees it:
 // a broken or hostile upstream can make a sync fail, never write garbage into the ledger.
-import { z } from 'zod';
-import { UpstreamDayTotalsSchema } from '../services/dayclose/upstream';
-import type { UpstreamDayTotals } from '../services/dayclose/types';
+import type { z } from 'zod';
 import {
   API_PREFIX,
   DEFAULT_PAGE_LIMIT,
@@ -13,10 +11,11 @@ import {
   MAX_RESPONSE_BYTES,
   PayersPage,
   PaymentsPage,
-  PROTOCOL_VERSION,
   PushResponse,
   ReceiptBlockResponse,
   TimeResponse,
+  DayTotalsResponse,
+  type UpstreamDayTotals,
   type Cursor,
   type ExchangeChannel,
   type ExchangeClaim,
@@ -69,7 +68,6 @@ export interface ServerTime {
 }
 
 /** GET /v1/day-totals: the day totals plus the protocol version (and the station, ignored). */
-const DayTotalsResponse = UpstreamDayTotalsSchema.extend({ protocol: z.literal(PROTOCOL_VERSION) });
 
 export class UpstreamClient {
   readonly baseUrl: string;

@@ -1,7 +1,7 @@
 // A year can be paid only once, yet a counter working offline can take a payment for a year the
 // payer also paid in the app meanwhile. Sync keeps both payments (money was collected twice);
 // this query surfaces every such payer-year as a case for the supervisor's refund form.
-import type { Db } from '../services/db/database';
+import type { Db } from '../platform/db/database';
 import type { Channel } from '../../shared/domain/payer';
 import { maskIdNumber } from '../../shared/domain/id-number';
 

@@ -1,9 +1,9 @@
 // The sync loop: push the outbox, then pull payers and payments; on failure back off
 // exponentially with jitter and try again by itself. The counter never waits for it: payments
 // are taken against the local store and the outbox, and the banner shows what the engine knows.
-import type { Db } from '../services/db/database';
-import type { Logger } from '../services/log';
-import { systemClock, type Clock } from '../services/clock';
+import type { Db } from '../platform/db/database';
+import type { Logger } from '../platform/log';
+import { systemClock, type Clock } from '../platform/clock';
 import type { EventPayload } from '../../shared/api/events';
 import { UpstreamError, type UpstreamClient } from './client';
 import { Puller, type PullProgress } from './puller';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Channel, Gender, IsoDate, RegistrationStatus, SpecialGroupCode } from '../../shared/domain/payer';
 import { idCheckChar } from '../../shared/domain/id-number';
+import { PaymentMethod } from '../../shared/api/views';
 
 export const PROTOCOL_VERSION = 1;
 export const API_PREFIX = '/v1';
@@ -233,6 +234,25 @@ export const ReceiptBlockResponse = z.object({ protocol: z.literal(PROTOCOL_VERS
 /** Only bank and app payments carry a slip or voucher that can be exchanged. */
 export const ExchangeChannel = z.enum(['bank_pos', 'bank_counter', 'mobile_app']);
 export type ExchangeChannel = z.infer<typeof ExchangeChannel>;
+
+// --- Day totals (GET /v1/day-totals): the upstream's view of one operator's business day ---
+
+const CountAmountWire = z.object({ count: z.number().int().min(0), amountFen: z.number().int().min(0) });
+
+/** The upstream's totals for one operator's business day (see docs/upstream-protocol.md, `day.closed`). */
+export const UpstreamDayTotals = z.object({
+  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  operatorUsername: z.string().min(1),
+  totals: CountAmountWire,
+  byYear: z.array(CountAmountWire.extend({ year: z.number().int(), backPayment: z.boolean() })),
+  byTier: z.array(CountAmountWire.extend({ tierFen: z.number().int().positive() })),
+  byMethod: z.array(CountAmountWire.extend({ method: PaymentMethod })),
+  exchangesByChannel: z.array(CountAmountWire.extend({ channel: ExchangeChannel })).optional(),
+  receipts: z.object({ issued: z.number().int().min(0), voided: z.number().int().min(0) }).optional(),
+});
+export type UpstreamDayTotals = z.infer<typeof UpstreamDayTotals>;
+
+export const DayTotalsResponse = UpstreamDayTotals.extend({ protocol: z.literal(PROTOCOL_VERSION) });
 
 export const ExchangeClaimRequest = z.object({
   channel: ExchangeChannel,

@@ -2,9 +2,9 @@
 // client, then applied and its cursor advanced in ONE transaction: a crash (or kill -9) between
 // pages loses nothing and a crash inside a page leaves no half page behind. The event loop gets
 // a turn between pages, so a first sync of a whole county never freezes the counter.
-import type { Db } from '../services/db/database';
-import type { Logger } from '../services/log';
-import { nameInitials } from '../services/payers/payers';
+import type { Db } from '../platform/db/database';
+import type { Logger } from '../platform/log';
+import { nameInitials } from '../platform/pinyin';
 import { maskIdNumber } from '../../shared/domain/id-number';
 import type { UpstreamClient } from './client';
 import { DEFAULT_PAGE_LIMIT, type Cursor, type PayersPage, type PaymentsPage, type StreamName, type WirePayer, type WirePayment } from './protocol';

@@ -1,8 +1,8 @@
 // Sends the outbox upstream in seq order, one event per request, at least once. A row is marked
 // done only when the upstream has answered for it (and its answer is stored with it); on the
 // first failure the run stops, so a later event never overtakes an earlier one.
-import type { Db } from '../services/db/database';
-import type { Logger } from '../services/log';
+import type { Db } from '../platform/db/database';
+import type { Logger } from '../platform/log';
 import { UpstreamError, type UpstreamClient } from './client';
 import type { PushResult } from './protocol';
 

@@ -1,8 +1,8 @@
 // `pension-counter audit …`: checks the hash chain of the audit trail (issue 10).
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { dataDirLayout, defaultDataDir } from '../../services/config';
-import { openDatabase, schemaVersion } from '../../services/db/database';
+import { dataDirLayout, defaultDataDir } from '../../platform/config';
+import { openDatabase, schemaVersion } from '../../platform/db/database';
 import { auditActions, hasAuditLog, queryAudit, verifyAuditChain, type AuditAction } from '../../services/trust/audit';
 import { CliError } from '../errors';
 import { parseIntOption } from '../options';

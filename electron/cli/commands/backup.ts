@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { dataDirLayout, defaultDataDir } from '../../services/config';
-import { openDatabase } from '../../services/db/database';
+import { dataDirLayout, defaultDataDir } from '../../platform/config';
+import { openDatabase } from '../../platform/db/database';
 import { backupDatabase, defaultBackupDir, DEFAULT_KEEP, listBackups, restoreBackup } from '../../services/trust/backup';
 import { CliError } from '../errors';
 import { parseIntOption } from '../options';

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { runBench } from '../../bench/run';
-import { formatReport } from '../../bench/report';
-import { rowIds, type RowId } from '../../bench/table';
+import { runBench } from '../../tools/bench/run';
+import { formatReport } from '../../tools/bench/report';
+import { rowIds, type RowId } from '../../tools/bench/table';
 import { parseIntOption } from '../options';
 
 interface BenchCommandOptions {

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
 import { dayCloseDocument, renderDaySummaryPdf, type DaySummaryDocument } from '../../documents/day-summary-pdf';
-import { systemClock } from '../../services/clock';
-import { defaultDataDir } from '../../services/config';
-import type { Db } from '../../services/db/database';
+import { systemClock } from '../../platform/clock';
+import { defaultDataDir } from '../../platform/config';
+import type { Db } from '../../platform/db/database';
 import { computeDaySummary, DayCloseService, isBusinessDate, type DaySummary } from '../../services/dayclose';
-import { createLogger } from '../../services/log';
+import { createLogger } from '../../platform/log';
 import { openDataDirForReport } from '../data-dir';
 import { CliError } from '../errors';
 

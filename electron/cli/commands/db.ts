@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
-import { dataDirLayout, defaultDataDir } from '../../services/config';
-import { checkDatabase, migrate, openDatabase } from '../../services/db/database';
+import { dataDirLayout, defaultDataDir } from '../../platform/config';
+import { checkDatabase, migrate, openDatabase } from '../../platform/db/database';
 import { createAppServices } from '../../services/app';
-import { fixedStartClock } from '../../services/clock';
+import { fixedStartClock } from '../../platform/clock';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { hashPassword } from '../../services/auth/passwords';
-import { dataDirLayout, defaultDataDir } from '../../services/config';
-import { migrate, openDatabase } from '../../services/db/database';
+import { dataDirLayout, defaultDataDir } from '../../platform/config';
+import { migrate, openDatabase } from '../../platform/db/database';
 import { appendAudit } from '../../services/trust/audit';
 import { CliError } from '../errors';
 

@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 import type { Envelope } from '../../../shared/api/errors';
 import type { PayerView, ReceiptView } from '../../../shared/api/views';
 import { createAppServices, type AppServices } from '../../services/app';
-import { fixedStartClock } from '../../services/clock';
-import { dataDirLayout } from '../../services/config';
+import { fixedStartClock } from '../../platform/clock';
+import { dataDirLayout } from '../../platform/config';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 

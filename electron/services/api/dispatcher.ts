@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from '../../../shared/api/contract';
 import { AppError, type Envelope } from '../../../shared/api/errors';
 import type { OperatorView } from '../../../shared/api/views';
-import type { Logger } from '../log';
+import type { Logger } from '../../platform/log';
 
 export interface CallContext {
   transport: 'ipc' | 'http' | 'direct';

@@ -1,8 +1,8 @@
 import { AppError } from '../../../shared/api/errors';
 import type { OperatorView, Role, SessionView } from '../../../shared/api/views';
-import type { Clock } from '../clock';
-import type { Db } from '../db/database';
-import type { Logger } from '../log';
+import type { Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import type { Logger } from '../../platform/log';
 import { verifyPassword } from './passwords';
 import { appendAudit } from '../trust/audit';
 

@@ -16,9 +16,9 @@ import type { ReaderSimulator } from '../../devices/sim/reader-sim';
 import { fakePhoto } from '../../devices/sim/cards';
 import { simulatedPrinter, simulatedReader } from '../../devices/sim/training';
 import type { PaperWidth } from '../../devices/printer/layout';
-import type { Db } from '../db/database';
-import type { EventBus } from '../events';
-import type { Logger } from '../log';
+import type { Db } from '../../platform/db/database';
+import type { EventBus } from '../../platform/events';
+import type { Logger } from '../../platform/log';
 import { appendAudit } from '../trust/audit';
 
 export interface DevicesConfig {

@@ -14,11 +14,11 @@ import {
   type QuoteLineRequest,
   type SplitShare,
 } from '../../../shared/policy';
-import type { Clock } from '../clock';
-import { civilDate } from '../clock';
+import type { Clock } from '../../platform/clock';
+import { civilDate } from '../../platform/clock';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/database';
-import type { Logger } from '../log';
+import type { Db } from '../../platform/db/database';
+import type { Logger } from '../../platform/log';
 import type { PolicyRegistry } from '../policy/registry';
 import { appendAudit } from '../trust/audit';
 import { openBusinessDate } from '../dayclose';

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { ProgressView } from '../../../shared/api/views';
 import type { PolicyTable } from '../../../shared/policy';
-import type { Db } from '../db/database';
+import type { Db } from '../../platform/db/database';
 
 /**
  * Collection progress for the year: payers who paid (any channel) against payers expected to pay,

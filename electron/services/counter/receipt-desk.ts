@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { ExchangeCandidateView, ReceiptView as ApiReceiptView, StockRowView } from '../../../shared/api/views';
 import { renderReceiptPdf } from '../../documents/receipt-pdf';
 import type { ClaimExchange, ExchangeCandidate, ReceiptContext, ReceiptService, ReceiptView, StockBalanceRow } from '../receipts';
-import type { Logger } from '../log';
+import type { Logger } from '../../platform/log';
 
 export interface ReceiptPrinterConfig {
   /** 'simulated' (training: PDFs into <data dir>/printed), a CUPS queue name for `lp`, or '' for none. */

@@ -10,6 +10,6 @@ export {
   dayClosedPayload,
   type DayCloseServiceOptions,
 } from './service';
-export { compareWithUpstream, UpstreamDayTotalsSchema } from './upstream';
+export { compareWithUpstream } from './upstream';
 export { slipDataOf, slipDataOfClose, type SlipHeader } from './thermal';
 export type * from './types';

@@ -2,12 +2,13 @@
 // summary and the cash counted, and pushes it upstream through the outbox in the same transaction.
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
-import type { Clock } from '../clock';
-import { civilDate } from '../clock';
-import type { Db } from '../db/database';
-import type { Logger } from '../log';
+import type { Clock } from '../../platform/clock';
+import { civilDate } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import type { Logger } from '../../platform/log';
 import { addDays, computeDaySummary, isBusinessDate } from './summary';
-import { compareWithUpstream, UpstreamDayTotalsSchema } from './upstream';
+import { compareWithUpstream } from './upstream';
+import { UpstreamDayTotals as UpstreamDayTotalsSchema } from '../../sync/protocol';
 import type { DayCloseFilters, DayCloseInput, DayCloseRecord, DaySummary, OperatorRef, Reconciliation, UpstreamDayTotals } from './types';
 
 /** The day is closed: no more payments or receipts on it. */

@@ -2,7 +2,7 @@
 // the rows themselves (counter_transactions, payments, receipts, exchanges) filtered by business
 // date and, optionally, operator.
 import type { PaymentMethod } from '../../../shared/api/views';
-import type { Db } from '../db/database';
+import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
 import type { CounterRow, DaySummary, ReceiptRange, ReissuedReceipt, VoidedReceipt } from './types';
 

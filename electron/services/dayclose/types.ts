@@ -159,17 +159,7 @@ export interface DayCloseFilters {
   limit?: number;
 }
 
-/** The upstream's totals for one operator's business day (see docs/upstream-protocol.md). */
-export interface UpstreamDayTotals {
-  businessDate: string;
-  operatorUsername: string;
-  totals: CountAmount;
-  byYear: Array<CountAmount & { year: number; backPayment: boolean }>;
-  byTier: Array<CountAmount & { tierFen: number }>;
-  byMethod: Array<CountAmount & { method: PaymentMethod }>;
-  exchangesByChannel?: Array<CountAmount & { channel: ExchangeChannel }>;
-  receipts?: { issued: number; voided: number };
-}
+export type { UpstreamDayTotals } from '../../sync/protocol';
 
 export type MismatchSection = 'date' | 'total' | 'year' | 'tier' | 'method' | 'exchange' | 'receipts';
 

@@ -1,24 +1,9 @@
 // Comparing a day close with the upstream's day totals: line by line, every key present on
 // either side; a line is listed when its count or amount differs (or one side lacks it).
-import { z } from 'zod';
-import { paymentMethodLabels, PaymentMethod } from '../../../shared/api/views';
+import { paymentMethodLabels, type PaymentMethod } from '../../../shared/api/views';
 import { formatYuan } from '../../../shared/domain/money';
-import { ExchangeChannel } from '../../sync/protocol';
-import type { CountAmount, DayCloseRecord, MismatchLine, MismatchSection, UpstreamDayTotals } from './types';
-
-const CountAmountSchema = z.object({ count: z.number().int().min(0), amountFen: z.number().int().min(0) });
-
-/** Validates what the upstream sent (see docs/upstream-protocol.md, `day.closed`). */
-export const UpstreamDayTotalsSchema = z.object({
-  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  operatorUsername: z.string().min(1),
-  totals: CountAmountSchema,
-  byYear: z.array(CountAmountSchema.extend({ year: z.number().int(), backPayment: z.boolean() })),
-  byTier: z.array(CountAmountSchema.extend({ tierFen: z.number().int().positive() })),
-  byMethod: z.array(CountAmountSchema.extend({ method: PaymentMethod })),
-  exchangesByChannel: z.array(CountAmountSchema.extend({ channel: ExchangeChannel })).optional(),
-  receipts: z.object({ issued: z.number().int().min(0), voided: z.number().int().min(0) }).optional(),
-}) satisfies z.ZodType<UpstreamDayTotals>;
+import type { ExchangeChannel, UpstreamDayTotals } from '../../sync/protocol';
+import type { CountAmount, DayCloseRecord, MismatchLine, MismatchSection } from './types';
 
 const channelNames: Record<ExchangeChannel, string> = { bank_pos: '银行POS', bank_counter: '银行柜面', mobile_app: '手机App' };
 

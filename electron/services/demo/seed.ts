@@ -1,6 +1,6 @@
-import type { Db } from '../db/database';
+import type { Db } from '../../platform/db/database';
 import { hashPassword } from '../auth/passwords';
-import { nameInitials } from '../payers/payers';
+import { nameInitials } from '../../platform/pinyin';
 import { generateCounty, type DemoCountyOptions } from './county';
 
 /** Demo accounts of training mode. Shown on the sign-in screen: they are not secrets. */

@@ -1,15 +1,9 @@
-import { pinyin } from 'pinyin-pro';
 import { AppError } from '../../../shared/api/errors';
 import type { PayerSearchHit, PayerView, PaymentView } from '../../../shared/api/views';
 import type { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../../../shared/domain/payer';
 import { maskIdNumber, validateIdNumber } from '../../../shared/domain/id-number';
-import { ageOn } from '../clock';
-import type { Db } from '../db/database';
-
-/** "zs" for 张三: what a clerk types to find a payer by name. Non-Han characters are kept as typed. */
-export function nameInitials(name: string): string {
-  return pinyin(name, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join('').toLowerCase();
-}
+import { ageOn } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
 
 interface PayerRow {
   id: number;

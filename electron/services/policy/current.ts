@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PolicyTable } from '../../../shared/policy';
-import { resourcesDir } from '../paths';
+import { resourcesDir } from '../../platform/paths';
 import { listPolicyFiles } from './files';
 
 /**

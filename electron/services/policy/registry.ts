@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { PolicyTable } from '../../../shared/policy';
-import type { Logger } from '../log';
-import { resourcesDir } from '../paths';
+import type { Logger } from '../../platform/log';
+import { resourcesDir } from '../../platform/paths';
 import { listPolicyFiles } from './files';
 
 /**

@@ -5,9 +5,9 @@ import { maskIdNumber } from '../../../shared/domain/id-number';
 import { FORM_LINES, PENSION_ITEM, type ReceiptDocument } from '../../documents/receipt-document';
 import type { ClaimOutcome } from '../../sync/client';
 import type { ExchangeChannel, ReceiptBlock } from '../../sync/protocol';
-import { civilDate, type Clock } from '../clock';
-import type { Db } from '../db/database';
-import type { Logger } from '../log';
+import { civilDate, type Clock } from '../../platform/clock';
+import type { Db } from '../../platform/db/database';
+import type { Logger } from '../../platform/log';
 import { refuse } from './errors';
 import type {
   BlockView,

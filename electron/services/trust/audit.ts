@@ -4,9 +4,9 @@
 // head (audit_head, moved by a trigger) lets verifyAuditChain() notice deleted newest rows too.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
-import type { Db } from '../db/database';
-import { AUDIT_GENESIS_HASH } from '../db/migrations/0005-audit';
-import { scrubIdNumbers } from '../log';
+import type { Db } from '../../platform/db/database';
+import { AUDIT_GENESIS_HASH } from '../../platform/db/migrations/0005-audit';
+import { scrubIdNumbers } from '../../platform/log';
 
 /**
  * What can be audited. Extend here when a capability adds an action (the list keeps the

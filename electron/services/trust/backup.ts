@@ -5,10 +5,10 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { dataDirLayout } from '../config';
-import type { Db } from '../db/database';
-import { latestSchemaVersion } from '../db/migrations';
-import type { Logger } from '../log';
+import { dataDirLayout } from '../../platform/config';
+import type { Db } from '../../platform/db/database';
+import { latestSchemaVersion } from '../../platform/db/migrations';
+import type { Logger } from '../../platform/log';
 import { appendAudit, hasAuditLog } from './audit';
 
 /** counter-20260615T010000123Z.sqlite: UTC, sorts by time, safe on every file system. */

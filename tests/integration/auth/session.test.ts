@@ -2,9 +2,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../../electron/services/auth/passwords';
 import { MAX_FAILED_ATTEMPTS, SessionService } from '../../../electron/services/auth/session';
-import type { Clock } from '../../../electron/services/clock';
-import { migrate, openDatabase } from '../../../electron/services/db/database';
-import { createLogger } from '../../../electron/services/log';
+import type { Clock } from '../../../electron/platform/clock';
+import { migrate, openDatabase } from '../../../electron/platform/db/database';
+import { createLogger } from '../../../electron/platform/log';
 import { AppError } from '../../../shared/api/errors';
 import { tempDir } from '../../helpers/serve';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { cliBin, repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 
 process.env.PENSION_COUNTER_ROOT ??= repoRoot;

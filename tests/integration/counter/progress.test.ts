@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import type { Envelope } from '../../../shared/api/errors';
 import type { ProgressView } from '../../../shared/api/views';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';

@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { nameInitials } from '../../../electron/services/payers/payers';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { nameInitials } from '../../../electron/platform/pinyin';
 import type { Envelope } from '../../../shared/api/errors';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 

@@ -2,7 +2,7 @@
 // event in the same transaction, the lock on the day (assertDayOpen, openBusinessDate), viewing and
 // reprinting past closes, and the comparison with the upstream's day totals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import {
   assertDayOpen,
   compareWithUpstream,

@@ -6,9 +6,9 @@
 // wrote so that the tests can sum it independently of the SQL in computeDaySummary.
 import { mulberry32 } from '../../../electron/services/demo/rng';
 import crypto from 'node:crypto';
-import { migrate, type Db } from '../../../electron/services/db/database';
-import { migration0007 } from '../../../electron/services/db/migrations/0007-day-close';
-import { migrations } from '../../../electron/services/db/migrations';
+import { migrate, type Db } from '../../../electron/platform/db/database';
+import { migration0007 } from '../../../electron/platform/db/migrations/0007-day-close';
+import { migrations } from '../../../electron/platform/db/migrations';
 import type { PaymentMethod } from '../../../shared/api/views';
 import type { ReceiptContext } from '../../../electron/services/receipts';
 import { bankPayments, receiptCounter, receiptService, SERIES, type Operators } from '../receipts/helpers';

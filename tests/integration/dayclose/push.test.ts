@@ -1,10 +1,10 @@
 // The 'day.closed' event goes upstream through the outbox like every counter event: pushed once,
 // after the payments of the day (outbox order), accepted by the reference upstream.
 import { afterAll, expect, it } from 'vitest';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { DayCloseService } from '../../../electron/services/dayclose';
 import { SyncEngine, UpstreamClient, pendingCount } from '../../../electron/sync';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { KEY, makeCounter, quietLog, recordCounterPayment, startSim, unpaidPayers, type Counter } from '../sync/helpers';
 import { AS_OF, migrateDayClose } from './helpers';
 

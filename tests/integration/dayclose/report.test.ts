@@ -8,8 +8,8 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { registerDayCloseCommands } from '../../../electron/cli/commands/day-close';
 import { CliError } from '../../../electron/cli/errors';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/services/config';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { DayCloseService, type DayCloseRecord } from '../../../electron/services/dayclose';
 import { formatYuan } from '../../../shared/domain/money';
 import { amountInCapitals } from '../../../shared/domain/capitals';
@@ -115,7 +115,7 @@ it('writes the whole hall as a draft while not every operator has closed', async
 });
 
 it('says so when every operator of the hall has closed', async () => {
-  const { openDatabase } = await import('../../../electron/services/db/database');
+  const { openDatabase } = await import('../../../electron/platform/db/database');
   const db = openDatabase(dataDirLayout(dir).databaseFile);
   const clerk2 = (db.prepare("SELECT id FROM operators WHERE username = 'clerk2'").get() as { id: number }).id;
   new DayCloseService(db, fixedStartClock(new Date('2026-06-15T09:30:00Z')), quietLog(), { timeZone: 'Asia/Shanghai' }).close({

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { openDatabase } from '../../../electron/services/db/database';
-import { latestSchemaVersion } from '../../../electron/services/db/migrations';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { openDatabase } from '../../../electron/platform/db/database';
+import { latestSchemaVersion } from '../../../electron/platform/db/migrations';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 
 process.env.PENSION_COUNTER_ROOT ??= repoRoot;

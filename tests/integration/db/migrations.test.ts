@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkDatabase, migrate, openDatabase, schemaVersion } from '../../../electron/services/db/database';
-import { latestSchemaVersion, migrations } from '../../../electron/services/db/migrations';
+import { checkDatabase, migrate, openDatabase, schemaVersion } from '../../../electron/platform/db/database';
+import { latestSchemaVersion, migrations } from '../../../electron/platform/db/migrations';
 import { tempDir } from '../../helpers/serve';
 
 const sha = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f)).digest('hex');

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { startHttpHost, type HttpHost } from '../../../electron/services/host/http-host';
-import { latestSchemaVersion } from '../../../electron/services/db/migrations';
+import { latestSchemaVersion } from '../../../electron/platform/db/migrations';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 
 // A minimal built renderer is enough here: the host's job under test is the boundary, not the UI.

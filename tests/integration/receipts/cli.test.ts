@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { registerReceiptCommands } from '../../../electron/cli/commands/receipt';
 import { CliError } from '../../../electron/cli/errors';
-import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/services/config';
+import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { tempDir } from '../../helpers/serve';
 import { clerkContext, counterPayment, receiptCounter, receiptService, SERIES } from './helpers';
 

@@ -2,8 +2,8 @@
 // demo county (the same county the reference upstream builds from the same seed), a receipt
 // service on it, counter payments written as the counter writes them, and the invariants every
 // sequence of receipt operations must keep.
-import { fixedStartClock } from '../../../electron/services/clock';
-import type { Db } from '../../../electron/services/db/database';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import type { Db } from '../../../electron/platform/db/database';
 import { ReceiptService, type ReceiptContext } from '../../../electron/services/receipts';
 import { makeCounter, quietLog, recordCounterPayment, START, unpaidPayers, type Counter } from '../sync/helpers';
 

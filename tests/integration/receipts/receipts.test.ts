@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../electron/services/db/database';
+import type { Db } from '../../../electron/platform/db/database';
 import { ReceiptRefused, type ReceiptService } from '../../../electron/services/receipts';
 import { START } from '../sync/helpers';
 import { bankPayments, checkInvariants, clerkContext, counterPayment, customers, receiptCounter, receiptService, SERIES, type Operators } from './helpers';

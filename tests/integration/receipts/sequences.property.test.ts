@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../electron/services/db/database';
+import { openDatabase, type Db } from '../../../electron/platform/db/database';
 import { ReceiptRefused, type ReceiptService } from '../../../electron/services/receipts';
 import { tempDir } from '../../helpers/serve';
 import { bankPayments, checkInvariants, clerkContext, counterPayment, customers, operators, receiptCounter, receiptService, SERIES } from './helpers';

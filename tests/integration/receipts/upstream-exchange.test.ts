@@ -2,7 +2,7 @@
 // the upstream's claim decides, exactly one counter issues a receipt, the other is told who won.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UpstreamClient } from '../../../electron/sync';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { ReceiptRefused } from '../../../electron/services/receipts';
 import { KEY, startSim } from '../sync/helpers';
 import { bankPayments, checkInvariants, clerkContext, receiptCounter, receiptService, SERIES } from './helpers';

@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { openDatabase } from '../../../electron/services/db/database';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { openDatabase } from '../../../electron/platform/db/database';
 import { SyncEngine, UpstreamClient } from '../../../electron/sync';
-import { startUpstreamSim, type UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import { startUpstreamSim, type UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
 import { compareLedgers, quietLog, START, unpaidPayers } from './helpers';
 

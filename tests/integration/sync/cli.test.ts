@@ -3,8 +3,8 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSyncCommand, registerSyncCommands } from '../../../electron/cli/commands/sync';
 import { CliError } from '../../../electron/cli/errors';
-import { openDatabase } from '../../../electron/services/db/database';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import { openDatabase } from '../../../electron/platform/db/database';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
 import { compareLedgers, KEY, makeCounter, startSim } from './helpers';
 

@@ -2,11 +2,11 @@
 // day closed at the counter, the upstream's totals fetched with the client and compared with the
 // close (DayCloseService.reconcile); then the upstream made to differ, both ways.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { DayCloseService } from '../../../electron/services/dayclose/service';
 import type { DayCloseRecord } from '../../../electron/services/dayclose/types';
 import { SyncEngine, UpstreamClient, UpstreamError } from '../../../electron/sync';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { AS_OF, KEY, makeCounter, quietLog, recordCounterPayment, START, startSim, STATION, unpaidPayers, type Counter } from './helpers';
 
 let sim: UpstreamSim | null = null;

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../electron/services/log';
+import { createLogger } from '../../../electron/platform/log';
 import { SyncEngine, UpstreamClient } from '../../../electron/sync';
-import type { FaultConfig, MalformedKind } from '../../../electron/sync/upstream-sim/faults';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { FaultConfig, MalformedKind } from '../../../electron/tools/upstream-sim/faults';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
 import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION, storeSnapshot, unpaidPayers, type Counter } from './helpers';
 

@@ -3,14 +3,14 @@
 // in one transaction), and a comparison of the two ledgers.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { trainingConfig } from '../../../electron/services/config';
-import { migrate, openDatabase, type Db } from '../../../electron/services/db/database';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { trainingConfig } from '../../../electron/platform/config';
+import { migrate, openDatabase, type Db } from '../../../electron/platform/db/database';
 import { seedDemoCounty, seedDemoOperators } from '../../../electron/services/demo/seed';
-import { createLogger } from '../../../electron/services/log';
+import { createLogger } from '../../../electron/platform/log';
 import { openTiersFen, policyInForce } from '../../../electron/services/policy/current';
-import { startUpstreamSim, type UpstreamSim, type UpstreamSimOptions } from '../../../electron/sync/upstream-sim/server';
-import type { SimStore } from '../../../electron/sync/upstream-sim/store';
+import { startUpstreamSim, type UpstreamSim, type UpstreamSimOptions } from '../../../electron/tools/upstream-sim/server';
+import type { SimStore } from '../../../electron/tools/upstream-sim/store';
 import { tempDir } from '../../helpers/serve';
 
 export const AS_OF = '2026-06-15';

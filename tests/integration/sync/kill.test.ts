@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../electron/services/db/database';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import { openDatabase } from '../../../electron/platform/db/database';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { buildSyncChild, runSyncChild, type Child } from './child-process';
 import { compareLedgers, cursors, KEY, makeCounter, recordCounterPayment, startSim, STATION, unpaidPayers } from './helpers';
 

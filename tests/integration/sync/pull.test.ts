@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
-import { openDatabase } from '../../../electron/services/db/database';
-import { startUpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import { fixedStartClock } from '../../../electron/platform/clock';
+import { openDatabase } from '../../../electron/platform/db/database';
+import { startUpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
 import { SyncEngine, UpstreamClient, readCursor, type PullProgress, type SyncStatus } from '../../../electron/sync';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { compareLedgers, KEY, makeCounter, quietLog, START, startSim, type Counter } from './helpers';
 
 let sim: UpstreamSim | null = null;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { listConflicts, listRejectedEvents, pendingCount, SyncEngine, UpstreamClient, type SyncStatus } from '../../../electron/sync';
-import { startUpstreamSim, type UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import { startUpstreamSim, type UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import {
   compareLedgers,
   KEY,
@@ -16,7 +16,7 @@ import {
   AS_OF,
   type Counter,
 } from './helpers';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { tempDir } from '../../helpers/serve';
 import { idCheckChar } from '../../../shared/domain/id-number';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract, methodNames, type MethodName } from '../../../shared/api/contract';
 import { errorCodes, type Envelope } from '../../../shared/api/errors';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { startHttpHost, type HttpHost } from '../../../electron/services/host/http-host';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 import { databaseDigest } from './helpers';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../../electron/services/db/database';
+import type { Db } from '../../../electron/platform/db/database';
 import { appendAudit, auditRowHash, queryAudit, verifyAuditChain, type AuditEntry } from '../../../electron/services/trust/audit';
 import { auditedDb, dropAuditTriggers } from './helpers';
 

@@ -8,7 +8,7 @@ import { registerAuditCommands } from '../../../electron/cli/commands/audit';
 import { registerBackupCommands } from '../../../electron/cli/commands/backup';
 import { registerDbCommands } from '../../../electron/cli/commands/db';
 import { CliError } from '../../../electron/cli/errors';
-import { migrate, openDatabase } from '../../../electron/services/db/database';
+import { migrate, openDatabase } from '../../../electron/platform/db/database';
 import { appendAudit } from '../../../electron/services/trust/audit';
 import { listBackups } from '../../../electron/services/trust/backup';
 import { cliBin, repoRoot, tempDir } from '../../helpers/serve';

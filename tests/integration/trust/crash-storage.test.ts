@@ -10,7 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/services/clock';
+import { fixedStartClock } from '../../../electron/platform/clock';
 import { errorMessages, type Envelope } from '../../../shared/api/errors';
 import type { PayerView } from '../../../shared/api/views';
 import { tempDir } from '../../helpers/serve';

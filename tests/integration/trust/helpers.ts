@@ -2,7 +2,7 @@
 // 5), and a digest of every table to prove that refused calls changed nothing.
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { migrate, openDatabase, type Db } from '../../../electron/services/db/database';
+import { migrate, openDatabase, type Db } from '../../../electron/platform/db/database';
 import { hasAuditLog } from '../../../electron/services/trust/audit';
 import { tempDir } from '../../helpers/serve';
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncEngine, UpstreamClient } from '../../../electron/sync';
-import type { UpstreamSim } from '../../../electron/sync/upstream-sim/server';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION, unpaidPayers, type Counter } from '../sync/helpers';
 import { damage, mutate, mutations, textDamage, type Mutation } from '../../unit/trust/mutate';
 

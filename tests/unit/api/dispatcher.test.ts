@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { contract, methodNames } from '../../../shared/api/contract';
 import type { OperatorView } from '../../../shared/api/views';
 import { createDispatcher, type Handlers } from '../../../electron/services/api/dispatcher';
-import { createLogger } from '../../../electron/services/log';
+import { createLogger } from '../../../electron/platform/log';
 
 const clerk: OperatorView = { id: 1, username: 'clerk', displayName: '柜员', role: 'clerk' };
 const admin: OperatorView = { id: 3, username: 'admin', displayName: '管理员', role: 'admin' };

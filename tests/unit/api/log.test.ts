@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, scrubIdNumbers } from '../../../electron/services/log';
+import { createLogger, scrubIdNumbers } from '../../../electron/platform/log';
 import { tempDir } from '../../helpers/serve';
 
 describe('log privacy', () => {

@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { thinPayments } from '../../../electron/bench/county';
-import { formatReport } from '../../../electron/bench/report';
-import { runBench } from '../../../electron/bench/run';
-import { percentile, summarize } from '../../../electron/bench/stats';
-import { formatTable, ratio, rowIds, type RowResult } from '../../../electron/bench/table';
+import { thinPayments } from '../../../electron/tools/bench/county';
+import { formatReport } from '../../../electron/tools/bench/report';
+import { runBench } from '../../../electron/tools/bench/run';
+import { percentile, summarize } from '../../../electron/tools/bench/stats';
+import { formatTable, ratio, rowIds, type RowResult } from '../../../electron/tools/bench/table';
 import type { DemoPayer } from '../../../electron/services/demo/county';
 import { repoRoot } from '../../helpers/serve';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { backoffDelay } from '../../../electron/sync/engine';
 import { PaymentsPage, PayersPage, PushResponse, WirePayment } from '../../../electron/sync/protocol';
-import { parseFaults } from '../../../electron/sync/upstream-sim/faults';
+import { parseFaults } from '../../../electron/tools/upstream-sim/faults';
 import { idCheckChar } from '../../../shared/domain/id-number';
 
 const id17 = '52012319800101001';

@@ -8,7 +8,7 @@ import { generateCounty, type DemoCountyOptions, type DemoPayer } from '../../se
 import { Weighted, type Rng } from '../../services/demo/rng';
 import type { Channel } from '../../../shared/domain/payer';
 import type { PaymentMethod } from '../../../shared/api/views';
-import type { UpstreamDayTotals } from '../../services/dayclose/types';
+import type { UpstreamDayTotals } from '../../sync/protocol';
 import {
   PaymentRecordedPayload,
   type ExchangeChannel,
@@ -18,7 +18,7 @@ import {
   type ReceiptBlock,
   type WirePayer,
   type WirePayment,
-} from '../protocol';
+} from '../../sync/protocol';
 
 export type SimSeedOptions = DemoCountyOptions;
 

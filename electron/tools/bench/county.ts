@@ -2,9 +2,9 @@
 // of payments per payer (the generator gives ~7.6; the issue asks for 1M payers with 3M
 // payments), written straight into the reference upstream's ledger file. The counter then gets
 // the county the way a real counter does: by its first sync.
-import { generateCounty, type DemoCountyOptions, type DemoPayer } from '../services/demo/county';
-import { demoCardCases } from '../services/demo/county';
-import { SimStore } from '../sync/upstream-sim/store';
+import { generateCounty, type DemoCountyOptions, type DemoPayer } from '../../services/demo/county';
+import { demoCardCases } from '../../services/demo/county';
+import { SimStore } from '../upstream-sim/store';
 
 export interface CountyBuild {
   payers: number;

@@ -1,6 +1,6 @@
 // Timing primitives of the benchmark: samples in milliseconds, percentiles by nearest rank,
 // throughput over the wall time the samples took (so pauses between samples count against it).
-import { mulberry32 } from '../services/demo/rng';
+import { mulberry32 } from '../../services/demo/rng';
 import { performance } from 'node:perf_hooks';
 
 export interface Stats {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { z } from 'zod';
-import { civilDate, systemClock, type Clock } from '../../services/clock';
+import { civilDate, systemClock, type Clock } from '../../platform/clock';
 import { Rng } from '../../services/demo/rng';
-import { trainingConfig } from '../../services/config';
-import type { Logger } from '../../services/log';
+import { trainingConfig } from '../../platform/config';
+import type { Logger } from '../../platform/log';
 import { openTiersFen, policyInForce } from '../../services/policy/current';
 import {
   API_PREFIX,
@@ -25,9 +25,9 @@ import {
   type StreamName,
   type WirePayment,
   errorCodes,
-} from '../protocol';
+} from '../../sync/protocol';
 import type { FaultConfig } from './faults';
-import { TRAINING_COUNTER_KEY } from '../index';
+import { TRAINING_COUNTER_KEY } from '../../sync/index';
 import { SimStore } from './store';
 
 export const DEFAULT_SIM_PORT = 8790;

@@ -1,6 +1,6 @@
 // What every benchmark phase shares: options, the temporary work directory, the county's
 // options and the fixed "today" the policy tables and the demo county agree on.
-import type { DemoCountyOptions } from '../services/demo/county';
+import type { DemoCountyOptions } from '../../services/demo/county';
 import type { RowId } from './table';
 
 export interface BenchOptions {
