@@ -1,24 +1,19 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { version as appVersion } from '../../package.json';
 import { AppError } from '../../shared/api/errors';
-import type { AppInfo, OperatorView, TrainingCardView } from '../../shared/api/views';
-import type { IdCard } from '../../shared/domain/id-card';
+import type { AppInfo, OperatorView } from '../../shared/api/views';
 import { maskIdNumber } from '../../shared/domain/id-number';
-import { createDispatcher, type Dispatch, type Handlers } from './api/dispatcher';
+import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { SessionService } from './auth/session';
-import { civilDate, startOfCivilDate, systemClock, type Clock } from '../platform/clock';
+import { civilDate, systemClock, type Clock } from '../platform/clock';
 import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
 import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
-import { ReceiptDesk, toApiCandidate, toApiReceipt, toApiStock } from './counter/receipt-desk';
-import { ReceiptService, type ReceiptContext } from './receipts';
-import { DayCloseService, openBusinessDate, slipDataOfClose } from './dayclose';
-import { toCloseView, toSummaryView } from './counter/day-desk';
-import { progressCsv, progressXlsx } from './counter/progress';
-import { dayCloseDocument, renderDaySummaryPdf } from '../documents/day-summary-pdf';
+import { ReceiptDesk } from './counter/receipt-desk';
+import { ReceiptService } from './receipts';
+import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
-import { demoCardPayers, type DemoCardCase, type DemoCountyOptions } from './demo/county';
+import { demoCardPayers, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
 import { EventBus } from '../platform/events';
 import { createLogger, type Logger } from '../platform/log';
@@ -26,9 +21,9 @@ import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
 import { BackupScheduler, defaultBackupDir, startupCheck } from './trust/backup';
-import { appendAudit, auditActions, queryAudit, verifyAuditChain, type AuditAction } from './trust/audit';
-import { listConflicts, listRejectedEvents, pendingCount, SyncEngine, UpstreamClient } from '../sync';
-import { listSerialPaths } from '../devices/serial';
+import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
+import { onOutboxChange } from '../sync/outbox';
+import { createHandlers, type AppContext, type Running } from './handlers';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -49,30 +44,6 @@ export interface AppServices {
   isReady(): boolean;
   info(): AppInfo;
   close(): Promise<void>;
-}
-
-const demoCardLabels: Record<DemoCardCase, string> = {
-  normal: '本年未缴（常规）',
-  new_registration: '新参保未满7天',
-  turning_60: '本年满60周岁',
-  back_pay: '往年有欠缴（补缴）',
-  paid_this_year: '本年已在银行缴费',
-  dibao: '低保对象（政府代缴）',
-  rare_name: '姓名含生僻字',
-  receiving: '已领取待遇',
-  employee_scheme: '已参加职工养老保险',
-};
-
-interface Running {
-  db: Db;
-  session: SessionService;
-  payers: PayerService;
-  payments: PaymentService;
-  devices: DeviceService;
-  sync: SyncEngine | null;
-  receipts: ReceiptDesk;
-  dayClose: DayCloseService;
-  demoCards: { case: DemoCardCase; card: IdCard }[];
 }
 
 /**
@@ -198,298 +169,51 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
     return { reader: d.reader, printer: d.printer, paperWidth: d.paperWidth };
   };
-  const receiptContext = (): ReceiptContext => {
-    const c = counterContext();
-    return { operatorId: c.operatorId, operatorUsername: c.operatorUsername, operatorName: c.operatorName, counterNo: c.counterNo };
-  };
-  const approverId = (approval: { username: string; password: string }) => live().session.verifyApprover(approval.username, approval.password).id;
-  const issued = (r: { receipts: Parameters<typeof toApiReceipt>[0][]; duplicate: boolean }) => ({
-    receipts: r.receipts.map(toApiReceipt),
-    duplicate: r.duplicate,
-  });
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
       const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
       events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
     });
 
-  const payerView = (r: Running, view: ReturnType<PayerService['get']>) => ({ ...view, ...r.payments.assess(view.id) });
-
-  const handlers: Handlers = {
-    'app.info': () => info(),
-    'session.current': () => running?.session.view() ?? { operator: null, shift: null, locked: false },
-    'session.signIn': ({ username, password, counterNo }) => live().session.signIn(username, password, counterNo),
-    'session.signOut': () => live().session.signOut(),
-    'session.lock': () => live().session.lock(),
-    'session.unlock': ({ password }) => live().session.unlock(password),
-    'payer.search': ({ query, village, limit }) => live().payers.search(query, village, limit),
-    'payer.villages': () => live().payers.villages(),
-    'payer.lookup': ({ idNumber }) => {
-      const r = live();
-      return payerView(r, r.payers.lookup(idNumber, today()));
-    },
-    'payer.get': ({ payerId }) => {
-      const r = live();
-      return payerView(r, r.payers.get(payerId, today()));
-    },
-    'payment.quote': ({ payerId, lines }) => live().payments.quote(payerId, lines),
-    'payment.record': (input) => {
-      const r = live();
-      const recorded = r.payments.record(input, counterContext());
-      if (!recorded.duplicate) {
-        r.devices.kick();
-        r.sync?.outboxChanged();
-      }
-      return recorded;
-    },
-    'receipt.issue': ({ transactionId }) => {
-      const r = live();
-      const result = issued(r.receipts.service.issueForTransaction(transactionId, receiptContext()));
-      r.sync?.outboxChanged();
-      return result;
-    },
-    'receipt.forPayer': ({ payerId }) => live().receipts.service.receiptsForPayer(payerId).map(toApiReceipt),
-    'receipt.print': async ({ number }) => {
-      const { receipt, sentTo } = await live().receipts.print(number);
-      return { receipt: toApiReceipt(receipt), sentTo };
-    },
-    'receipt.pdf': async ({ number, layout }) => {
-      const r = live();
-      const receipt = r.receipts.service.get(number);
-      return { filename: `税收缴款书-${receipt.number}.pdf`, base64: (await r.receipts.pdf(number, layout)).toString('base64') };
-    },
-    'receipt.confirmPrinted': ({ number }) => toApiReceipt(live().receipts.service.confirmPrinted(number)),
-    'receipt.voidAndReissue': ({ number, reason, approval }) => {
-      const r = live();
-      const next = r.receipts.service.voidAndReissue(number, reason, approverId(approval), receiptContext());
-      r.sync?.outboxChanged();
-      return toApiReceipt(next);
-    },
-    'receipt.reissue': ({ number, reason, approval }) => {
-      const r = live();
-      const copy = r.receipts.service.reissue(number, reason, approverId(approval), receiptContext());
-      r.sync?.outboxChanged();
-      return toApiReceipt(copy);
-    },
-    'exchange.find': ({ channelRef }) => live().receipts.service.findExchangeable(channelRef).map(toApiCandidate),
-    'exchange.forPayer': ({ payerId }) => live().receipts.service.exchangeableForPayer(payerId).map(toApiCandidate),
-    'exchange.issue': async ({ paymentIds }) => {
-      const r = live();
-      const result = issued(await r.receipts.exchange(paymentIds, receiptContext()));
-      r.sync?.outboxChanged();
-      return result;
-    },
-    'receipt.stock': () => toApiStock(live().receipts.service.stockBalance()),
-    'receipt.addBlock': ({ operatorUsername, series, firstSerial, lastSerial, serialDigits }) => {
-      const r = live();
-      const holder = r.db.prepare('SELECT id FROM operators WHERE username = ?').get(operatorUsername) as { id: number } | undefined;
-      if (!holder) throw new AppError('NOT_FOUND', `没有操作员 ${operatorUsername}`);
-      r.receipts.service.addBlock({ operatorId: holder.id, series, firstSerial, lastSerial, serialDigits }, counterContext().operatorId);
-      return toApiStock(r.receipts.service.stockBalance());
-    },
-    'receipt.requestBlock': async ({ operatorUsername, count }) => {
-      const r = live();
-      if (!upstreamClient) throw new AppError('UPSTREAM_UNAVAILABLE', '未配置上游系统，不能申领票证；请值班主任录入纸质票证号码段');
-      let block;
-      try {
-        block = await upstreamClient.allocateReceiptBlock({ operatorUsername, count, idempotencyKey: randomUUID() });
-      } catch (error) {
-        log.warn({ err: error, operatorUsername }, 'receipt block allocation failed');
-        throw new AppError('UPSTREAM_UNAVAILABLE', '暂时无法从上游系统申领票证，请稍后再试或录入纸质票证号码段');
-      }
-      r.receipts.service.addUpstreamBlock(block);
-      return toApiStock(r.receipts.service.stockBalance());
-    },
-    'print.get': ({ jobId }) => live().devices.jobView(jobId),
-    'print.retry': ({ jobId }) => live().devices.retry(jobId),
-    'print.reprint': ({ jobId }) => live().devices.reprint(jobId, clock.now().toISOString(), live().session.actor()),
-    'supervisor.cases': () => {
-      const r = live();
-      return {
-        conflicts: listConflicts(r.db).map((c) => ({
-          payerId: c.payerId,
-          name: c.name,
-          idNumberMasked: c.idNumberMasked,
-          year: c.year,
-          payments: c.payments.map(({ paymentId, channel, channelRef, tierFen, amountFen, paidAt }) => ({
-            paymentId,
-            channel,
-            channelRef,
-            tierFen,
-            amountFen,
-            paidAt,
-          })),
-        })),
-        rejectedEvents: listRejectedEvents(r.db).map(({ seq, kind, code, message, confirmedAt }) => ({ seq, kind, code, message, confirmedAt })),
-      };
-    },
-    'dayclose.preview': () => {
-      const r = live();
+  let backups: BackupScheduler | null = null;
+  const context: AppContext = {
+    cfg,
+    layout,
+    clock,
+    log,
+    events,
+    training,
+    upstream: upstreamClient,
+    info,
+    today,
+    running: () => running,
+    live,
+    trainingOnly,
+    counter: counterContext,
+    receiptContext: () => {
       const c = counterContext();
-      return toSummaryView(r.dayClose.summary(openBusinessDate(r.db, today(), c.operatorId), c.operatorId));
+      return { operatorId: c.operatorId, operatorUsername: c.operatorUsername, operatorName: c.operatorName, counterNo: c.counterNo };
     },
-    'dayclose.close': ({ cashCountedFen }) => {
+    approverId: (approval) => live().session.verifyApprover(approval.username, approval.password).id,
+    deviceConfig,
+    restartDevices: async () => {
       const r = live();
-      const c = counterContext();
-      // The audit row commits with the close (the close's own transaction nests as a savepoint).
-      const record = r.db
-        .transaction(() => {
-          const closed = r.dayClose.close({
-            businessDate: openBusinessDate(r.db, today(), c.operatorId),
-            operatorId: c.operatorId,
-            counterNo: c.counterNo,
-            cashCountedFen,
-            closedBy: c.operatorId,
-          });
-          appendAudit(r.db, {
-            action: 'dayclose.close',
-            entity: 'day_close',
-            entityId: closed.number,
-            actor: r.session.actor(),
-            after: { businessDate: closed.businessDate, cash: closed.cash },
-            at: clock.now(),
-          });
-          return closed;
-        })
-        .immediate();
-      r.sync?.outboxChanged();
-      // The close is in the backup taken right after it.
-      void backups?.runNow('day_close');
-      return toCloseView(record);
-    },
-    'dayclose.list': ({ limit }) => {
-      const r = live();
-      const c = counterContext();
-      const mine = r.session.operator()?.role === 'supervisor' ? {} : { operatorId: c.operatorId };
-      return r.dayClose.list({ ...mine, limit }).map(toCloseView);
-    },
-    'dayclose.pdf': async ({ no }) => {
-      const r = live();
-      const record = r.dayClose.get(no);
-      const doc = dayCloseDocument(record, { taxOffice: cfg.taxOffice, hallName: cfg.hallName, printedAt: clock.now(), timeZone: cfg.timeZone, training });
-      return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdf(doc)).toString('base64') };
-    },
-    'dayclose.printSlip': ({ no }) => {
-      const r = live();
-      const record = r.dayClose.get(no);
-      return r.devices.printDaySummary(
-        record.no,
-        slipDataOfClose(record, { hallName: cfg.hallName, timeZone: cfg.timeZone, printedAt: clock.now().toISOString() }),
-        clock.now().toISOString(),
-      );
-    },
-    'dayclose.reconcile': async ({ no }) => {
-      const r = live();
-      if (!upstreamClient) throw new AppError('UPSTREAM_UNAVAILABLE', '未配置上游系统，无法与上游日汇总核对');
-      const record = r.dayClose.get(no);
-      // The upstream has this close's payments only once they were pushed: push first.
-      await r.sync?.syncOnce();
-      let totals;
-      try {
-        totals = await upstreamClient.dayTotals(record.businessDate, record.operator.username);
-      } catch (error) {
-        log.warn({ err: error, closeNo: no }, 'upstream day totals unavailable');
-        throw new AppError('UPSTREAM_UNAVAILABLE', '暂时无法从上游系统取得日汇总数据，请稍后再核对');
-      }
-      const rec = r.dayClose.reconcile(no, totals);
-      return {
-        matched: rec.matched,
-        comparedAt: rec.comparedAt,
-        mismatches: rec.mismatches.map(({ label, local, upstream, countDiff, amountDiffFen }) => ({ label, local, upstream, countDiff, amountDiffFen })),
-      };
-    },
-    'progress.get': () => live().payments.progress(),
-    'progress.export': async ({ format }) => {
-      const p = live().payments.progress();
-      const bytes = format === 'csv' ? progressCsv(p) : await progressXlsx(p);
-      return { filename: `${p.year}年缴费进度-${p.asOf}.${format}`, base64: bytes.toString('base64') };
-    },
-    'audit.query': ({ fromDate, toDate, username, action, page }) => {
-      const r = live();
-      // Hall-local dates become UTC instants: from the start of fromDate to the start of the day after toDate.
-      const instant = (date: string) => startOfCivilDate(date, cfg.timeZone).toISOString();
-      const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-      if (action && !(auditActions as readonly string[]).includes(action)) throw new AppError('VALIDATION', `没有这种操作类型：${action}`);
-      const result = queryAudit(r.db, {
-        ...(fromDate ? { from: instant(fromDate) } : {}),
-        ...(toDate ? { to: instant(nextDay(toDate)) } : {}),
-        ...(username ? { username } : {}),
-        ...(action ? { action: action as AuditAction } : {}),
-        page,
-        pageSize: 50,
-      });
-      const chain = verifyAuditChain(r.db);
-      return {
-        rows: result.rows.map(({ seq, at, operatorUsername, counterNo, action: a, entity, entityId, before, after }) => ({
-          seq,
-          at,
-          operatorUsername,
-          counterNo,
-          action: a,
-          entity,
-          entityId,
-          before,
-          after,
-        })),
-        total: result.total,
-        chain: {
-          ok: chain.ok,
-          rows: chain.rows,
-          problem: chain.firstProblem ? `第 ${chain.firstProblem.seq} 条：${chain.firstProblem.kind}（${chain.firstProblem.detail}）` : null,
-        },
-      };
-    },
-    'devices.get': async () => ({ ...deviceConfig(), ports: await listSerialPaths() }),
-    'devices.configure': async (devices) => {
-      const r = live();
-      const before = deviceConfig();
-      cfg.devices = { ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
-      writeConfig(layout, cfg);
-      appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before, after: devices, at: clock.now() });
-      log.info({ devices }, 'device settings changed');
       await r.devices.stop();
       r.devices = makeDevices(r.db, r.payers);
       await r.devices.start();
-      return { ...deviceConfig(), ports: await listSerialPaths() };
     },
-    'devices.testPrint': () => live().devices.testPrint(clock.now().toISOString()),
-    'training.cards': (): TrainingCardView[] =>
-      trainingOnly().demoCards.map((c, index) => ({ index, label: demoCardLabels[c.case], name: c.card.name, idNumberMasked: maskIdNumber(c.card.idNumber) })),
-    'training.placeCard': async ({ index }) => {
-      const r = trainingOnly();
-      const c = r.demoCards[index];
-      if (!c) throw new AppError('NOT_FOUND', '没有这张演示身份证');
-      await r.devices.placeCard(c.card, index + 1);
-      return {};
-    },
-    'training.removeCard': () => {
-      trainingOnly().devices.removeCard();
-      return {};
-    },
-    'training.lastSlip': () => {
-      const slip = trainingOnly().devices.lastPrintedSlip();
-      if (!slip) return null;
-      const lines = slip.items.flatMap((i) => (i.type === 'line' ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }] : []));
-      return { lines, qr: slip.qr, cuts: slip.cuts };
-    },
-    'training.printerFault': ({ paperOut, coverOpen, online }) => {
-      const sim = trainingOnly().devices.printerSim;
-      if (sim) Object.assign(sim.state, { paperOut, coverOpen, online });
-      return {};
-    },
+    backupSoon: (reason) => void backups?.runNow(reason)?.catch(() => {}),
   };
 
   const operator = (): OperatorView | null => running?.session.operator() ?? null;
   const dispatch = createDispatcher({
-    handlers,
+    handlers: createHandlers(context),
     log,
     operator,
     locked: () => running?.session.isLocked() ?? false,
     ready: () => status === 'ready',
-    validateOutput: true,
   });
 
-  let backups: BackupScheduler | null = null;
   const ready = (async () => {
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
     let db = database();
@@ -536,12 +260,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const payments = new PaymentService(db, policies, cfg.policyRegion, cfg.timeZone, clock, log);
     const payers = new PayerService(db);
     const devices = makeDevices(db, payers);
-    const sync = cfg.upstream
+    const sync = upstreamClient
       ? new SyncEngine({
           db,
           log,
           clock,
-          client: new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }),
+          client: upstreamClient,
           onStatus: (s) => events.emit('sync.status', s),
           // A first sync of a county takes minutes: the header shows how far it has got.
           onProgress: (p) =>
@@ -552,7 +276,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
             }),
         })
       : null;
-    if (!sync) {
+    // Every event written to the outbox (payments, receipts, exchanges, day closes) wakes the push.
+    if (sync) onOutboxChange(db, () => sync.outboxChanged());
+    else {
       events.emit('sync.status', {
         state: 'disabled',
         lastSuccessAt: null,

@@ -277,6 +277,122 @@ export const ExchangeClaimResponse = z.object({
   claim: ExchangeClaim,
 });
 
+// ---- the events a counter pushes (besides payment.recorded) ------------------------------------
+
+const ReceiptKindWire = z.enum(['counter', 'exchange', 'reissue']);
+const Operator = text(64);
+const CounterNo = z.number().int().min(1).max(99);
+
+/** 'receipt.issued': a formal receipt number was used for a payment (issue, 换开, 补开, reprint on a new number). */
+export const ReceiptIssuedPayload = z.object({
+  receiptUid: text(64),
+  receiptType: z.literal('tax_cash'),
+  number: text(64),
+  series: text(40),
+  serial: z.number().int().positive(),
+  blockId: text(64).nullable(),
+  kind: ReceiptKindWire,
+  reissueOf: text(64).nullable(),
+  replaces: text(64).nullable(),
+  reason: z.string().max(400).nullable(),
+  approvedBy: Operator.nullable(),
+  idNumber: IdNumber,
+  totalFen: fen,
+  lines: z
+    .array(
+      z.object({ year: z.number().int().min(2000).max(2200), amountFen: fen, paymentLocalUid: text(64).nullable(), paymentUpstreamId: text(64).nullable() }),
+    )
+    .min(1)
+    .max(100),
+  checkCode: text(32),
+  counterNo: CounterNo,
+  operatorUsername: Operator,
+  businessDate: IsoDate,
+  issuedAt: Instant,
+});
+export type ReceiptIssuedPayload = z.infer<typeof ReceiptIssuedPayload>;
+
+/** 'receipt.voided': a misprinted number was voided and its lines printed on the next number. */
+export const ReceiptVoidedPayload = z.object({
+  receiptUid: text(64),
+  receiptType: z.literal('tax_cash'),
+  number: text(64),
+  series: text(40),
+  serial: z.number().int().positive(),
+  reason: z.string().min(1).max(400),
+  approvedBy: Operator,
+  operatorUsername: Operator,
+  counterNo: CounterNo,
+  voidedAt: Instant,
+  replacedBy: z.object({ receiptUid: text(64), number: text(64) }),
+});
+export type ReceiptVoidedPayload = z.infer<typeof ReceiptVoidedPayload>;
+
+/** 'receipt.block_returned': the unused rest of a block was handed back (缴销). */
+export const ReceiptBlockReturnedPayload = z.object({
+  blockId: text(64).nullable(),
+  localBlockId: z.number().int().positive(),
+  receiptType: z.literal('tax_cash'),
+  series: text(40),
+  fromSerial: z.number().int().positive(),
+  lastSerial: z.number().int().positive(),
+  count: z.number().int().positive(),
+  operatorUsername: Operator,
+  approvedBy: Operator,
+  reason: z.string().min(1).max(400),
+  returnedAt: Instant,
+});
+export type ReceiptBlockReturnedPayload = z.infer<typeof ReceiptBlockReturnedPayload>;
+
+/** 'exchange.claimed': a bank / app payment was exchanged (换开) for a formal receipt at this counter. */
+export const ExchangeClaimedPayload = z.object({
+  exchangeUid: text(64),
+  channel: ExchangeChannel,
+  channelRef: text(64),
+  paymentUpstreamId: text(64).nullable(),
+  idNumber: IdNumber,
+  year: z.number().int().min(2000).max(2200),
+  amountFen: fen,
+  claimMode: z.string().min(1).max(32),
+  claim: ExchangeClaim.nullable(),
+  receiptUid: text(64),
+  receiptNumber: text(64),
+  counterNo: CounterNo,
+  operatorUsername: Operator,
+  exchangedAt: Instant,
+});
+export type ExchangeClaimedPayload = z.infer<typeof ExchangeClaimedPayload>;
+
+const CountAmountFen = z.object({ count: z.number().int().min(0), amountFen: fen });
+
+/** 'day.closed': an operator's business day was closed (日结); the figures of its 日汇总单. */
+export const DayClosedPayload = z.object({
+  closeUid: text(64),
+  closeNo: z.number().int().positive(),
+  closeNumber: text(32),
+  businessDate: IsoDate,
+  operatorUsername: Operator,
+  counterNo: CounterNo,
+  closedBy: Operator,
+  closedAt: Instant,
+  totals: z.object({ transactions: z.number().int().min(0), count: z.number().int().min(0), amountFen: fen, subsidyFen: fen, governmentPaidFen: fen }),
+  byYear: z.array(CountAmountFen.extend({ year: z.number().int(), backPayment: z.boolean() })),
+  byTier: z.array(CountAmountFen.extend({ tierFen: fen })),
+  byMethod: z.array(CountAmountFen.extend({ method: z.enum(['cash', 'bank_card', 'qr']), transactions: z.number().int().min(0) })),
+  exchangesByChannel: z.array(CountAmountFen.extend({ channel: ExchangeChannel })),
+  receipts: z.object({
+    used: z.number().int().min(0),
+    issued: z.number().int().min(0),
+    voided: z.number().int().min(0),
+    reissued: z.number().int().min(0),
+    ranges: z.array(z.object({ first: text(64), last: text(64), count: z.number().int().positive() })),
+    voidedNumbers: z.array(z.object({ number: text(64), reason: z.string(), replacedBy: text(64).nullable() })),
+  }),
+  cash: z.object({ expectedFen: fen, countedFen: fen, differenceFen: z.number().int() }),
+  summarySha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type DayClosedPayload = z.infer<typeof DayClosedPayload>;
+
 export const TimeResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   serverTime: Instant,

@@ -21,8 +21,6 @@ export interface DispatcherOptions {
   locked?: () => boolean;
   /** False while start-up work (migrations, training data) runs: only public calls are served. */
   ready: () => boolean;
-  /** Re-check outputs against the contract (on in tests and training mode; cheap enough anywhere). */
-  validateOutput?: boolean;
 }
 
 export type Dispatch = (method: unknown, input: unknown, ctx: CallContext) => Promise<Envelope<unknown>>;
@@ -69,14 +67,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       }
       const handler = handlers[method] as (i: unknown, c: CallContext) => unknown;
       const value = await handler(parsed.data, ctx);
-      if (options.validateOutput) {
-        const out = spec.output.safeParse(value);
-        if (!out.success) {
-          log.error({ method, issues: issuesOf(out.error).slice(0, 5) }, 'API output does not match the contract');
-          throw new AppError('INTERNAL');
-        }
+      // What leaves is what the contract says, parsed: fields a service keeps for itself (full ID
+      // numbers, row ids, hashes) are stripped here, so handlers return service objects as they are.
+      const out = spec.output.safeParse(value);
+      if (!out.success) {
+        log.error({ method, issues: issuesOf(out.error).slice(0, 5) }, 'API output does not match the contract');
+        throw new AppError('INTERNAL');
       }
-      return { ok: true, value };
+      return { ok: true, value: out.data };
     } catch (error) {
       if (error instanceof AppError) {
         if (error.code === 'INTERNAL') return { ok: false, error: error.toApiError() };

@@ -1,3 +1,4 @@
+import { enqueue } from '../../sync/outbox';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
 import type { PaymentMethod, PrintJobView, ProgressView, RecordedPayment } from '../../../shared/api/views';
@@ -222,10 +223,10 @@ export class PaymentService {
             backPayment: l.kind === 'back_payment',
           };
         });
-        this.stmt('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(
-          input.transactionUid,
+        enqueue(
+          this.db,
           'payment.recorded',
-          JSON.stringify({
+          {
             transactionUid: input.transactionUid,
             counterNo: ctx.counterNo,
             operatorUsername: ctx.operatorUsername,
@@ -233,8 +234,8 @@ export class PaymentService {
             paidAt: now,
             method: input.method,
             lines: outboxLines,
-          }),
-          now,
+          },
+          { key: input.transactionUid, at: now },
         );
         this.stmt("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)").run(
           txId,

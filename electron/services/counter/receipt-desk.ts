@@ -2,9 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../../shared/api/errors';
-import type { ExchangeCandidateView, ReceiptView as ApiReceiptView, StockRowView } from '../../../shared/api/views';
 import { renderReceiptPdf } from '../../documents/receipt-pdf';
-import type { ClaimExchange, ExchangeCandidate, ReceiptContext, ReceiptService, ReceiptView, StockBalanceRow } from '../receipts';
+import type { ClaimExchange, ReceiptContext, ReceiptService, ReceiptView } from '../receipts';
 import type { Logger } from '../../platform/log';
 
 export interface ReceiptPrinterConfig {
@@ -12,54 +11,6 @@ export interface ReceiptPrinterConfig {
   printer: string;
   layout: 'a4' | 'overlay';
 }
-
-export const toApiReceipt = (r: ReceiptView): ApiReceiptView => ({
-  id: r.id,
-  number: r.number,
-  kind: r.kind,
-  state: r.state,
-  payerId: r.payerId,
-  payerName: r.payerName,
-  idNumberMasked: r.idNumberMasked,
-  counterNo: r.counterNo,
-  transactionId: r.transactionId,
-  lines: r.lines.map(({ lineNo, paymentId, year, amountFen }) => ({ lineNo, paymentId, year, amountFen })),
-  totalFen: r.totalFen,
-  businessDate: r.businessDate,
-  issuedAt: r.issuedAt,
-  checkCode: r.checkCode,
-  printCount: r.printCount,
-  printState: r.printState,
-  reissueOf: r.reissueOf,
-  replaces: r.replaces,
-  reason: r.reason,
-});
-
-export const toApiCandidate = (c: ExchangeCandidate): ExchangeCandidateView => ({
-  paymentId: c.paymentId,
-  payerId: c.payerId,
-  payerName: c.payerName,
-  idNumberMasked: c.idNumberMasked,
-  year: c.year,
-  amountFen: c.amountFen,
-  channel: c.channel,
-  channelRef: c.channelRef,
-  paidAt: c.paidAt,
-  status: c.status,
-  receiptNumber: c.receiptNumber,
-});
-
-export const toApiStock = (rows: StockBalanceRow[]): StockRowView[] =>
-  rows.map(({ operatorUsername, operatorName, received, issued, voided, left, handedBack, nextNumber }) => ({
-    operatorUsername,
-    operatorName,
-    received,
-    issued,
-    voided,
-    left,
-    handedBack,
-    nextNumber,
-  }));
 
 /**
  * The counter side of the formal receipt: issuing through the receipt service and getting the

@@ -1,5 +1,6 @@
 // Day close (日结): locks an operator's business day with an immutable, numbered record of its
 // summary and the cash counted, and pushes it upstream through the outbox in the same transaction.
+import { enqueue } from '../../sync/outbox';
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
 import type { Clock } from '../../platform/clock';
@@ -158,9 +159,7 @@ export class DayCloseService {
             ).lastInsertRowid,
         );
         const record = this.record(this.row(no));
-        this.db
-          .prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)')
-          .run(`day-closed-${uid}`, 'day.closed', JSON.stringify(dayClosedPayload(record)), now);
+        enqueue(this.db, 'day.closed', dayClosedPayload(record), { key: `day-closed-${uid}`, at: now });
         this.log.info(
           {
             closeNo: no,

@@ -1,10 +1,11 @@
+import { enqueue, type OutboxKind, type OutboxPayload } from '../../sync/outbox';
 import { randomInt, randomUUID } from 'node:crypto';
 import { openBusinessDate } from '../dayclose';
 import { appendAudit, type AuditAction, type AuditActor } from '../trust/audit';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import { FORM_LINES, PENSION_ITEM, type ReceiptDocument } from '../../documents/receipt-document';
 import type { ClaimOutcome } from '../../sync/client';
-import type { ExchangeChannel, ReceiptBlock } from '../../sync/protocol';
+import type { ExchangeChannel, ExchangeClaim, ReceiptBlock } from '../../sync/protocol';
 import { civilDate, type Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { Logger } from '../../platform/log';
@@ -102,6 +103,13 @@ interface PaymentRow {
   upstream_id: string | null;
   local_uid: string | null;
   transaction_id: number | null;
+}
+
+/** A bank or app payment: the only kind a receipt can be exchanged (换开) for. */
+type ExchangeablePayment = PaymentRow & { channel: ExchangeChannel; channel_ref: string };
+
+function isExchangeable(p: PaymentRow): p is ExchangeablePayment {
+  return p.channel !== 'counter' && p.channel_ref !== null;
 }
 
 interface PayerRow {
@@ -368,7 +376,7 @@ export class ReceiptService {
   async exchange(refs: ExchangeRef | ExchangeRef[], ctx: ReceiptContext, claim: ClaimExchange | null): Promise<IssueResult> {
     const list = Array.isArray(refs) ? refs : [refs];
     if (list.length === 0) throw refuse('VALIDATION', '请选择要换开的缴费凭证');
-    const payments: PaymentRow[] = [];
+    const payments: ExchangeablePayment[] = [];
     for (const r of list) {
       const p = this.resolvePayment(r);
       if (!payments.some((q) => q.id === p.id)) payments.push(p);
@@ -377,7 +385,7 @@ export class ReceiptService {
     payments.sort((a, b) => a.year - b.year || a.id - b.id);
     for (const p of payments) this.assertNotExchanged(p);
 
-    const claims = new Map<number, { mode: 'upstream' | 'training_local'; claim: unknown }>();
+    const claims = new Map<number, { mode: 'upstream' | 'training_local'; claim: ExchangeClaim | null }>();
     const counterId = `${ctx.counterNo}号窗口`;
     if (claim === null) {
       if (!this.options.training) {
@@ -386,8 +394,8 @@ export class ReceiptService {
       for (const p of payments) claims.set(p.id, { mode: 'training_local', claim: null });
     } else {
       for (const p of payments) {
-        const channel = p.channel as ExchangeChannel;
-        const ref = p.channel_ref!;
+        const channel = p.channel;
+        const ref = p.channel_ref;
         let outcome: ClaimOutcome;
         try {
           outcome = await claim(channel, ref, counterId);
@@ -707,6 +715,11 @@ export class ReceiptService {
     return { id: row.id, username: row.username };
   }
 
+  /** The operator a supervisor names when entering paper stock, or null. */
+  operatorByUsername(username: string): { id: number } | null {
+    return (this.db.prepare('SELECT id FROM operators WHERE username = ?').get(username) as { id: number } | undefined) ?? null;
+  }
+
   /** An operator who may hold receipt stock. */
   private holder(operatorId: number): { id: number; username: string } {
     const row = this.db.prepare('SELECT id, username, role, active FROM operators WHERE id = ?').get(operatorId) as
@@ -891,8 +904,8 @@ export class ReceiptService {
   }
 
   /** The upstream event and the audit row of a change, inside the change's own transaction. */
-  private outbox(key: string, kind: string, payload: Record<string, unknown>, now: string, actor: AuditActor): void {
-    this.db.prepare('INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, ?, ?, ?)').run(key, kind, JSON.stringify(payload), now);
+  private outbox<K extends OutboxKind>(key: string, kind: K, payload: OutboxPayload<K>, now: string, actor: AuditActor): void {
+    enqueue(this.db, kind, payload, { key, at: now });
     const action = auditActionOf[kind];
     if (!action) throw new Error(`no audit action for ${kind}`);
     appendAudit(this.db, {
@@ -915,7 +928,7 @@ export class ReceiptService {
     return new Set(rows.map((r) => r.receipt_id));
   }
 
-  private resolvePayment(ref: ExchangeRef): PaymentRow {
+  private resolvePayment(ref: ExchangeRef): ExchangeablePayment {
     let rows: PaymentRow[];
     if ('paymentId' in ref) {
       rows = this.db.prepare('SELECT * FROM payments WHERE id = ?').all(ref.paymentId) as PaymentRow[];
@@ -933,7 +946,7 @@ export class ReceiptService {
       if (rows.length > 1) throw refuse('VALIDATION', `凭证号 ${slip} 对应多个缴费渠道，请选择渠道`);
     }
     const p = rows[0]!;
-    if (p.channel === 'counter' || p.channel_ref === null) throw refuse('VALIDATION', '柜台缴费直接开具缴款书，不需换开');
+    if (!isExchangeable(p)) throw refuse('VALIDATION', '柜台缴费直接开具缴款书，不需换开');
     return p;
   }
 

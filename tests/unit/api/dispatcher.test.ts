@@ -40,7 +40,7 @@ function setup(operator: OperatorView | null, overrides: Partial<Handlers> = {},
     'payer.get': () => payer,
     ...overrides,
   } as Handlers;
-  const dispatch = createDispatcher({ handlers, log: createLogger(null), operator: () => operator, ready: () => ready, validateOutput: true });
+  const dispatch = createDispatcher({ handlers, log: createLogger(null), operator: () => operator, ready: () => ready });
   return { dispatch, calls };
 }
 

@@ -1,0 +1,36 @@
+import type { PayerView } from '../../../shared/api/views';
+import type { PayerRegistryView } from '../payers/payers';
+import type { AppContext, NamespaceHandlers, Running } from './context';
+
+/** A payer's registry view with what the policy engine says about each year. */
+function withAssessment(r: Running, view: PayerRegistryView): PayerView {
+  return { ...view, ...r.payments.assess(view.id) };
+}
+
+export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
+  return {
+    'payer.search': ({ query, village, limit }) => ctx.live().payers.search(query, village, limit),
+    'payer.villages': () => ctx.live().payers.villages(),
+    'payer.lookup': ({ idNumber }) => {
+      const r = ctx.live();
+      return withAssessment(r, r.payers.lookup(idNumber, ctx.today()));
+    },
+    'payer.get': ({ payerId }) => {
+      const r = ctx.live();
+      return withAssessment(r, r.payers.get(payerId, ctx.today()));
+    },
+  };
+}
+
+export function paymentHandlers(ctx: AppContext): NamespaceHandlers<'payment'> {
+  return {
+    'payment.quote': ({ payerId, lines }) => ctx.live().payments.quote(payerId, lines),
+    'payment.record': (input) => {
+      const r = ctx.live();
+      const recorded = r.payments.record(input, ctx.counter());
+      // The slip's print job was written with the payment: wake the print queue.
+      if (!recorded.duplicate) r.devices.kick();
+      return recorded;
+    },
+  };
+}
