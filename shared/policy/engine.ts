@@ -166,9 +166,9 @@ function tierOptions(c: TierContext): TierOption[] {
     // The government already pays this tier in full: lower tiers would only cost the payer more.
     if (b !== null && b.tierCoveredFen > 0 && tier.amountFen < b.tierCoveredFen) continue;
     const payerFen = b === null ? tier.amountFen : tier.amountFen - b.tierCoveredFen;
-    // A credited 代缴 is a fact already on the account: only what it did not cover is added here.
-    const creditedFen = c.credit === null ? 0 : (c.credit.amountFen ?? b?.amountFen ?? 0);
-    const governmentPaidFen = Math.max(0, (b?.amountFen ?? 0) - creditedFen);
+    // A credited 代缴 is a fact already on the account (and the government's to settle): it is
+    // not priced again on the payer's line.
+    const governmentPaidFen = c.credit === null ? (b?.amountFen ?? 0) : 0;
     const subsidyFen = c.subsidised ? tier.subsidyFen : 0;
     out.push({
       tierFen: tier.amountFen,
