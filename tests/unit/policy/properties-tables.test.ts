@@ -42,7 +42,9 @@ const tableArb = fc.record({
   fixedFen: fc.integer({ min: 1, max: 100_000 }),
 });
 
-function buildTable(r: fc.RecordValue<typeof tableArb> extends never ? never : Parameters<Parameters<typeof tableArb.map>[0]>[0]): PolicyTable | null {
+type TableInput = typeof tableArb extends fc.Arbitrary<infer T> ? T : never;
+
+function buildTable(r: TableInput): PolicyTable | null {
   const amounts = [...r.amounts].sort((a, b) => a - b);
   const subsidies = r.subsidies.slice(0, amounts.length).sort((a, b) => a - b);
   const tiers = amounts.map((amountFen, i) => ({
@@ -120,7 +122,9 @@ const payerArb = fc.record({
   lump: fc.option(fc.tuple(fc.nat(), fc.option(fc.integer({ min: 1, max: 16 }), { nil: undefined })), { nil: null }),
 });
 
-function scenario(t: fc.RecordValue<never> | Parameters<Parameters<typeof tableArb.map>[0]>[0], p: Parameters<Parameters<typeof payerArb.map>[0]>[0]) {
+type PayerInput = typeof payerArb extends fc.Arbitrary<infer T> ? T : never;
+
+function scenario(t: TableInput, p: PayerInput) {
   const table = buildTable(t);
   fc.pre(table !== null);
   const tbl = table!;
