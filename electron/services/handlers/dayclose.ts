@@ -12,9 +12,10 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
       const c = ctx.counter();
       return toSummaryView(r.dayClose.summary(openBusinessDate(r.db, ctx.today(), c.operatorId), c.operatorId));
     },
-    'dayclose.close': ({ cashCountedFen }) => {
+    'dayclose.close': ({ cashCountedFen, approval }) => {
       const r = ctx.live();
       const c = ctx.counter();
+      const waitingApprovedBy = approval ? ctx.approverId(approval) : null;
       // The audit row commits with the close (the close's own transaction nests as a savepoint).
       const record = r.db
         .transaction(() => {
@@ -24,13 +25,20 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
             counterNo: c.counterNo,
             cashCountedFen,
             closedBy: c.operatorId,
+            waitingApprovedBy,
           });
           appendAudit(r.db, {
             action: 'dayclose.close',
             entity: 'day_close',
             entityId: closed.number,
             actor: r.session.actor(),
-            after: { businessDate: closed.businessDate, cash: closed.cash },
+            after: {
+              businessDate: closed.businessDate,
+              cash: closed.cash,
+              ...(closed.waitingApprovedBy
+                ? { waitingApprovedBy: closed.waitingApprovedBy.username, waiting: closed.summary.waiting.map((w) => w.number) }
+                : {}),
+            },
             at: ctx.clock.now(),
           });
           return closed;
