@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/api/errors';
-import { dayCloseDocument, renderDaySummaryPdf } from '../../documents/day-summary-pdf';
+import { renderDaySummaryPdf } from '../../documents/day-summary-pdf';
 import { toCloseView, toSummaryView } from '../counter/day-desk';
-import { openBusinessDate, slipDataOfClose } from '../dayclose';
+import { dayCloseModel, openBusinessDate, slipDataOfClose } from '../dayclose';
 import { appendAudit } from '../trust/audit';
 import type { AppContext, NamespaceHandlers } from './context';
 
@@ -56,20 +56,28 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
     },
     'dayclose.pdf': async ({ no }) => {
       const record = ctx.live().dayClose.get(no);
-      const doc = dayCloseDocument(record, {
-        taxOffice: ctx.cfg.taxOffice,
-        hallName: ctx.cfg.hallName,
+      const doc = {
+        model: dayCloseModel(record, { taxOffice: ctx.cfg.taxOffice, hallName: ctx.cfg.hallName, training: ctx.training }),
         printedAt: ctx.clock.now(),
         timeZone: ctx.cfg.timeZone,
-        training: ctx.training,
-      });
+      };
       return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdf(doc)).toString('base64') };
     },
     'dayclose.printSlip': ({ no }) => {
       const r = ctx.live();
       const record = r.dayClose.get(no);
       const printedAt = ctx.clock.now().toISOString();
-      return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: ctx.cfg.hallName, timeZone: ctx.cfg.timeZone, printedAt }), printedAt);
+      return r.devices.printDaySummary(
+        record.no,
+        slipDataOfClose(record, {
+          taxOffice: ctx.cfg.taxOffice,
+          hallName: ctx.cfg.hallName,
+          training: ctx.training,
+          timeZone: ctx.cfg.timeZone,
+          printedAt,
+        }),
+        printedAt,
+      );
     },
     'dayclose.reconcile': async ({ no }) => {
       const r = ctx.live();
