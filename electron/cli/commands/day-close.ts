@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
+import { formatYuan } from '../../../shared/domain/money';
 import { renderDaySummaryPdf, type DaySummaryDocument } from '../../documents/day-summary-pdf';
 import { systemClock } from '../../platform/clock';
 import { defaultDataDir } from '../../platform/config';
@@ -45,9 +46,7 @@ function operatorByUsername(db: Db, username: string): { id: number; username: s
   return row;
 }
 
-function yuan(fen: number): string {
-  return (fen / 100).toFixed(2);
-}
+const yuan = formatYuan;
 
 export function registerDayCloseCommands(program: Command): void {
   const dc = program.command('day-close').description('日结与日汇总单');

@@ -9,18 +9,8 @@ import type { CounterRow, DaySummary, ReceiptRange, ReissuedReceipt, VoidedRecei
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 const CHANNEL_ORDER: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
 
-export function isBusinessDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** The civil date n days after a YYYY-MM-DD date. */
-export function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+// Civil-date helpers from the one time module.
+export { addDays, isCivilDate as isBusinessDate } from '../../../shared/domain/time';
 
 /** Splits sorted serials into runs of consecutive numbers. */
 export function consecutiveRuns(serials: readonly number[]): Array<[number, number]> {

@@ -12,6 +12,7 @@ import type { Logger } from '../../platform/log';
 import { refuse } from './errors';
 import type { ReceiptAction, ReceiptStatus } from '../../../shared/vocab';
 import { receiptAddress } from '../../documents/receipt-document';
+import { hallTime } from '../../../shared/domain/time';
 import type {
   BlockView,
   ExchangeCandidate,
@@ -722,9 +723,7 @@ export class ReceiptService {
   }
 
   private localTime(iso: string): string {
-    const d = new Date(iso);
-    const time = new Intl.DateTimeFormat('en-GB', { timeZone: this.options.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-    return `${civilDate(d, this.options.timeZone)} ${time}`;
+    return hallTime(iso, this.options.timeZone);
   }
 
   private reason(reason: string): string {
