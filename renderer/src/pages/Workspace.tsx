@@ -145,22 +145,25 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     };
   }, [info.idleLockMinutes, onLocked]);
 
-  const show = useCallback((p: PayerView) => {
-    setRecent((list) => {
-      const next = [{ id: p.id, name: p.name, idNumberMasked: p.idNumberMasked }, ...list.filter((r) => r.id !== p.id)].slice(0, 8);
-      sessionStorage.setItem(RECENT_KEY, JSON.stringify(next));
-      return next;
-    });
-    setHits([]);
-    setReceipts(null);
-    setExchanging(false);
-    setPayer(p);
-    setDraft(draftFor(p));
-    setResult(null);
-    setJob(null);
-    setError(null);
-    setIdInput('');
-  }, [RECENT_KEY]);
+  const show = useCallback(
+    (p: PayerView) => {
+      setRecent((list) => {
+        const next = [{ id: p.id, name: p.name, idNumberMasked: p.idNumberMasked }, ...list.filter((r) => r.id !== p.id)].slice(0, 8);
+        sessionStorage.setItem(RECENT_KEY, JSON.stringify(next));
+        return next;
+      });
+      setHits([]);
+      setReceipts(null);
+      setExchanging(false);
+      setPayer(p);
+      setDraft(draftFor(p));
+      setResult(null);
+      setJob(null);
+      setError(null);
+      setIdInput('');
+    },
+    [RECENT_KEY],
+  );
 
   const clear = useCallback(() => {
     setReceipts(null);
