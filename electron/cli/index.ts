@@ -10,6 +10,7 @@ import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
 import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
+import { registerSetupCommands } from './commands/setup';
 import { registerSoakCommands } from './commands/soak';
 import { registerSyncCommands } from './commands/sync';
 import { CliError } from './errors';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .version(version, '-v, --version')
     .showHelpAfterError()
     .exitOverride();
+  registerSetupCommands(program);
   registerServeCommands(program);
   registerDbCommands(program);
   // Adds backup / restore to the `db` group created just above.

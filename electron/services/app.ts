@@ -24,6 +24,7 @@ import { BackupScheduler, defaultBackupDir, startupCheck } from './trust/backup'
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
+import { SETTING } from './setup/commission';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -60,6 +61,34 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
       { operatorId: op.id, series: `(${year})培训税现`, firstSerial: i * 1000 + 1, lastSerial: i * 1000 + 1000, serialDigits: 8 },
       supervisor.id,
     ),
+  );
+}
+
+/**
+ * Training and production never mix: a database keeps the mode it was created in (settings
+ * 'counter_mode'; a training county also has 'demo_county'). A training directory whose
+ * config.json was switched to production (or the reverse) is refused with the reason and the
+ * command that makes a new production counter; nothing in the database is changed.
+ */
+function assertModeMatches(db: Db, mode: CounterConfig['mode']): void {
+  const setting = (key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  const recorded = setting(SETTING.mode) ?? (setting('demo_county') !== null ? 'training' : null);
+  if (recorded === null) {
+    // A database from before the mode was recorded and without a training county.
+    if (mode === 'production') db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(SETTING.mode, 'production');
+    return;
+  }
+  if (recorded === mode) return;
+  if (recorded === 'training') {
+    throw new AppError(
+      'MODE_MISMATCH',
+      `这个数据目录是培训模式建立的（培训账户、培训票证、演示参保人都在其中），不能就地改为正式柜台。` +
+        `请把数据目录中 config.json 的 "mode" 改回 "training"；正式柜台请在新的空目录中建立：pension-counter setup --data-dir <新目录>`,
+    );
+  }
+  throw new AppError(
+    'MODE_MISMATCH',
+    `这个数据目录是正式柜台，不能改为培训模式（会混入培训账户与培训票证）。请把数据目录中 config.json 的 "mode" 改回 "production"；培训请使用另一个数据目录。`,
   );
 }
 
@@ -219,6 +248,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     let db = database();
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
+    if (!firstStart) assertModeMatches(db, cfg.mode);
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();
@@ -239,6 +269,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       );
       // The options are kept so the demo cards can be rebuilt on every start.
       db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(county));
+      db.prepare("INSERT INTO settings (key, value) VALUES (?, 'training')").run(SETTING.mode);
       log.info(seeded, 'training county seeded');
     }
     if (firstStart) {
@@ -277,7 +308,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         })
       : null;
     // Every event written to the outbox (payments, receipts, exchanges, day closes) wakes the push.
-    if (sync) onOutboxChange(db, () => sync.outboxChanged());
+    // The wake-up runs on the next tick: by then the app may have been closed.
+    if (sync) onOutboxChange(db, () => void (db.open && sync.outboxChanged()));
     else {
       events.emit('sync.status', {
         state: 'disabled',

@@ -7,6 +7,8 @@ import { defaultDataDir } from '../../platform/config';
 import { startHttpHost } from '../../services/host/http-host';
 import { rendererDir } from '../../platform/paths';
 import { installedElectronBinary } from '../electron-binary';
+import type { InstanceLock } from '../../platform/instance-lock';
+import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 
@@ -20,6 +22,39 @@ interface ServeOptions {
 
 /** Runs the browser host until SIGINT/SIGTERM, then closes the database cleanly. */
 async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<number> {
+  // Taken before the database is opened: a second start is refused with the running one's address.
+  const lock = lockDataDir(opts.dataDir, 'serve');
+  // Stop requests that arrive while the host is still starting are remembered, not lost.
+  let stopRequested = false;
+  let onStop: (() => void) | null = null;
+  const stop = () => {
+    stopRequested = true;
+    onStop?.();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await serveLocked(
+      opts,
+      out,
+      lock,
+      () => stopRequested,
+      (fn) => (onStop = fn),
+    );
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    lock.release();
+  }
+}
+
+async function serveLocked(
+  opts: ServeOptions,
+  out: NodeJS.WritableStream,
+  lock: InstanceLock,
+  stopRequested: () => boolean,
+  whenStopped: (fn: () => void) => void,
+): Promise<number> {
   const services = createAppServices({
     dataDir: opts.dataDir,
     clock: opts.clock ? fixedStartClock(opts.clock) : undefined,
@@ -34,6 +69,7 @@ async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<nu
     if (e.code === 'EADDRINUSE') throw new CliError(`端口 ${opts.port} 已被占用：请换一个端口（--port）`);
     throw new CliError(e.message);
   }
+  lock.setAddress(host.url);
   out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : ''}浏览器主机已启动\n`);
   out.write(`  数据目录: ${services.layout.dir}\n`);
   out.write(`  打开: ${host.appUrl}\n`);
@@ -42,9 +78,8 @@ async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<nu
     (error: unknown) => out.write(`  启动失败: ${error instanceof Error ? error.message : String(error)}\n`),
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (stopRequested()) resolve();
+    else whenStopped(resolve);
   });
   await host.close();
   // Seeding may still be running; wait for it to reach a batch boundary before closing.
@@ -77,7 +112,13 @@ export function registerServeCommands(program: Command): void {
       if (electron) {
         const appDir = path.resolve(__dirname, '..', '..');
         const child = spawn(electron, [appDir, `--data-dir=${path.resolve(opts.dataDir)}`], { stdio: 'inherit' });
+        // A stop request to this command (npm start, a service manager) stops the app too.
+        const forward = (signal: NodeJS.Signals) => child.kill(signal);
+        process.on('SIGINT', forward);
+        process.on('SIGTERM', forward);
         process.exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+        process.removeListener('SIGINT', forward);
+        process.removeListener('SIGTERM', forward);
         return;
       }
       process.stdout.write(
