@@ -6,6 +6,7 @@ import { registerBackupCommands } from './commands/backup';
 import { registerDayCloseCommands } from './commands/day-close';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
+import { registerDoctorCommands } from './commands/doctor';
 import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
 import { registerReceiptCommands } from './commands/receipt';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSetupCommands(program);
+  registerDoctorCommands(program);
   registerServeCommands(program);
   registerDbCommands(program);
   // Adds backup / restore to the `db` group created just above.
