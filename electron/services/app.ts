@@ -13,6 +13,7 @@ import { ReceiptDesk } from './counter/receipt-desk';
 import { ReceiptService } from './receipts';
 import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
+import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
 import { EventBus } from '../platform/events';
@@ -20,7 +21,7 @@ import { createLogger, type Logger } from '../platform/log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
-import { BackupScheduler, defaultBackupDir, startupCheck } from './trust/backup';
+import { BackupScheduler, backupDatabase, defaultBackupDir, startupCheck } from './trust/backup';
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
@@ -62,6 +63,33 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
       supervisor.id,
     ),
   );
+}
+
+/** Settings key: the program version that last started on this database. */
+const LAST_VERSION_KEY = 'app_version';
+
+/**
+ * A new program's first start on an older database: before any migration runs, a backup is taken
+ * and verified (backupDatabase checks the copy before naming it); if it cannot be made, nothing
+ * is migrated. Returns which version ran before (null when this is not an upgrade).
+ */
+async function beforeUpgrade(db: Db, backupDir: string, log: Logger, say: (m: string) => void): Promise<AppInfo['upgradedFrom']> {
+  const before = schemaVersion(db);
+  const recorded = (db.prepare('SELECT value FROM settings WHERE key = ?').get(LAST_VERSION_KEY) as { value: string } | undefined)?.value ?? null;
+  const migrating = before < latestSchemaVersion;
+  if (!migrating && (recorded === null || recorded === appVersion)) return null;
+  const previous = recorded ?? '（未记录，0.1.0 或更早）';
+  let backup: string | null = null;
+  if (migrating) {
+    say(`正在升级：先备份数据库（上次运行的版本 ${previous}）`);
+    try {
+      backup = (await backupDatabase(db, backupDir, { keep: 1000 })).file;
+    } catch (error) {
+      throw new Error(`升级前的备份失败，数据库未升级（仍可用版本 ${previous} 打开）：${(error as Error).message}`);
+    }
+  }
+  log.info({ previousVersion: previous, version: appVersion, fromSchema: before, toSchema: latestSchemaVersion, backup }, 'upgrade: previous version recorded');
+  return { version: previous, schemaVersion: before, backup };
 }
 
 /**
@@ -143,6 +171,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return db;
   };
 
+  let upgradedFrom: AppInfo['upgradedFrom'] = null;
   let status: AppInfo['status'] = 'starting';
   let statusMessage = '正在启动';
   const setStatus = (s: AppInfo['status'], message: string, progress: number | null = null) => {
@@ -192,6 +221,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     recovery,
     idleLockMinutes: cfg.idleLockMinutes ?? 5,
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
+    upgradedFrom,
   });
 
   const deviceConfig = () => {
@@ -246,9 +276,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const ready = (async () => {
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
     let db = database();
+    // Checked before anything is written: a refused directory is left exactly as it was.
+    if (!firstStart) assertModeMatches(db, cfg.mode);
+    if (!firstStart) upgradedFrom = await beforeUpgrade(db, backupDir, log, (m) => setStatus('starting', m));
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
-    if (!firstStart) assertModeMatches(db, cfg.mode);
+    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(LAST_VERSION_KEY, appVersion);
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();

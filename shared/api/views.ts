@@ -50,6 +50,8 @@ export const AppInfo = z.object({
   idleLockMinutes: z.number().int().positive(),
   /** Training mode only: the demo accounts shown on the sign-in screen. */
   demoAccounts: z.array(z.object({ username: z.string(), password: z.string(), role: Role })),
+  /** The version that ran on this database before this one, when this start was an upgrade. */
+  upgradedFrom: z.object({ version: z.string(), schemaVersion: z.number().int(), backup: z.string().nullable() }).nullable().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -74,7 +74,11 @@ async function serveLocked(
   out.write(`  数据目录: ${services.layout.dir}\n`);
   out.write(`  打开: ${host.appUrl}\n`);
   services.ready.then(
-    () => out.write('  就绪\n'),
+    () => {
+      const up = services.info().upgradedFrom;
+      if (up) out.write(`  已升级：上次运行的版本 ${up.version}（数据库版本 ${up.schemaVersion}）${up.backup ? `，升级前备份 ${up.backup}` : ''}\n`);
+      out.write('  就绪\n');
+    },
     (error: unknown) => out.write(`  启动失败: ${error instanceof Error ? error.message : String(error)}\n`),
   );
   await new Promise<void>((resolve) => {
