@@ -11,6 +11,7 @@ import {
   ProgressView,
   DaySummaryView,
   DevicesView,
+  HealthReportView,
   ExchangeCandidateView,
   ReceiptPrintResult,
   ReceiptView,
@@ -316,6 +317,12 @@ export const contract = {
       })
       .strict(),
     output: AuditPageView,
+  }),
+  'health.check': method({
+    summary: 'The doctor report for IT staff: a verdict per line (database, disk, backup, upstream, clock, outbox, devices, stock, policy)',
+    access: ['admin'],
+    input: Empty,
+    output: HealthReportView,
   }),
   'devices.get': method({
     summary: 'Device settings and the serial ports this machine lists',

@@ -55,6 +55,29 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+/** The health report for IT staff (pension-counter doctor, the IT page's panel). */
+export const HealthReportView = z.object({
+  at: z.string(),
+  version: z.string(),
+  ok: z.boolean(),
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      verdict: z.enum(['ok', 'warn', 'fail', 'skip']),
+      detail: z.string(),
+      action: z.string().nullable(),
+    }),
+  ),
+});
+export type HealthReportView = z.infer<typeof HealthReportView>;
+export const healthVerdictLabels: Record<HealthReportView['lines'][number]['verdict'], string> = {
+  ok: '正常',
+  warn: '注意',
+  fail: '需处理',
+  skip: '未检',
+};
+
 export const PaymentView = z.object({
   id: z.number().int(),
   year: z.number().int(),

@@ -9,6 +9,7 @@ import { dataDirLayout, readConfig, writeConfig, type CounterConfig } from '../.
 import { openDatabase } from '../../../electron/platform/db/database';
 import { runDoctor, type DoctorLine } from '../../../electron/services/doctor';
 import { commissionCounter } from '../../../electron/services/setup/commission';
+import { createAppServices } from '../../../electron/services/app';
 import { backupDatabase } from '../../../electron/services/trust/backup';
 import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
@@ -131,6 +132,31 @@ describe('pension-counter doctor finds each fault it lists', () => {
       writeConfig(layout, config);
     }
     expect(fs.existsSync(layout.configFile)).toBe(true);
+  }, 60_000);
+
+  it('the same report reaches IT staff in the app (health.check), and only them', async () => {
+    const services = createAppServices({ dataDir: dir });
+    try {
+      await services.ready;
+      const asSupervisor = await services.dispatch('session.signIn', { username: 'wangzr', password: SUPERVISOR_PASSWORD, counterNo: 4 }, { transport: 'ipc' });
+      expect(asSupervisor.ok).toBe(true);
+      const refused = await services.dispatch('health.check', {}, { transport: 'ipc' });
+      expect(refused.ok ? null : refused.error.code).toBe('FORBIDDEN');
+      await services.dispatch('session.signOut', {}, { transport: 'ipc' });
+      const asIt = await services.dispatch('session.signIn', { username: 'itadmin', password: IT_PASSWORD, counterNo: 4 }, { transport: 'ipc' });
+      expect(asIt.ok).toBe(true);
+      const r = await services.dispatch('health.check', {}, { transport: 'ipc' });
+      if (!r.ok) throw new Error(r.error.message);
+      const report = r.value as { ok: boolean; lines: DoctorLine[] };
+      expect(report.lines.map((l) => l.id)).toEqual(
+        expect.arrayContaining(['database', 'setup', 'disk', 'backup', 'upstream', 'clock', 'outbox', 'reader', 'printer', 'stock', 'policy']),
+      );
+      expect(lineOf(report.lines, 'upstream')).toMatchObject({ verdict: 'ok' });
+      expect(lineOf(report.lines, 'stock').detail).toContain('wangzr 剩 100 张');
+      expect(report.ok).toBe(true);
+    } finally {
+      await services.close();
+    }
   }, 60_000);
 
   it.skipIf(socatMissing)(
