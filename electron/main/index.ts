@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcMethodChannel } from '../../shared/api/bridge';
 import { methodNames } from '../../shared/api/contract';
 import { AppError } from '../../shared/api/errors';
-import { createAppServices, type AppServices } from '../services/app';
+import type { AppServices } from '../services/app';
+import { createServicesWithFirstRun } from '../services/first-run';
 import { acquireInstanceLock, type InstanceLock } from '../platform/instance-lock';
 
 const APP_SCHEME = 'app';
@@ -137,7 +138,8 @@ if (!app.requestSingleInstanceLock()) {
         app.exit(1);
         return;
       }
-      services = createAppServices({ dataDir });
+      // A packaged (production) build asks IT staff on first run; a development run starts training.
+      services = createServicesWithFirstRun({ dataDir, askFirstRun: app.isPackaged });
       bindApi(services);
       const win = createWindow(services);
       app.on('second-instance', () => {

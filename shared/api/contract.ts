@@ -12,6 +12,8 @@ import {
   DaySummaryView,
   DevicesView,
   HealthReportView,
+  SetupForm,
+  SetupOutcome,
   ExchangeCandidateView,
   ReceiptPrintResult,
   ReceiptView,
@@ -317,6 +319,18 @@ export const contract = {
       })
       .strict(),
     output: AuditPageView,
+  }),
+  'setup.training': method({
+    summary: 'First run: start this installation in training mode (demo county, training accounts)',
+    access: 'public',
+    input: Empty,
+    output: AppInfo,
+  }),
+  'setup.commission': method({
+    summary: 'First run: commission a production counter (handshake, accounts, first sync, first receipt block)',
+    access: 'public',
+    input: SetupForm,
+    output: SetupOutcome,
   }),
   'health.check': method({
     summary: 'The doctor report for IT staff: a verdict per line (database, disk, backup, upstream, clock, outbox, devices, stock, policy)',

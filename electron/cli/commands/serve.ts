@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createAppServices } from '../../services/app';
+import { createServicesWithFirstRun } from '../../services/first-run';
 import { fixedStartClock } from '../../platform/clock';
 import { defaultDataDir } from '../../platform/config';
 import { startHttpHost } from '../../services/host/http-host';
@@ -18,6 +18,8 @@ interface ServeOptions {
   clock?: Date;
   demoPayers?: number;
   token?: string;
+  /** No configuration: show the first-run screen (production builds) instead of training. */
+  firstRun?: boolean;
 }
 
 /** Runs the browser host until SIGINT/SIGTERM, then closes the database cleanly. */
@@ -55,7 +57,8 @@ async function serveLocked(
   stopRequested: () => boolean,
   whenStopped: (fn: () => void) => void,
 ): Promise<number> {
-  const services = createAppServices({
+  const services = createServicesWithFirstRun({
+    askFirstRun: opts.firstRun ?? false,
     dataDir: opts.dataDir,
     clock: opts.clock ? fixedStartClock(opts.clock) : undefined,
     demoPayers: opts.demoPayers,
@@ -70,7 +73,8 @@ async function serveLocked(
     throw new CliError(e.message);
   }
   lock.setAddress(host.url);
-  out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : ''}浏览器主机已启动\n`);
+  const first = services.info().firstRun ? '【首次启动】' : '';
+  out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : first}浏览器主机已启动\n`);
   out.write(`  数据目录: ${services.layout.dir}\n`);
   out.write(`  打开: ${host.appUrl}\n`);
   services.ready.then(
@@ -101,6 +105,7 @@ export function registerServeCommands(program: Command): void {
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .option('--clock <iso>', '从指定时刻开始计时（培训与测试用），如 2026-06-15T09:00:00+08:00', parseClock)
     .option('--demo-payers <n>', '首次启动时培训县的参保人数', (v) => parseIntOption(v, '--demo-payers', 0, 2_000_000))
+    .option('--first-run', '没有配置时先显示首次启动页（建立正式柜台或进入培训），而不是直接进入培训模式')
     .addOption(program.createOption('--token <token>', 'fixed API token (tests)').hideHelp())
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serve({ ...opts, dataDir: path.resolve(opts.dataDir) }, process.stdout);

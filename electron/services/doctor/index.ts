@@ -222,7 +222,7 @@ async function readerLine(o: DoctorOptions): Promise<DoctorLine> {
       '身份证读卡器',
       o.config.mode === 'production' ? 'warn' : 'skip',
       '未配置读卡器',
-      '在 config.json 的 devices.reader 中设置端口或 auto',
+      '在系统设置的设备设置中选择端口或“自动”（config.json 的 devices.reader）',
     );
   if (configured === 'simulated') return line('reader', '身份证读卡器', 'ok', '模拟读卡器（培训模式）');
   if (!o.probeReader) return line('reader', '身份证读卡器', 'skip', '未检测');
@@ -235,7 +235,13 @@ async function printerLine(o: DoctorOptions): Promise<DoctorLine> {
   const configured = o.config.devices?.printer ?? '';
   const width = o.config.devices?.paperWidth ?? 80;
   if (!configured)
-    return line('printer', '小票打印机', o.config.mode === 'production' ? 'warn' : 'skip', '未配置小票打印机', '在 config.json 的 devices.printer 中设置');
+    return line(
+      'printer',
+      '小票打印机',
+      o.config.mode === 'production' ? 'warn' : 'skip',
+      '未配置小票打印机',
+      '在系统设置的设备设置中选择打印机（config.json 的 devices.printer）',
+    );
   if (configured === 'simulated') return line('printer', '小票打印机', 'ok', `模拟打印机（培训模式），纸宽 ${width} mm`);
   if (!o.probePrinter) return line('printer', '小票打印机', 'skip', '未检测');
   const r = await o.probePrinter();

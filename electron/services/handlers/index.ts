@@ -5,6 +5,7 @@ import type { Handlers } from '../api/dispatcher';
 import type { AppContext } from './context';
 import { dayCloseHandlers } from './dayclose';
 import { healthHandlers } from './health';
+import { setupHandlers } from './setup';
 import { devicesHandlers, printHandlers, trainingHandlers } from './devices';
 import { payerHandlers, paymentHandlers } from './payer';
 import { exchangeHandlers, receiptHandlers } from './receipt';
@@ -29,5 +30,6 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...devicesHandlers(ctx),
     ...trainingHandlers(ctx),
     ...healthHandlers(ctx),
+    ...setupHandlers(ctx),
   };
 }

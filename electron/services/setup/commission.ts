@@ -13,6 +13,7 @@ import { hashPassword } from '../auth/passwords';
 import { policyInForce } from '../policy/current';
 import { ReceiptService } from '../receipts';
 import { appendAudit } from '../trust/audit';
+import { backupDatabase, defaultBackupDir } from '../trust/backup';
 import { demoAccounts } from '../demo/seed';
 
 /** Settings keys (table `settings`) a commissioned counter keeps in its database. */
@@ -264,6 +265,9 @@ async function finish(layout: DataDirLayout, config: CounterConfig, hooks: Setup
       hooks.log.info({ blockId: view.id }, 'setup: first receipt block');
     }
     writeSetting(db, SETTING.setupState, 'done');
+    // The first backup, so the counter starts with a known-good copy in its backup folder.
+    const backup = await backupDatabase(db, config.backup?.dir ?? defaultBackupDir(layout.dir));
+    say(`首个备份：${backup.file}`);
     return { installationId: config.installationId!, station, sync, firstBlock, resumed };
   } finally {
     db.close();
