@@ -204,17 +204,17 @@ export function FirstRunPage({ info, onDone }: Props) {
                   </Form.Item>
                 </Col>
                 <Col span={4}>
-                  <Form.Item label="系统管理员登录名" name="itUsername" rules={required('请填写登录名')}>
+                  <Form.Item label="管理员登录名" name="itUsername" rules={required('请填写登录名')}>
                     <Input />
                   </Form.Item>
                 </Col>
                 <Col span={4}>
-                  <Form.Item label="系统管理员姓名" name="itName" rules={required('请填写姓名')}>
+                  <Form.Item label="管理员姓名" name="itName" rules={required('请填写姓名')}>
                     <Input />
                   </Form.Item>
                 </Col>
                 <Col span={4}>
-                  <Form.Item label="系统管理员密码" name="itPassword" rules={[{ required: true, min: 8, message: '密码至少 8 位' }]}>
+                  <Form.Item label="管理员密码" name="itPassword" rules={[{ required: true, min: 8, message: '密码至少 8 位' }]}>
                     <Input.Password autoComplete="new-password" />
                   </Form.Item>
                 </Col>
