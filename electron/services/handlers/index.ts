@@ -6,6 +6,7 @@ import type { AppContext } from './context';
 import { dayCloseHandlers } from './dayclose';
 import { devicesHandlers, printHandlers, trainingHandlers } from './devices';
 import { payerHandlers, paymentHandlers } from './payer';
+import { printingHandlers } from './printing';
 import { exchangeHandlers, receiptHandlers } from './receipt';
 import { appHandlers, sessionHandlers } from './session';
 import { auditHandlers, progressHandlers, supervisorHandlers } from './supervisor';
@@ -26,6 +27,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...progressHandlers(ctx),
     ...auditHandlers(ctx),
     ...devicesHandlers(ctx),
+    ...printingHandlers(ctx),
     ...trainingHandlers(ctx),
   };
 }
