@@ -3,6 +3,7 @@ import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call } from '../api/client';
 import { DevicesPage } from './DevicesPage';
+import { PrintersPanel } from './PrintersPanel';
 
 interface Props {
   info: AppInfo;
@@ -25,6 +26,7 @@ export function AdminPage({ info, session, onSignedOut }: Props) {
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
         <DevicesPage canConfigure />
+        <PrintersPanel canConfigure />
       </Layout.Content>
     </Layout>
   );
