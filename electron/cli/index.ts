@@ -8,6 +8,7 @@ import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
 import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
+import { registerPrintersCommands } from './commands/printers';
 import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
 import { registerSoakCommands } from './commands/soak';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDevicesCommands(program);
   registerSyncCommands(program);
   registerReceiptCommands(program);
+  registerPrintersCommands(program);
   registerBenchCommands(program);
   registerDayCloseCommands(program);
   registerSoakCommands(program);
