@@ -4,11 +4,15 @@
 // orientation as configured, and no scaling (the two rasters' ink in the same places; cups-pdf
 // turns text into outlines, so only pixels can be compared). A stopped queue (cupsdisable) and a
 // queue refusing jobs (cupsreject) give 打印失败 with the reason, and the receipt stays issued and
-// unconfirmed; the stopped job is taken out of the queue so it never prints later.
+// unconfirmed; the stopped job is taken out of the queue so it never prints later. The CLI's
+// `printers list / frame` runs against the same queue.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { registerPrintersCommands } from '../../../electron/cli/commands/printers';
+import { CliError } from '../../../electron/cli/errors';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
 import { fixedStartClock } from '../../../electron/platform/clock';
 import { openDatabase } from '../../../electron/platform/db/database';
@@ -225,6 +229,49 @@ describe.skipIf(skip !== null)('printing through CUPS (cups-pdf queue)', () => {
       });
     } finally {
       c.admin('cupsaccept');
+    }
+  }, 60_000);
+
+  // The CLI (same queue, so in this file: test files run in parallel and these stop the queue).
+  let out = '';
+  const cli = async (...args: string[]) => {
+    out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+    try {
+      const program = new Command('pension-counter').exitOverride();
+      registerPrintersCommands(program);
+      await program.parseAsync(['node', 'pension-counter', 'printers', ...args, '--data-dir', dir]);
+    } finally {
+      write.mockRestore();
+    }
+    return out;
+  };
+
+  it('CLI: printers list shows the CUPS queue', async () => {
+    expect(await cli('list')).toContain(c.queue);
+  });
+
+  it('CLI: printers frame prints on the form size and waits for 打印完成', async () => {
+    const before = new Set(fs.readdirSync(c.out));
+    const text = await cli('frame', '--printer', c.queue, '--layout', 'overlay');
+    expect(text).toContain('已送打印');
+    expect(text).toContain('打印完成');
+    const made = fs.readdirSync(c.out).filter((f) => !before.has(f));
+    expect(made).toHaveLength(1);
+    const size = pageSize(path.join(c.out, made[0]!));
+    expect(Math.abs(size.w - 683.15)).toBeLessThan(1);
+    expect(Math.abs(size.h - 396.85)).toBeLessThan(1);
+  }, 60_000);
+
+  it('CLI: printers frame on a stopped queue fails with the queue’s reason', async () => {
+    c.admin('cupsdisable', '-r', '更换色带');
+    try {
+      const error = await cli('frame', '--printer', c.queue).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CliError);
+      expect((error as Error).message).toContain('打印失败');
+      expect((error as Error).message).toContain('更换色带');
+    } finally {
+      c.admin('cupsenable');
     }
   }, 60_000);
 });
