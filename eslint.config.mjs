@@ -107,6 +107,14 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['electron/printing/**/*.ts'],
+    rules: restrict(
+      ['electron'],
+      ['**/main/**', '**/preload/**', '**/renderer/**', '**/services/**', '**/sync/**', '**/devices/**', '**/tools/**', '**/cli/**'],
+      'printing/ (the page print path: spoolers, job tracking) builds on platform/, documents/ and shared/ only.',
+    ),
+  },
+  {
     files: ['electron/services/**/*.ts'],
     rules: restrict(
       ['electron'],

@@ -9,6 +9,7 @@ import { registerDevicesCommands } from './commands/devices';
 import { registerDoctorCommands } from './commands/doctor';
 import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
+import { registerPrintersCommands } from './commands/printers';
 import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
 import { registerSetupCommands } from './commands/setup';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerDevicesCommands(program);
   registerSyncCommands(program);
   registerReceiptCommands(program);
+  registerPrintersCommands(program);
   registerBenchCommands(program);
   registerDayCloseCommands(program);
   registerSoakCommands(program);

@@ -67,6 +67,13 @@ export const CounterConfig = z
         receiptPrinter: z.string().default(''),
         /** A4 plain paper with the form lines, or overlay on the pre-printed form. */
         receiptLayout: z.enum(['a4', 'overlay']).default('a4'),
+        /** The paper loaded in the receipt printer, mm (default: portrait-fed A4, or the form's own size for overlay). */
+        receiptPaper: z
+          .object({ widthMm: z.number().min(50).max(500), heightMm: z.number().min(50).max(500) })
+          .strict()
+          .optional(),
+        /** Windows only: the paper's form name in the printer's settings (e.g. A4, or the form defined for the stock). */
+        receiptPaperName: z.string().max(64).optional(),
       })
       .strict()
       .optional(),

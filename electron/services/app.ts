@@ -10,6 +10,7 @@ import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterCon
 import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk } from './counter/receipt-desk';
+import { PageSpool, spoolerFor, type SpoolOptions } from '../printing';
 import { ReceiptService } from './receipts';
 import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
@@ -34,6 +35,8 @@ export interface AppServicesOptions {
   demoPayers?: number;
   logToStderr?: boolean;
   logLevel?: string;
+  /** Page print jobs: how often the spooler is asked, how long a print call waits (tests shorten them). */
+  spool?: SpoolOptions;
 }
 
 export interface AppServices {
@@ -354,10 +357,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const receiptService = new ReceiptService(db, clock, log, { training, taxOffice: cfg.taxOffice, timeZone: cfg.timeZone, formLineLimit: 5 });
     if (training) seedTrainingStock(db, receiptService, Number(today().slice(0, 4)));
     const client = upstreamClient;
+    const receiptPrinter = cfg.devices?.receiptPrinter ?? '';
+    // One page print path for receipts, A4 day summaries and calibration frames (electron/printing).
+    const pages = new PageSpool(db, spoolerFor(receiptPrinter, layout.dir, process.platform, cfg.devices?.receiptPaperName), clock, log, options.spool);
+    pages.resume();
     const receipts = new ReceiptDesk(
       receiptService,
-      { printer: cfg.devices?.receiptPrinter ?? '', layout: cfg.devices?.receiptLayout ?? 'a4' },
-      layout.dir,
+      { printer: receiptPrinter, layout: cfg.devices?.receiptLayout ?? 'a4', paper: cfg.devices?.receiptPaper },
+      pages,
       log,
       client ? (channel, channelRef, counterId) => client.claimExchange(channel, channelRef, counterId) : null,
     );
@@ -397,6 +404,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       if (running) {
         await running.sync?.stop();
         await running.devices.stop();
+        await running.receipts.pages.stop();
         running.session.signOut();
       }
       if (db?.open) db.close();

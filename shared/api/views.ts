@@ -388,10 +388,66 @@ export const StockRowView = z.object({
 });
 export type StockRowView = z.infer<typeof StockRowView>;
 
+/** A page print job (receipt, A4 day summary, calibration frame) as the spooler last reported it. */
+export const SpoolJobView = z.object({
+  id: z.number().int(),
+  document: z.enum(['receipt', 'day_summary', 'calibration']),
+  ref: z.string(),
+  printer: z.string(),
+  /** sent = 已送打印, completed = 打印完成, failed = 打印失败 (never counted as printed). */
+  state: z.enum(['sent', 'completed', 'failed']),
+  /** The state in the clerk's words (spoolStateLabels). */
+  label: z.string(),
+  /** Why it failed, with the spooler's message. */
+  reason: z.string().nullable(),
+  submittedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type SpoolJobView = z.infer<typeof SpoolJobView>;
+
+export const SystemPrinterView = z.object({
+  name: z.string(),
+  info: z.string(),
+  state: z.string(),
+  acceptingJobs: z.boolean(),
+  isDefault: z.boolean(),
+});
+export type SystemPrinterView = z.infer<typeof SystemPrinterView>;
+
+export const PrintingView = z.object({
+  /** cups | windows | training */
+  spooler: z.enum(['cups', 'windows', 'training']),
+  printers: z.array(SystemPrinterView),
+  /** Null when the spooler could not be asked (its reason in listError). */
+  listError: z.string().nullable(),
+  receiptPrinter: z.string(),
+  receiptLayout: z.enum(['a4', 'overlay']),
+  /** The paper the receipt is printed on, mm. */
+  paper: z.object({ widthMm: z.number(), heightMm: z.number() }),
+  calibration: z.object({ xMm: z.number(), yMm: z.number() }),
+});
+export type PrintingView = z.infer<typeof PrintingView>;
+
+/** A block of pre-numbered receipt stock held by an operator. */
+export const ReceiptBlockView = z.object({
+  id: z.number().int(),
+  operatorUsername: z.string(),
+  operatorName: z.string(),
+  firstNumber: z.string(),
+  lastNumber: z.string(),
+  /** The next unused number, or null when used up or handed back. */
+  nextNumber: z.string().nullable(),
+  left: z.number().int(),
+  handedBack: z.object({ fromNumber: z.string(), count: z.number().int(), at: z.string(), reason: z.string() }).nullable(),
+});
+export type ReceiptBlockView = z.infer<typeof ReceiptBlockView>;
+
 export const ReceiptPrintResult = z.object({
   receipt: ReceiptView,
   /** Where the document went, as the clerk names it (培训打印机, or the printer's name): never a path. */
   sentTo: z.string(),
+  /** The spooler's job: the clerk confirms "printed correctly" only once it is completed. */
+  spool: SpoolJobView.optional(),
 });
 export type ReceiptPrintResult = z.infer<typeof ReceiptPrintResult>;
 

@@ -4,6 +4,7 @@ import { toCloseView, toSummaryView } from '../counter/day-desk';
 import { dayCloseModel, openBusinessDate, slipDataOfClose } from '../dayclose';
 import { appendAudit } from '../trust/audit';
 import type { AppContext, NamespaceHandlers } from './context';
+import { printDaySummaryA4 } from './printing';
 
 export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'> {
   return {
@@ -79,6 +80,7 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
         printedAt,
       );
     },
+    'dayclose.printA4': ({ no }) => printDaySummaryA4(ctx, no),
     'dayclose.reconcile': async ({ no }) => {
       const r = ctx.live();
       if (!ctx.upstream) throw new AppError('UPSTREAM_UNAVAILABLE', '未配置上游系统，无法与上游日汇总核对');

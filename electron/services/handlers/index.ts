@@ -8,6 +8,7 @@ import { healthHandlers } from './health';
 import { setupHandlers } from './setup';
 import { devicesHandlers, printHandlers, trainingHandlers } from './devices';
 import { payerHandlers, paymentHandlers } from './payer';
+import { printingHandlers } from './printing';
 import { exchangeHandlers, receiptHandlers } from './receipt';
 import { appHandlers, sessionHandlers } from './session';
 import { auditHandlers, progressHandlers, supervisorHandlers } from './supervisor';
@@ -28,6 +29,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...progressHandlers(ctx),
     ...auditHandlers(ctx),
     ...devicesHandlers(ctx),
+    ...printingHandlers(ctx),
     ...trainingHandlers(ctx),
     ...healthHandlers(ctx),
     ...setupHandlers(ctx),

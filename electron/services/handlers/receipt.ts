@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
+import type { ReceiptBlockView } from '../../../shared/api/views';
+import { formatReceiptNumber } from '../receipts';
 import type { AppContext, NamespaceHandlers } from './context';
 
 export function receiptHandlers(ctx: AppContext): NamespaceHandlers<'receipt'> {
@@ -13,11 +15,17 @@ export function receiptHandlers(ctx: AppContext): NamespaceHandlers<'receipt'> {
       const receipt = r.receipts.service.get(number);
       return { filename: `税收缴款书-${receipt.number}.pdf`, base64: (await r.receipts.pdf(number, layout)).toString('base64') };
     },
-    'receipt.confirmPrinted': ({ number }) => ctx.live().receipts.service.confirmPrinted(number),
+    'receipt.printStatus': ({ number }) => ctx.live().receipts.printStatus(number),
+    'receipt.confirmPrinted': ({ number }) => ctx.live().receipts.confirmPrinted(number),
     'receipt.voidAndReissue': ({ number, reason, approval }) =>
       ctx.live().receipts.service.voidAndReissue(number, reason, ctx.approverId(approval), ctx.receiptContext()),
     'receipt.reissue': ({ number, reason, approval }) => ctx.live().receipts.service.reissue(number, reason, ctx.approverId(approval), ctx.receiptContext()),
     'receipt.stock': () => ctx.live().receipts.service.stockBalance(),
+    'receipt.blocks': () => blockViews(ctx),
+    'receipt.handBack': ({ blockId, reason }) => {
+      ctx.live().receipts.service.handBackBlock(blockId, ctx.counter().operatorId, reason);
+      return blockViews(ctx);
+    },
     'receipt.addBlock': ({ operatorUsername, series, firstSerial, lastSerial, serialDigits }) => {
       const r = ctx.live();
       const holder = r.receipts.service.operatorByUsername(operatorUsername);
@@ -47,4 +55,30 @@ export function exchangeHandlers(ctx: AppContext): NamespaceHandlers<'exchange'>
     'exchange.forPayer': ({ payerId }) => ctx.live().receipts.service.exchangeableForPayer(payerId),
     'exchange.issue': ({ paymentIds }) => ctx.live().receipts.exchange(paymentIds, ctx.receiptContext()),
   };
+}
+
+/** Stock blocks with numbers as printed, newest first, for the supervisor's hand-back (缴销) panel. */
+function blockViews(ctx: AppContext): ReceiptBlockView[] {
+  const r = ctx.live();
+  const holders = new Map(r.receipts.service.stockBalance().map((row) => [row.operatorId, row]));
+  return r.receipts.service
+    .blocks()
+    .reverse()
+    .map((b) => {
+      const no = (serial: number) => formatReceiptNumber(b.series, serial, b.serialDigits);
+      const holder = holders.get(b.operatorId);
+      const open = b.handedBack === null && b.nextSerial <= b.lastSerial;
+      return {
+        id: b.id,
+        operatorUsername: holder?.operatorUsername ?? '',
+        operatorName: holder?.operatorName ?? '',
+        firstNumber: no(b.firstSerial),
+        lastNumber: no(b.lastSerial),
+        nextNumber: open ? no(b.nextSerial) : null,
+        left: open ? b.lastSerial - b.nextSerial + 1 : 0,
+        handedBack: b.handedBack
+          ? { fromNumber: no(b.handedBack.fromSerial), count: b.lastSerial - b.handedBack.fromSerial + 1, at: b.handedBack.at, reason: b.handedBack.reason }
+          : null,
+      };
+    });
 }

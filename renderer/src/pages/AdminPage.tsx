@@ -4,6 +4,7 @@ import { roleLabels } from '../../../shared/api/views';
 import { call } from '../api/client';
 import { DevicesPage } from './DevicesPage';
 import { HealthPanel } from './HealthPanel';
+import { PrintersPanel } from './PrintersPanel';
 
 interface Props {
   info: AppInfo;
@@ -29,6 +30,7 @@ export function AdminPage({ info, session, onSignedOut }: Props) {
       <Layout.Content style={{ padding: 24 }}>
         <HealthPanel />
         <DevicesPage canConfigure />
+        <PrintersPanel canConfigure />
       </Layout.Content>
     </Layout>
   );

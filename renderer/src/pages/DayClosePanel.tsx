@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Input, Space, Statistic, Table } from 'antd';
-import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
+import type { DayCloseView, DaySummaryView, ReconciliationView, SpoolJobView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { parseYuanToFen } from '../../../shared/domain/money-input';
 import { call } from '../api/client';
 import { downloadFile } from '../download';
+import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
 import { tierName, yuan } from '../format';
 
 /** 长款 (over) / 短款 (short), as the cashier says it. */
@@ -23,6 +24,8 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const [busy, setBusy] = useState(false);
   const [past, setPast] = useState<DayCloseView[]>([]);
   const [reconciled, setReconciled] = useState<{ number: string; result: ReconciliationView } | null>(null);
+  const [a4Job, setA4Job] = useState<SpoolJobView | null>(null);
+  const a4 = useSpoolJob(a4Job);
 
   useEffect(() => {
     call('dayclose.preview', {}).then(setSummary, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
@@ -57,6 +60,14 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
+  /** The A4 《日汇总单》 on the page printer, followed through the spooler. */
+  const printA4 = async (no: number) => {
+    try {
+      setA4Job(await call('dayclose.printA4', { no }));
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  };
   const slip = async (no: number) => {
     try {
       await call('dayclose.printSlip', { no });
@@ -68,6 +79,12 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const s = closed?.summary ?? summary;
   return (
     <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} style={{ marginTop: 16 }} data-testid="dayclose-panel">
+      {a4 ? (
+        <div style={{ marginBottom: 12 }} data-testid="dayclose-a4-state">
+          日汇总单（A4）打印：
+          <SpoolTag job={a4} />
+        </div>
+      ) : null}
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="dayclose-error" /> : null}
       {s ? (
         <>
@@ -117,6 +134,9 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
           description={
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
+              <Button onClick={() => void printA4(closed.no)} data-testid="dayclose-print-a4">
+                打印日汇总单（A4）
+              </Button>
               <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
                 打印小票汇总
               </Button>
@@ -185,6 +205,9 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
                 <Space>
                   <Button size="small" onClick={() => void pdf(c.no)}>
                     日汇总单
+                  </Button>
+                  <Button size="small" onClick={() => void printA4(c.no)}>
+                    打印 A4
                   </Button>
                   <Button size="small" onClick={() => void slip(c.no)}>
                     补打小票

@@ -1,11 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Modal, Space, Tag } from 'antd';
-import type { ReceiptView } from '../../../shared/api/views';
+import type { ReceiptView, SpoolJobView } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { call } from '../api/client';
 import { downloadFile } from '../download';
 import { ApprovalFields, type ApprovalValues } from '../components/ApprovalFields';
 import { Kbd } from '../components/Kbd';
+import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
 import { yuan } from '../format';
 
 interface Props {
@@ -22,6 +23,7 @@ const kindLabels: Record<ReceiptView['kind'], string> = { counter: '柜台缴费
 export function ReceiptFlow({ receipts, onChange }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<Record<string, string>>({});
+  const [spool, setSpool] = useState<Record<string, SpoolJobView | null>>({});
   const [voiding, setVoiding] = useState<ReceiptView | null>(null);
   const [form] = Form.useForm<ApprovalValues>();
 
@@ -38,6 +40,7 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
     act(async () => {
       const res = await call('receipt.print', { number: r.number });
       setSent((s) => ({ ...s, [r.number]: res.sentTo }));
+      setSpool((s) => ({ ...s, [r.number]: res.spool ?? null }));
       replace(r, res.receipt);
     });
   const confirm = (r: ReceiptView) => act(async () => replace(r, await call('receipt.confirmPrinted', { number: r.number })));
@@ -97,6 +100,7 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
                   style={{ marginBottom: 8 }}
                   message={`已打印第 ${r.printCount} 次${sent[r.number] ? `（${sent[r.number]}）` : ''}。缴款书打印是否正确？`}
                 />
+                <PrintJobState number={r.number} job={spool[r.number]} />
                 <Space>
                   <Button type="primary" onClick={() => void confirm(r)} data-testid="receipt-ok">
                     打印正确
@@ -131,4 +135,19 @@ export function ReceiptFlow({ receipts, onChange }: Props) {
       </Modal>
     </Card>
   );
+}
+
+/** The receipt's print job as the spooler reports it (fetched when the screen did not send it itself). */
+function PrintJobState({ number, job }: { number: string; job: SpoolJobView | null | undefined }) {
+  const [fetched, setFetched] = useState<SpoolJobView | null>(null);
+  useEffect(() => {
+    if (job === undefined) call('receipt.printStatus', { number }).then(setFetched, () => {});
+  }, [number, job]);
+  const current = useSpoolJob(job ?? fetched);
+  return current ? (
+    <div style={{ marginBottom: 8 }}>
+      打印机：
+      <SpoolTag job={current} />
+    </div>
+  ) : null;
 }

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Form, Input, InputNumber, Space, Table } from 'antd';
 import type { StockRowView } from '../../../shared/api/views';
 import { call } from '../api/client';
+import { HandBackPanel } from './HandBackPanel';
 
 /** 票证: the receipt stock balance by operator; supervisors enter paper stock or request it upstream. */
 export function StockPanel({ supervisor }: { supervisor: boolean }) {
@@ -75,6 +76,7 @@ export function StockPanel({ supervisor }: { supervisor: boolean }) {
           </Space>
         </Form>
       ) : null}
+      {supervisor ? <HandBackPanel onChanged={() => void call('receipt.stock', {}).then(setRows)} /> : null}
     </Card>
   );
 }

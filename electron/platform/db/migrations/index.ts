@@ -7,6 +7,7 @@ import { migration0006 } from './0006-ledger-indexes';
 import { migration0007 } from './0007-day-close';
 import { migration0008 } from './0008-clerk-day';
 import { migration0011 } from './0011-policy-ledger';
+import { migration0012 } from './0012-spool-jobs';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   reservedForMerge(9),
   reservedForMerge(10),
   migration0011,
+  migration0012,
 ];
 
 export const latestSchemaVersion = migrations.length;
