@@ -125,14 +125,16 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
       }
     >
       {lumpOffer ? (
-        <Checkbox
-          style={{ marginBottom: 12 }}
-          checked={lumpTierFen !== null}
-          onChange={(e) => setLumpTierFen(e.target.checked ? (lumpOffer.tiers[0]?.tierFen ?? null) : null)}
-          data-testid="lump-sum"
-        >
-          一次性补缴（距最低缴费年限还差{lumpOffer.maxYears}年，{lumpOffer.subsidised ? '享受' : '不享受'}政府补贴）
-        </Checkbox>
+        <div data-testid="lump-sum-offer">
+          <Checkbox
+            style={{ marginBottom: 12 }}
+            checked={lumpTierFen !== null}
+            onChange={(e) => setLumpTierFen(e.target.checked ? (lumpOffer.tiers[0]?.tierFen ?? null) : null)}
+            data-testid="lump-sum"
+          >
+            一次性补缴（距最低缴费年限还差{lumpOffer.maxYears}年，{lumpOffer.subsidised ? '享受' : '不享受'}政府补贴）
+          </Checkbox>
+        </div>
       ) : null}
       {lines.length === 0 ? (
         <Alert type="info" showIcon message="在上方勾选要缴费的年度" />
