@@ -18,6 +18,8 @@ export interface SlipYearLine {
   /** What the payer paid at the counter for this year (a 代缴 part is not in it). */
   amountFen: number;
   backPay?: boolean;
+  /** 一次性补缴: the years this one line counts (the line is then not a calendar year). */
+  lumpSumYears?: number;
 }
 
 export interface PaymentSlipData {
@@ -101,7 +103,10 @@ function checkTotal(what: string, parts: number[], total: number): void {
 function yearLines(w: SlipWriter, lines: SlipYearLine[]): void {
   w.pair('年度 档次', '金额');
   for (const l of lines) {
-    w.pair(`${l.year}年 ${tierLabel(l.tierFen)}${l.backPay ? ' 补缴' : ''}`, yuan(l.amountFen));
+    w.pair(
+      l.lumpSumYears !== undefined ? `一次性补缴${l.lumpSumYears}年 ${tierLabel(l.tierFen)}` : `${l.year}年 ${tierLabel(l.tierFen)}${l.backPay ? ' 补缴' : ''}`,
+      yuan(l.amountFen),
+    );
   }
 }
 

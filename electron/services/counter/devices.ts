@@ -308,11 +308,16 @@ export class DeviceService {
       )
       .get(job.ref_id) as SlipRow | undefined;
     if (!tx) throw new Error(`交易 ${job.ref_id} 不存在`);
-    const lines = this.db.prepare('SELECT year, tier_fen, amount_fen, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC').all(tx.id) as {
+    const lines = this.db
+      .prepare(
+        'SELECT year, tier_fen, amount_fen, back_payment, lump_sum_years FROM payments WHERE transaction_id = ? ORDER BY lump_sum_years IS NULL, year DESC',
+      )
+      .all(tx.id) as {
       year: number;
       tier_fen: number;
       amount_fen: number;
       back_payment: number;
+      lump_sum_years: number | null;
     }[];
     const reprints =
       job.reprint_of === null
@@ -329,7 +334,13 @@ export class DeviceService {
         slipNo: `${tx.created_at.slice(0, 10).replaceAll('-', '')}-${String(tx.id).padStart(6, '0')}`,
         payerName: tx.payer_name,
         idNumber: maskIdNumber(tx.id_number),
-        lines: lines.map((l) => ({ year: l.year, tierFen: l.tier_fen, amountFen: l.amount_fen, backPay: l.back_payment === 1 })),
+        lines: lines.map((l) => ({
+          year: l.year,
+          tierFen: l.tier_fen,
+          amountFen: l.amount_fen,
+          backPay: l.back_payment === 1,
+          ...(l.lump_sum_years !== null ? { lumpSumYears: l.lump_sum_years } : {}),
+        })),
         totalFen: tx.total_fen,
         paymentMethod: paymentMethodLabels[tx.method],
         ...(tx.method === 'cash' && tx.tendered_fen !== null && tx.change_fen !== null

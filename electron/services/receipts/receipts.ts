@@ -667,6 +667,11 @@ export class ReceiptService {
       .prepare(`SELECT channel, channel_ref FROM exchanges WHERE payment_id IN (${lines.map(() => '?').join(',')}) ORDER BY channel_ref`)
       .all(...lines.map((l) => l.payment_id)) as { channel: ExchangeChannel; channel_ref: string }[];
     for (const e of exchanged) notes.push(`换开 ${channelLabels[e.channel].channel}${channelLabels[e.channel].ref} ${e.channel_ref}`);
+    // A lump-sum line is paid in one year but counts N years: the remarks say so (issue 17).
+    const lumps = this.db
+      .prepare(`SELECT lump_sum_years FROM payments WHERE id IN (${lines.map(() => '?').join(',')}) AND lump_sum_years IS NOT NULL ORDER BY id`)
+      .all(...lines.map((l) => l.payment_id)) as { lump_sum_years: number }[];
+    for (const l of lumps) notes.push(`一次性补缴${l.lump_sum_years}年`);
     if (r.reissue_of !== null) notes.push(`补开 原票号 ${this.receiptRowById(r.reissue_of).number}`);
     if (r.replaces !== null) notes.push(`作废重开 原票号 ${this.receiptRowById(r.replaces).number}`);
     if (r.group_index !== null && r.group_count !== null && r.group_count > 1) {

