@@ -11,6 +11,7 @@ import PDFDocument from 'pdfkit';
 import { paymentMethodLabels } from '../../shared/api/views';
 import { amountInCapitals } from '../../shared/domain/capitals';
 import { formatYuan } from '../../shared/domain/money';
+import { governmentLevelLabels as levelLabels } from '../../shared/policy/schema';
 import type { DayCloseRecord, DaySummary } from '../services/dayclose/types';
 import { documentFonts, type FontSet } from './fonts';
 import { chineseDate } from './receipt-document';
@@ -264,7 +265,22 @@ function drawTables(L: Layout): void {
   yearRows.push([bold('当年缴费小计'), '', bold(num(p.current.count)), bold(formatYuan(p.current.amountFen)), '', '']);
   yearRows.push([bold('补缴小计'), '', bold(num(p.backPayment.count)), bold(formatYuan(p.backPayment.amountFen)), '', '']);
   yearRows.push([bold('合计'), '', bold(num(p.count)), bold(formatYuan(p.amountFen)), bold(formatYuan(p.subsidyFen)), bold(formatYuan(p.governmentPaidFen))]);
+  if (p.lumpSum !== undefined && p.lumpSum.count > 0) {
+    yearRows.push([bold('其中一次性补缴'), `${p.lumpSum.years}年`, bold(num(p.lumpSum.count)), bold(formatYuan(p.lumpSum.amountFen)), '', '']);
+  }
   L.table(yearCols, yearRows);
+  const levels = [...new Set([...(p.subsidyByLevel ?? []), ...(p.governmentPaidByLevel ?? [])].map((x) => x.level))];
+  if (levels.length > 0) {
+    const find = (list: typeof p.subsidyByLevel, level: string) => formatYuan(list?.find((x) => x.level === level)?.amountFen ?? 0);
+    L.table(
+      [
+        { title: '出资层级', width: 40, align: 'center' },
+        { title: '政府补贴（记账）', width: 50, align: 'right' },
+        { title: '政府代缴（记账）', width: 50, align: 'right' },
+      ],
+      levels.map((level) => [levelLabels[level], find(p.subsidyByLevel, level), find(p.governmentPaidByLevel, level)]),
+    );
+  }
   L.note('注：政府补贴和政府代缴只记入个人账户，不向缴费人收取，不计入入库金额。');
 
   L.heading('二、按缴费档次');

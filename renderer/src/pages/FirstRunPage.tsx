@@ -95,7 +95,7 @@ export function FirstRunPage({ info, onDone }: Props) {
               layout="vertical"
               size="small"
               requiredMark={false}
-              onFinish={commission}
+              onFinish={(values) => void commission(values)}
               disabled={busy}
               initialValues={{
                 policyRegion: 'demo',
