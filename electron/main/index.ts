@@ -11,6 +11,7 @@ import type { AppServices } from '../services/app';
 import { createServicesWithFirstRun } from '../services/first-run';
 import { acquireInstanceLock, type InstanceLock } from '../platform/instance-lock';
 import { APP_ORIGIN, APP_SCHEME, isTrustedSender, mayLoad, mayNavigate, opensExternally, rendererFileFor } from './security';
+
 const rendererRoot = path.join(__dirname, '../renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 

@@ -13,26 +13,8 @@ export function fixedStartClock(start: Date): Clock {
   return { now: () => new Date(Date.now() + offset) };
 }
 
-// Building an Intl formatter costs far more than using one: one per zone, kept.
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The civil date (YYYY-MM-DD) of an instant in a time zone such as Asia/Shanghai. */
-export function civilDate(instant: Date, timeZone: string): string {
-  let f = dateFormats.get(timeZone);
-  if (!f) {
-    // en-CA formats as YYYY-MM-DD.
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormats.set(timeZone, f);
-  }
-  return f.format(instant);
-}
-
-/** Full years between a birth date and a civil date, both YYYY-MM-DD. */
-export function ageOn(birthDate: string, date: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
+// Civil dates and ages come from the one time module (shared/domain/time.ts).
+export { ageOn, hallDate as civilDate } from '../../shared/domain/time';
 
 /** The UTC instant at which a civil date (YYYY-MM-DD) begins in a time zone. */
 export function startOfCivilDate(date: string, timeZone: string): Date {

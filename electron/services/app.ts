@@ -377,7 +377,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     setStatus('ready', '就绪');
   })().catch((error: unknown) => {
     log.error({ err: error }, 'start-up failed');
-    setStatus('failed', error instanceof Error ? error.message : String(error));
+    // A refusal the services worded (AppError) is shown as is; anything else is for the log only.
+    setStatus('failed', error instanceof AppError ? error.message : '启动失败，请联系信息技术人员（详情见日志）');
     throw error;
   });
   // Callers that only use dispatch() see the failure through app.info; avoid an unhandled rejection.

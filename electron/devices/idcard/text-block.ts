@@ -38,6 +38,27 @@ function gender(raw: string): 'male' | 'female' | string {
   return raw === '1' ? 'male' : raw === '2' ? 'female' : raw;
 }
 
+/** The card's fields as printed on the card. */
+const cardFieldLabels: Record<string, string> = {
+  kind: '证件类型',
+  name: '姓名',
+  nameEn: '英文姓名',
+  gender: '性别',
+  nationCode: '民族',
+  nationLabel: '民族',
+  nationality: '国籍',
+  birthDate: '出生日期',
+  address: '住址',
+  idNumber: '证件号码',
+  authority: '签发机关',
+  validFrom: '有效期限',
+  validTo: '有效期限',
+  permitNumber: '通行证号码',
+  issueCount: '签发次数',
+  cardVersion: '证件版本号',
+  hasPhoto: '照片',
+};
+
 export function decodeTextBlock(block: Buffer, hasPhoto: boolean): IdCard {
   if (block.length !== TEXT_BLOCK_LENGTH) {
     throw new ReaderError('bad_card_data', `证件文字信息长度异常（${block.length} 字节）`);
@@ -85,8 +106,9 @@ export function decodeTextBlock(block: Buffer, hasPhoto: boolean): IdCard {
   }
   const parsed = IdCard.safeParse(candidate);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => i.path.join('.')).join('、');
-    throw new ReaderError('bad_card_data', `证件信息无法识别（${where}）`);
+    // The clerk reads the card's field names, never the program's (birthDate → 出生日期).
+    const where = [...new Set(parsed.error.issues.map((i) => cardFieldLabels[String(i.path[0])] ?? '其他项目'))].join('、');
+    throw new ReaderError('bad_card_data', `证件信息无法识别（${where}），请重新放卡`);
   }
   if (kind === 'resident' && parsed.data.nationLabel === undefined) {
     throw new ReaderError('bad_card_data', `证件信息无法识别（民族代码 ${field(block, 32, 4)}）`);

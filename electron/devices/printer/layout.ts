@@ -1,5 +1,6 @@
 // Width-aware line layout for 58 mm (32 columns) and 80 mm (48 columns) paper, where a Chinese
 // character (and the full-width ￥) takes two columns.
+import { formatYuan } from '../../../shared/domain/money';
 import { EscPosBuilder, displayWidth, type Align } from './escpos';
 
 export type PaperWidth = 58 | 80;
@@ -49,41 +50,18 @@ export function leftRight(left: string, right: string, cols: number): string[] {
   return lines;
 }
 
-/** ￥1,234.50 (full-width yuan sign, as on Chinese receipts). */
+/** ￥1,234.50 (full-width yuan sign, as on Chinese receipts; the digits are formatYuan's). */
 export function yuan(fen: number): string {
   if (!Number.isInteger(fen)) throw new Error(`amount must be integer fen, got ${fen}`);
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100).toLocaleString('en-US');
-  return `${sign}￥${whole}.${String(abs % 100).padStart(2, '0')}`;
+  const s = formatYuan(fen);
+  return s.startsWith('-') ? `-￥${s.slice(1)}` : `￥${s}`;
 }
 
 /** A tier as printed: 300元档, or 300.50元档 for a tier that is not whole yuan. */
-export function tierLabel(tierFen: number): string {
-  const y = tierFen % 100 === 0 ? String(tierFen / 100) : (tierFen / 100).toFixed(2);
-  return `${y}元档`;
-}
+export { tierLabel } from '../../../shared/domain/money';
 
 /** YYYY-MM-DD HH:mm:ss in the hall's time zone. */
-export function hallTime(at: Date | string, timeZone: string): string {
-  const d = typeof at === 'string' ? new Date(at) : at;
-  if (Number.isNaN(d.getTime())) throw new Error(`invalid instant: ${String(at)}`);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
-}
+export { hallTimeSeconds as hallTime } from '../../../shared/domain/time';
 
 /** Writes a slip line by line, keeping every line inside the paper's columns. */
 export class SlipWriter {

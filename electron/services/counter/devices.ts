@@ -261,7 +261,9 @@ export class DeviceService {
       try {
         bytes = this.render(job);
       } catch (error) {
-        this.fail(job.id, `凭证内容有误：${error instanceof Error ? error.message : String(error)}`);
+        // The reason is for IT (the log); the clerk is told what happened and what to do.
+        this.log.error({ jobId: job.id, kind: job.kind, err: error }, 'print job could not be rendered');
+        this.fail(job.id, '凭证内容有误，未打印，请联系信息技术人员');
         continue;
       }
       this.emitPrinter('printing', '正在打印');

@@ -4,24 +4,14 @@
 import type { PaymentMethod } from '../../../shared/api/views';
 import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
-import type { CounterRow, DaySummary, LevelAmount, ReceiptRange, ReissuedReceipt, VoidedReceipt } from './types';
+import type { CounterRow, DaySummary, LevelAmount, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 const CHANNEL_ORDER: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
 const LEVEL_ORDER: readonly LevelAmount['level'][] = ['central', 'province', 'city', 'county', 'township'];
 
-export function isBusinessDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
-/** The civil date n days after a YYYY-MM-DD date. */
-export function addDays(date: string, n: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
+// Civil-date helpers from the one time module.
+export { addDays, isCivilDate as isBusinessDate } from '../../../shared/domain/time';
 
 /** Splits sorted serials into runs of consecutive numbers. */
 export function consecutiveRuns(serials: readonly number[]): Array<[number, number]> {
@@ -146,6 +136,23 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
     digits: number;
   }[];
 
+  const waiting: WaitingReceipt[] = (
+    db
+      .prepare(
+        `SELECT r.number, p.name AS payerName, r.total_fen AS totalFen, r.print_count AS printCount, r.business_date AS businessDate
+         FROM receipts r JOIN payers p ON p.id = r.payer_id
+         WHERE r.state = 'issued' AND r.print_state = 'pending' AND r.business_date <= @date AND (@op IS NULL OR r.operator_id = @op)
+         ORDER BY r.series, r.serial`,
+      )
+      .all(args) as { number: string; payerName: string; totalFen: number; printCount: number; businessDate: string }[]
+  ).map((r) => ({
+    number: r.number,
+    payerName: r.payerName,
+    totalFen: r.totalFen,
+    status: r.printCount > 0 ? ('printed' as const) : ('issued' as const),
+    businessDate: r.businessDate,
+  }));
+
   // ---- payments -------------------------------------------------------------------------
   const byYear = new Map<string, DaySummary['payments']['byYear'][number]>();
   const byTier = new Map<number, DaySummary['payments']['byTier'][number]>();
@@ -268,6 +275,7 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
       voidedList,
       reissuedList,
     },
+    waiting,
     cash: { expectedFen: cashTx?.total ?? 0, tenderedFen: cashTx?.tendered ?? 0, changeFen: cashTx?.change ?? 0 },
   };
 }

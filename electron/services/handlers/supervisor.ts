@@ -3,6 +3,7 @@ import { startOfCivilDate } from '../../platform/clock';
 import { listConflicts, listRejectedEvents } from '../../sync';
 import { progressCsv, progressXlsx } from '../counter/progress';
 import { auditActions, queryAudit, verifyAuditChain, type AuditAction } from '../trust/audit';
+import { auditRowView } from '../trust/audit-describe';
 import type { AppContext, NamespaceHandlers } from './context';
 
 export function supervisorHandlers(ctx: AppContext): NamespaceHandlers<'supervisor'> {
@@ -25,6 +26,9 @@ export function progressHandlers(ctx: AppContext): NamespaceHandlers<'progress'>
   };
 }
 
+/** What a broken hash chain means, for the supervisor (the technical detail goes to the log). */
+const chainProblemLabels = { altered: '被改动', inserted: '为插入的记录', deleted: '之后的记录被删除' } as const;
+
 export function auditHandlers(ctx: AppContext): NamespaceHandlers<'audit'> {
   return {
     'audit.query': ({ fromDate, toDate, username, action, page }) => {
@@ -42,13 +46,16 @@ export function auditHandlers(ctx: AppContext): NamespaceHandlers<'audit'> {
         pageSize: 50,
       });
       const chain = verifyAuditChain(r.db);
+      if (chain.firstProblem) ctx.log.error({ problem: chain.firstProblem }, 'audit chain broken');
       return {
-        rows: result.rows,
+        rows: result.rows.map(auditRowView),
         total: result.total,
         chain: {
           ok: chain.ok,
           rows: chain.rows,
-          problem: chain.firstProblem ? `第 ${chain.firstProblem.seq} 条：${chain.firstProblem.kind}（${chain.firstProblem.detail}）` : null,
+          problem: chain.firstProblem
+            ? `第 ${chain.firstProblem.seq} 条${chainProblemLabels[chain.firstProblem.kind]}，审计记录不完整，请联系信息技术人员核查`
+            : null,
         },
       };
     },

@@ -108,7 +108,8 @@ export class PayerService {
 
   lookup(idNumber: string, today: string): PayerRegistryView {
     const check = validateIdNumber(idNumber);
-    if (!check.ok) throw new AppError('INVALID_ID_NUMBER', check.message, [{ path: 'idNumber', message: check.message }]);
+    // The reason once: the message is the field's error too (no second copy in issues).
+    if (!check.ok) throw new AppError('INVALID_ID_NUMBER', check.message);
     const row = this.byIdNumber.get(check.idNumber) as PayerRow | undefined;
     if (!row) throw new AppError('PAYER_NOT_FOUND');
     return this.view(row, today);

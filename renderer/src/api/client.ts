@@ -12,13 +12,23 @@ interface Transport {
 
 const TOKEN_KEY = 'pension-counter.token';
 
-/** Browser host: the per-run token arrives in the URL fragment once and is kept for the tab. */
-function browserTransport(): Transport {
+/** Takes a token from the URL fragment into the tab's storage (and out of the address bar); true if there was one. */
+function takeFragmentToken(): boolean {
   const match = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-  if (match?.[1]) {
-    sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-    history.replaceState(null, '', window.location.pathname + window.location.search);
-  }
+  if (!match?.[1]) return false;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  history.replaceState(null, '', window.location.pathname + window.location.search);
+  return true;
+}
+
+/** Browser host: the per-run token arrives in the URL fragment and is kept for the tab. */
+function browserTransport(): Transport {
+  takeFragmentToken();
+  // After a host restart the clerk pastes the new address into the old tab: only the fragment
+  // changes, so the page does not load again by itself. Take the new token and start afresh.
+  window.addEventListener('hashchange', () => {
+    if (takeFragmentToken()) window.location.reload();
+  });
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
   const listeners = new Set<(name: string, payload: unknown) => void>();
   let retryMs = 500;

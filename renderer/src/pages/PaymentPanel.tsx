@@ -2,7 +2,7 @@ import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState }
 import { Alert, Button, Card, Input, Radio, Select, Space, Statistic, Table, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
-import { parseYuanToFen } from '../../../shared/domain/money-input';
+import { parseYuanInput } from '../../../shared/domain/money';
 import { quote, type QuoteLine, type YearAssessment } from '../../../shared/policy';
 import { call } from '../api/client';
 import { Kbd } from '../components/Kbd';
@@ -39,6 +39,8 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
 ) {
   const [method, setMethod] = useState<PaymentMethod>('cash');
   const [tendered, setTendered] = useState('');
+  const [posRef, setPosRef] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const inflight = useRef(false);
@@ -52,16 +54,17 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
   // The same engine the services run, on the assessment they sent: instant, and re-checked on record.
   const q = useMemo(() => (assessment && lines.length ? quote(assessment, lines) : null), [assessment, lines]);
   const totalFen = q?.ok ? q.totals.payerFen : 0;
-  const tenderedFen = tendered.trim() === '' ? totalFen : parseYuanToFen(tendered);
+  const parsedTender = tendered.trim() === '' ? ({ ok: true, fen: totalFen } as const) : parseYuanInput(tendered);
+  const tenderedFen = parsedTender.ok ? parsedTender.fen : null;
   const changeFen = tenderedFen !== null ? tenderedFen - totalFen : null;
-  const cashProblem =
-    method !== 'cash' ? null : tenderedFen === null ? '实收金额格式不对（如 500 或 300.50）' : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
+  const cashProblem = method !== 'cash' ? null : !parsedTender.ok ? parsedTender.message : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
 
   const confirm = async () => {
     if (inflight.current || !q?.ok || cashProblem) return;
     inflight.current = true;
     setBusy(true);
     setError(null);
+    setNotice(null);
     try {
       const result = await call('payment.record', {
         transactionUid,
@@ -69,8 +72,14 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
         lines,
         method,
         tenderedFen: method === 'cash' ? tenderedFen : null,
+        ...(method === 'bank_card' ? { posRef } : {}),
       });
+      if (result.outcome === 'nothing_to_collect') {
+        setNotice(result.message);
+        return;
+      }
       setTendered('');
+      setPosRef('');
       onRecorded(result);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -177,8 +186,23 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
               </div>
             </div>
           ) : null}
+          {method === 'bank_card' ? (
+            <div>
+              <div style={{ marginBottom: 8 }}>POS小票参考号</div>
+              <Input
+                size="large"
+                style={{ width: 220 }}
+                value={posRef}
+                onChange={(e) => setPosRef(e.target.value)}
+                onPressEnter={() => void confirm()}
+                aria-label="参考号"
+                data-testid="pos-ref"
+              />
+            </div>
+          ) : null}
         </Space>
       ) : null}
+      {notice ? <Alert style={{ marginTop: 12 }} type="info" showIcon message={notice} data-testid="payment-notice" /> : null}
       {cashProblem && q?.ok ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={cashProblem} /> : null}
       {error ? <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} data-testid="payment-error" /> : null}
       <div style={{ marginTop: 16 }}>

@@ -3,7 +3,7 @@ import { Alert, AutoComplete, Button, Col, Input, Layout, Row, Select, Space, Ta
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, PayerSearchHit, PayerView, PrintJobView, ReceiptView, RecordedPayment, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
-import { validateIdNumber } from '../../../shared/domain/id-number';
+import { normalizeIdInput, validateIdNumber } from '../../../shared/domain/id-number';
 import { call, onEvent } from '../api/client';
 import { Kbd } from '../components/Kbd';
 import { hallDateTime } from '../format';
@@ -33,12 +33,14 @@ interface RecentPayer {
   idNumberMasked: string;
 }
 
-const RECENT_KEY = 'pension-counter.recent';
-const ID_LIKE = /^[0-9Xx]+$/;
+/** Recent payers belong to one operator's shift: the next clerk at this screen starts with none. */
+const recentKey = (session: SessionView) => `pension-counter.recent.${session.operator?.username ?? ''}.${session.shift?.id ?? 0}`;
+/** Digits and X once full-width digits, spaces and dashes are normalised: an ID number, not a name. */
+const isIdLike = (s: string) => /^[0-9X]+$/.test(normalizeIdInput(s));
 
-function loadRecent(): RecentPayer[] {
+function loadRecent(key: string): RecentPayer[] {
   try {
-    return JSON.parse(sessionStorage.getItem(RECENT_KEY) ?? '[]') as RecentPayer[];
+    return JSON.parse(sessionStorage.getItem(key) ?? '[]') as RecentPayer[];
   } catch {
     return [];
   }
@@ -100,7 +102,8 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   const [exchanging, setExchanging] = useState(false);
   const [village, setVillage] = useState<string | undefined>(undefined);
   const [villages, setVillages] = useState<{ town: string; villages: string[] }[]>([]);
-  const [recent, setRecent] = useState<RecentPayer[]>(loadRecent);
+  const RECENT_KEY = recentKey(session);
+  const [recent, setRecent] = useState<RecentPayer[]>(() => loadRecent(RECENT_KEY));
   const inputRef = useRef<InputRef>(null);
   const paymentRef = useRef<PaymentPanelHandle>(null);
 
@@ -111,7 +114,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   // Name or pinyin initials: search as the clerk types (an ID number is looked up on Enter).
   useEffect(() => {
     const q = idInput.trim();
-    if (!q || ID_LIKE.test(q)) return;
+    if (!q || isIdLike(q)) return;
     const t = setTimeout(() => {
       call('payer.search', { query: q, village, limit: 20 }).then(
         (r) => setHits(r.hits),
@@ -142,22 +145,25 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     };
   }, [info.idleLockMinutes, onLocked]);
 
-  const show = useCallback((p: PayerView) => {
-    setRecent((list) => {
-      const next = [{ id: p.id, name: p.name, idNumberMasked: p.idNumberMasked }, ...list.filter((r) => r.id !== p.id)].slice(0, 8);
-      sessionStorage.setItem(RECENT_KEY, JSON.stringify(next));
-      return next;
-    });
-    setHits([]);
-    setReceipts(null);
-    setExchanging(false);
-    setPayer(p);
-    setDraft(draftFor(p));
-    setResult(null);
-    setJob(null);
-    setError(null);
-    setIdInput('');
-  }, []);
+  const show = useCallback(
+    (p: PayerView) => {
+      setRecent((list) => {
+        const next = [{ id: p.id, name: p.name, idNumberMasked: p.idNumberMasked }, ...list.filter((r) => r.id !== p.id)].slice(0, 8);
+        sessionStorage.setItem(RECENT_KEY, JSON.stringify(next));
+        return next;
+      });
+      setHits([]);
+      setReceipts(null);
+      setExchanging(false);
+      setPayer(p);
+      setDraft(draftFor(p));
+      setResult(null);
+      setJob(null);
+      setError(null);
+      setIdInput('');
+    },
+    [RECENT_KEY],
+  );
 
   const clear = useCallback(() => {
     setReceipts(null);
@@ -172,17 +178,15 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   }, []);
 
   // Validate as the clerk types, but only complain once the number is complete.
-  const trimmed = idInput.trim().toUpperCase();
+  const trimmed = normalizeIdInput(idInput);
   const check = trimmed.length >= 15 ? validateIdNumber(trimmed) : null;
   const inputProblem = check && !check.ok ? check.message : null;
 
   const lookup = async () => {
     // Names are chosen from the search list; only ID numbers are looked up on Enter.
-    if (!trimmed || !ID_LIKE.test(trimmed)) return;
-    if (check && !check.ok) {
-      setError(check.message);
-      return;
-    }
+    if (!trimmed || !isIdLike(trimmed)) return;
+    // The reason is already shown under the field: once is enough.
+    if (check && !check.ok) return;
     setBusy(true);
     try {
       show(await call('payer.lookup', { idNumber: trimmed }));
@@ -341,7 +345,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 style={{ flex: 1 }}
                 value={idInput}
                 options={
-                  idInput.trim() && !ID_LIKE.test(idInput.trim())
+                  idInput.trim() && !isIdLike(idInput)
                     ? hits.map((h) => ({
                         value: String(h.id),
                         label: (

@@ -12,6 +12,7 @@ import { fixedStartClock } from '../../../electron/platform/clock';
 import { openDatabase, type Db } from '../../../electron/platform/db/database';
 import { createAppServices, type AppServices } from '../../../electron/services/app';
 import { computeDaySummary } from '../../../electron/services/dayclose/summary';
+import { buildDaySummaryModel } from '../../../electron/services/dayclose/model';
 import { idCheckChar } from '../../../shared/domain/id-number';
 import type { Quote } from '../../../shared/policy';
 import { tempDir } from '../../helpers/serve';
@@ -147,8 +148,9 @@ describe('counter: quote → record → ledger', () => {
       { transactionUid: crypto.randomUUID(), payerId: id, lines: [{ year: 2026, tierFen: 10000 }], method: 'cash', tenderedFen: 0 },
       { transport: 'ipc' },
     );
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toContain('本次无需收费');
+    // Said plainly as an outcome (not an error): nothing taken, nothing recorded, no receipt.
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'nothing_to_collect' } });
+    if (r.ok) expect((r.value as { message: string }).message).toContain('无需缴费');
     expect(db.prepare('SELECT count(*) AS n FROM payments WHERE payer_id = ?').get(id)).toEqual({ n: 0 });
   });
 
@@ -163,22 +165,17 @@ describe('counter: quote → record → ledger', () => {
       { level: 'county', amountFen: 2500 },
     ]);
     expect(s.payments.lumpSum).toEqual({ count: 1, years: 6, amountFen: 180000 });
-    const pdf = await renderDaySummaryPdf({
-      taxOffice: '示范税务局',
-      hallName: '示范办税服务厅',
-      operator: '全部经办人',
-      counter: '全部窗口',
-      summary: s,
-      close: null,
-      printedAt: START,
-      timeZone: 'Asia/Shanghai',
-      training: true,
-    });
+    const model = buildDaySummaryModel(
+      s,
+      { taxOffice: '示范税务局', hallName: '示范办税服务厅', operator: '全部经办人', counter: '全部窗口', training: true },
+      null,
+    );
+    const pdf = await renderDaySummaryPdf({ model, printedAt: START, timeZone: 'Asia/Shanghai' });
     const file = path.join(dir, 'day.pdf');
     fs.writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    expect(text).toContain('出资层级');
-    expect(text).toMatch(/省级\s+20\.00\s+25\.00/);
-    expect(text).toContain('其中一次性补缴');
+    expect(text).toMatch(/其中省级出资\s+20\.00\s+25\.00/);
+    expect(text).toMatch(/其中县级出资\s+20\.00\s+25\.00/);
+    expect(text).toMatch(/其中一次性补缴 6年\s+1笔\s+1,800\.00/);
   });
 });

@@ -5,6 +5,7 @@ import { migration0004 } from './0004-receipts';
 import { migration0005 } from './0005-audit';
 import { migration0006 } from './0006-ledger-indexes';
 import { migration0007 } from './0007-day-close';
+import { migration0008 } from './0008-clerk-day';
 import { migration0011 } from './0011-policy-ledger';
 import type { Migration } from './types';
 
@@ -24,7 +25,7 @@ export const migrations: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0007,
-  reservedForMerge(8),
+  migration0008,
   reservedForMerge(9),
   reservedForMerge(10),
   migration0011,
