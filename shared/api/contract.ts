@@ -137,6 +137,12 @@ export const contract = {
       .strict(),
     output: RecordedPayment,
   }),
+  'payment.forPayer': method({
+    summary: "A payer's recent counter transactions, newest first (to print or receipt them again after leaving the screen)",
+    access: counterStaff,
+    input: z.object({ payerId: z.number().int().positive(), limit: z.number().int().min(1).max(50).default(10) }).strict(),
+    output: z.array(RecordedPayment),
+  }),
   'receipt.issue': method({
     summary: 'Issue the formal receipt 税收缴款书 for a counter payment (idempotent)',
     access: counterStaff,

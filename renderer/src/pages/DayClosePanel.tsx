@@ -1,10 +1,13 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, Space, Statistic, Table } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, Modal, Space, Statistic, Table } from 'antd';
 import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { parseYuanToFen } from '../../../shared/domain/money-input';
 import { call } from '../api/client';
+import { messageOf } from '../api/hooks';
+import { Kbd } from '../components/Kbd';
+import { Layer, useKeys } from '../keys';
 import { downloadFile } from '../download';
 import { tierName, yuan } from '../format';
 
@@ -15,7 +18,7 @@ function cashDifference(diffFen: number): string {
 }
 
 /** 日结: the day's figures, the cash counted, the close, and its documents. */
-export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
+export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; timeZone: string; onClosed(): void }) {
   const [summary, setSummary] = useState<DaySummaryView | null>(null);
   const [closed, setClosed] = useState<DayCloseView | null>(null);
   const [counted, setCounted] = useState('');
@@ -30,18 +33,33 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   }, [closed]);
 
   const countedFen = parseYuanToFen(counted);
+  const [confirming, setConfirming] = useState(false);
+  const ask = () => {
+    if (countedFen === null || busy) return;
+    setConfirming(true);
+  };
   const close = async () => {
     if (countedFen === null || busy) return;
     setBusy(true);
     setError(null);
     try {
       setClosed(await call('dayclose.close', { cashCountedFen: countedFen }));
+      setConfirming(false);
+      onClosed();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
+      setConfirming(false);
     } finally {
       setBusy(false);
     }
   };
+  useKeys(
+    [
+      { key: 'Enter', label: '确认日结', run: () => void close() },
+      { key: 'Esc', label: '返回核对', run: () => setConfirming(false) },
+    ],
+    { layer: Layer.dialog, blocking: true, active: confirming },
+  );
   const pdf = async (no: number) => {
     try {
       const f = await call('dayclose.pdf', { no });
@@ -67,7 +85,7 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
 
   const s = closed?.summary ?? summary;
   return (
-    <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} style={{ marginTop: 16 }} data-testid="dayclose-panel">
+    <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} data-testid="dayclose-panel">
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="dayclose-error" /> : null}
       {s ? (
         <>
@@ -132,14 +150,14 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
               style={{ width: 200 }}
               value={counted}
               onChange={(e) => setCounted(e.target.value)}
-              onPressEnter={() => void close()}
+              onPressEnter={ask}
               aria-label="实点现金"
               status={counted && countedFen === null ? 'error' : undefined}
             />
           </div>
           <div style={{ fontSize: 16, paddingBottom: 8 }}>{countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}</div>
-          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={() => void close()} data-testid="dayclose-confirm">
-            确认日结（锁定本业务日）
+          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={ask} data-testid="dayclose-confirm">
+            日结… <Kbd>Enter</Kbd>
           </Button>
         </Space>
       ) : null}
@@ -198,6 +216,52 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
           ]}
         />
       ) : null}
+      <Modal
+        open={confirming && !!s}
+        title={`确认日结 · ${s?.businessDate ?? ''}`}
+        okText={
+          <>
+            确认日结（锁定本业务日） <Kbd>Enter</Kbd>
+          </>
+        }
+        cancelText={
+          <>
+            返回核对 <Kbd>Esc</Kbd>
+          </>
+        }
+        okButtonProps={{ danger: true, loading: busy, ...{ 'data-testid': 'dayclose-final' } }}
+        onOk={() => void close()}
+        onCancel={() => setConfirming(false)}
+        keyboard={false}
+        data-testid="dayclose-dialog"
+      >
+        {s ? (
+          <div data-testid="dayclose-figures">
+            <p>日结后本业务日锁定，不能再收款或开具缴款书；之后的业务记入下一业务日。请核对：</p>
+            <Descriptions size="small" column={1} bordered>
+              <Descriptions.Item label="收款笔数 / 缴费年度数">
+                {s.transactions} / {s.count}
+              </Descriptions.Item>
+              <Descriptions.Item label="个人缴费合计">{yuan(s.amountFen)}</Descriptions.Item>
+              {s.byMethod.map((m) => (
+                <Descriptions.Item key={m.method} label={paymentMethodLabels[m.method]}>
+                  {m.transactions} 笔 {yuan(m.amountFen)}
+                </Descriptions.Item>
+              ))}
+              <Descriptions.Item label="换开">
+                {s.exchanges.count} 笔 {yuan(s.exchanges.amountFen)}
+              </Descriptions.Item>
+              <Descriptions.Item label="缴款书">
+                使用 {s.receipts.used} 份（开具 {s.receipts.issued}，作废 {s.receipts.voided}，补开 {s.receipts.reissued}）
+              </Descriptions.Item>
+              <Descriptions.Item label="应交现金">{yuan(s.cashExpectedFen)}</Descriptions.Item>
+              <Descriptions.Item label="实点现金">
+                {countedFen !== null ? `${yuan(countedFen)} · ${cashDifference(countedFen - s.cashExpectedFen)}` : '—'}
+              </Descriptions.Item>
+            </Descriptions>
+          </div>
+        ) : null}
+      </Modal>
     </Card>
   );
 }

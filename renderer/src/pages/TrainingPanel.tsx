@@ -52,7 +52,9 @@ export function TrainingPanel() {
                 </Button>,
               ]}
             >
-              <List.Item.Meta title={`${c.name}`} description={`${c.label} · ${c.idNumberMasked}`} />
+              <div className="training-card" title={c.idNumberMasked}>
+                <b>{c.name}</b> <span className="year-reason">{c.label}</span>
+              </div>
             </List.Item>
           )}
         />
