@@ -39,10 +39,20 @@ export interface ReceiptDocument {
   training: boolean;
 }
 
-/** 2026-06-15 → 2026年06月15日. */
-export function chineseDate(civil: string): string {
-  const [y, m, d] = civil.split('-');
-  return `${y}年${m}月${d}日`;
+export { chineseDate } from '../../shared/domain/time';
+
+/**
+ * The 地址 printed on the receipt, built from the registry's parts without saying a place twice:
+ * the registry address usually starts with the county ("示范县西寨镇安湾村十组9号"); the town is
+ * prefixed only when the address names neither the town nor anything above it, and the village
+ * only when the address does not name it either.
+ */
+export function receiptAddress(p: { town: string; village: string; address: string }): string {
+  const address = p.address.trim();
+  if (address === '') return `${p.town}${p.village}`;
+  if (p.town && address.includes(p.town)) return address;
+  if (p.village && address.includes(p.village)) return address.startsWith(p.village) ? `${p.town}${address}` : address;
+  return `${p.town}${p.village}${address}`;
 }
 
 /** The remarks line as printed: notes, 第N次打印, 校验码. */

@@ -185,6 +185,8 @@ export const PaymentRecordedPayload = z.object({
   businessDate: IsoDate,
   paidAt: Instant,
   method: z.enum(['cash', 'bank_card', 'qr']),
+  /** Bank card: the POS slip's reference number (参考号), for matching with the bank's records. */
+  posRef: z.string().min(6).max(20).optional(),
   lines: z
     .array(
       z.object({

@@ -18,9 +18,13 @@ import {
   SupervisorCases,
   PayerSearchHit,
   PayerView,
+  PayerActivityView,
   PaymentMethod,
-  PrintJobView,
+  PaymentOutcome,
   RecordedPayment,
+  PosRef,
+  PrintJobView,
+  TrainingExchangeView,
   type Role,
   SessionView,
   SlipPreview,
@@ -116,6 +120,12 @@ export const contract = {
     input: z.object({ payerId: z.number().int().positive() }).strict(),
     output: PayerView,
   }),
+  'payer.activity': method({
+    summary: "The payer's page: recent counter payments, receipts with status and allowed actions, bank / app payments for 换开",
+    access: counterStaff,
+    input: z.object({ payerId: z.number().int().positive() }).strict(),
+    output: PayerActivityView,
+  }),
   'payment.quote': method({
     summary: 'Price chosen (year, tier) lines for a payer: payer amount, subsidy, 代缴, totals',
     access: counterStaff,
@@ -133,9 +143,13 @@ export const contract = {
         method: PaymentMethod,
         /** Cash handed over, in fen; required for cash. */
         tenderedFen: z.number().int().nonnegative().max(100_000_000).nullable(),
+        /** Bank card: the POS slip's reference number (参考号); required for bank_card. */
+        posRef: PosRef.optional(),
       })
-      .strict(),
-    output: RecordedPayment,
+      .strict()
+      .refine((i) => i.method !== 'bank_card' || i.posRef !== undefined, { message: '请输入POS小票上的参考号', path: ['posRef'] }),
+    /** Recorded, or nothing to collect (the government pays it all: nothing recorded, no receipt). */
+    output: PaymentOutcome,
   }),
   'payment.forPayer': method({
     summary: "A payer's recent counter transactions, newest first (to print or receipt them again after leaving the screen)",
@@ -153,6 +167,12 @@ export const contract = {
     summary: "A payer's receipts",
     access: counterStaff,
     input: z.object({ payerId: z.number().int().positive() }).strict(),
+    output: z.array(ReceiptView),
+  }),
+  'receipt.waiting': method({
+    summary: "The signed-in operator's receipts issued but not yet printed and confirmed (any business day)",
+    access: counterStaff,
+    input: Empty,
     output: z.array(ReceiptView),
   }),
   'receipt.print': method({
@@ -255,15 +275,16 @@ export const contract = {
     output: SupervisorCases,
   }),
   'dayclose.preview': method({
-    summary: "The signed-in operator's open business day: what the close will contain",
+    summary: "The signed-in operator's open business day: the figures the close will record and the receipts still waiting",
     access: counterStaff,
     input: Empty,
     output: DaySummaryView,
   }),
   'dayclose.close': method({
-    summary: 'Close the business day (日结): cash counted, immutable numbered record, pushed upstream; later work goes to the next day',
+    summary:
+      'Close the business day (日结): cash counted, immutable numbered record, pushed upstream; later work goes to the next day. Refused (RECEIPTS_WAITING) while receipts wait for print or confirmation, unless a supervisor approves: they are then listed on the summary',
     access: counterStaff,
-    input: z.object({ cashCountedFen: z.number().int().min(0).max(10_000_000_000) }).strict(),
+    input: z.object({ cashCountedFen: z.number().int().min(0).max(10_000_000_000), approval: Approval.optional() }).strict(),
     output: DayCloseView,
   }),
   'dayclose.list': method({
@@ -352,6 +373,12 @@ export const contract = {
     access: counterStaff,
     input: Empty,
     output: z.array(TrainingCardView),
+  }),
+  'training.exchangeSlips': method({
+    summary: 'Training mode: bank slip / voucher numbers of the training county to practise 换开 with',
+    access: counterStaff,
+    input: Empty,
+    output: z.array(TrainingExchangeView),
   }),
   'training.placeCard': method({
     summary: 'Training mode: place a demo card on the simulated reader',

@@ -25,6 +25,7 @@ export const errorMessages = {
   RECEIPT_STATE: '缴款书当前状态不允许此操作',
   GLYPH_MISSING: '姓名或地址中有字库缺少的汉字，不能打印',
   DAY_CLOSED: '该业务日已日结，不能再收款或开具缴款书；新业务记入下一业务日',
+  RECEIPTS_WAITING: '还有缴款书未打印或未确认打印，请先处理；确需日结的，经值班主任审批后日结，这些缴款书将列在日汇总单上',
   DAY_ALREADY_CLOSED: '该操作员本业务日已日结，不能重复日结',
   NOT_TRAINING: '仅培训模式可用',
   NOT_FOUND: '记录不存在',

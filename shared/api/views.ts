@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../domain/payer';
 import { Assessment, QuoteLine, QuoteTotals } from '../policy/schema';
+import { paymentMethodLabels as methodLabels, receiptActionCodes, receiptStatusCodes } from '../vocab';
 
 export const roleCodes = ['clerk', 'supervisor', 'admin'] as const;
 export const Role = z.enum(roleCodes);
@@ -99,7 +100,19 @@ export type PayerView = z.infer<typeof PayerView>;
 export const paymentMethodCodes = ['cash', 'bank_card', 'qr'] as const;
 export const PaymentMethod = z.enum(paymentMethodCodes);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
-export const paymentMethodLabels: Record<PaymentMethod, string> = { cash: '现金', bank_card: '银行卡', qr: '扫码' };
+/** From the one vocabulary (shared/vocab.ts). */
+export const paymentMethodLabels: Record<PaymentMethod, string> = methodLabels;
+
+/** POS reference number (参考号) of a bank-card payment, as printed on the POS slip. */
+export const PosRef = z
+  .string()
+  .transform((s) =>
+    s
+      .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+      .replace(/[\s\u3000]/g, '')
+      .toUpperCase(),
+  )
+  .pipe(z.string().regex(/^[0-9A-Z]{6,20}$/, '参考号为POS小票上的6–20位数字或字母'));
 
 export const PrintJobView = z.object({
   id: z.number().int(),
@@ -110,6 +123,7 @@ export const PrintJobView = z.object({
 export type PrintJobView = z.infer<typeof PrintJobView>;
 
 export const RecordedPayment = z.object({
+  outcome: z.literal('recorded'),
   transactionId: z.number().int(),
   transactionUid: z.string(),
   /** True when this uid had already been recorded: the earlier result is returned, nothing is paid twice. */
@@ -122,11 +136,34 @@ export const RecordedPayment = z.object({
   method: PaymentMethod,
   tenderedFen: z.number().int().nullable(),
   changeFen: z.number().int().nullable(),
+  /** Bank card: the POS reference number (参考号) the clerk typed from the POS slip. */
+  posRef: z.string().nullable(),
   recordedAt: z.string(),
   businessDate: z.string(),
   printJob: PrintJobView.nullable(),
 });
 export type RecordedPayment = z.infer<typeof RecordedPayment>;
+
+/**
+ * Nothing to collect (无需缴费): the government pays the whole of the chosen years (e.g. 重度残疾 at
+ * the minimum tier). The counter records nothing, takes no money and issues no receipt; the
+ * clerk tells the payer so. `lines`/`totals` show what the government pays.
+ */
+export const NothingToCollect = z.object({
+  outcome: z.literal('nothing_to_collect'),
+  payerId: z.number().int(),
+  payerName: z.string(),
+  idNumberMasked: z.string(),
+  lines: z.array(QuoteLine),
+  totals: QuoteTotals,
+  /** What to tell the payer, e.g. 无需缴费：2026年度由政府全额代缴，本次不收款、不开具缴款书。 */
+  message: z.string(),
+});
+export type NothingToCollect = z.infer<typeof NothingToCollect>;
+
+/** What payment.record answers: recorded, or nothing to collect (nothing recorded). */
+export const PaymentOutcome = z.discriminatedUnion('outcome', [RecordedPayment, NothingToCollect]);
+export type PaymentOutcome = z.infer<typeof PaymentOutcome>;
 
 export const TrainingCardView = z.object({
   index: z.number().int(),
@@ -216,8 +253,35 @@ export const ReceiptView = z.object({
   reissueOf: z.string().nullable(),
   replaces: z.string().nullable(),
   reason: z.string().nullable(),
+  /** Where it stands (labels: receiptStatusLabels): issued and printed receipts are waiting. */
+  status: z.enum(receiptStatusCodes),
+  /** What the clerk may do with it now (labels: receiptActionLabels). */
+  actions: z.array(z.enum(receiptActionCodes)),
+  /** One confirmation whose years needed several forms: 第index张/共count张, all numbers in order. */
+  group: z.object({ index: z.number().int(), count: z.number().int(), numbers: z.array(z.string()) }).nullable(),
+  /** The voided number's replacement (作废重开), when this one is voided. */
+  replacedBy: z.string().nullable(),
 });
 export type ReceiptView = z.infer<typeof ReceiptView>;
+
+/** A counter payment (one confirmation) on the payer's page, with its receipts. */
+export const CounterTransactionView = z.object({
+  transactionId: z.number().int(),
+  recordedAt: z.string(),
+  businessDate: z.string(),
+  method: PaymentMethod,
+  posRef: z.string().nullable(),
+  operatorName: z.string(),
+  counterNo: z.number().int(),
+  totalFen: z.number().int(),
+  lines: z.array(z.object({ year: z.number().int(), tierFen: z.number().int(), amountFen: z.number().int(), backPayment: z.boolean() })),
+  /** Live receipt numbers covering it (voided ones are in the receipts list). */
+  receiptNumbers: z.array(z.string()),
+  /** No live receipt yet: the clerk can issue it (receipt.issue). */
+  canIssueReceipt: z.boolean(),
+  slipJob: PrintJobView.nullable(),
+});
+export type CounterTransactionView = z.infer<typeof CounterTransactionView>;
 
 export const ExchangeCandidateView = z.object({
   paymentId: z.number().int(),
@@ -234,6 +298,26 @@ export const ExchangeCandidateView = z.object({
 });
 export type ExchangeCandidateView = z.infer<typeof ExchangeCandidateView>;
 
+/** The payer's page: recent counter payments, every receipt with its status and actions, bank / app payments for 换开. */
+export const PayerActivityView = z.object({
+  transactions: z.array(CounterTransactionView),
+  receipts: z.array(ReceiptView),
+  exchanges: z.array(ExchangeCandidateView),
+});
+export type PayerActivityView = z.infer<typeof PayerActivityView>;
+
+/** Training mode: a bank slip / voucher number of the training county to practise 换开 with. */
+export const TrainingExchangeView = z.object({
+  channel: z.enum(['bank_pos', 'bank_counter', 'mobile_app']),
+  channelRef: z.string(),
+  payerName: z.string(),
+  idNumberMasked: z.string(),
+  year: z.number().int(),
+  amountFen: z.number().int(),
+  status: z.enum(['exchangeable', 'exchanged']),
+});
+export type TrainingExchangeView = z.infer<typeof TrainingExchangeView>;
+
 export const StockRowView = z.object({
   operatorUsername: z.string(),
   operatorName: z.string(),
@@ -248,7 +332,7 @@ export type StockRowView = z.infer<typeof StockRowView>;
 
 export const ReceiptPrintResult = z.object({
   receipt: ReceiptView,
-  /** Where the document went: the receipt printer's queue, or the training printer's folder. */
+  /** Where the document went, as the clerk names it (培训打印机, or the printer's name): never a path. */
   sentTo: z.string(),
 });
 export type ReceiptPrintResult = z.infer<typeof ReceiptPrintResult>;
@@ -261,8 +345,13 @@ export const AuditPageView = z.object({
       operatorUsername: z.string().nullable(),
       counterNo: z.number().int().nullable(),
       action: z.string(),
+      /** The action in Chinese (auditActionLabels). */
+      actionLabel: z.string(),
       entity: z.string(),
+      entityLabel: z.string(),
       entityId: z.string().nullable(),
+      /** What happened, in Chinese, for the supervisor: amounts in yuan, numbers, reasons; no ids or JSON. */
+      description: z.string(),
       before: z.unknown(),
       after: z.unknown(),
     }),
@@ -274,6 +363,16 @@ export const AuditPageView = z.object({
 export type AuditPageView = z.infer<typeof AuditPageView>;
 
 const CountAmountView = z.object({ count: z.number().int(), amountFen: z.number().int() });
+
+/** A receipt the close found waiting for print or confirmation. */
+export const WaitingReceiptView = z.object({
+  number: z.string(),
+  payerName: z.string(),
+  totalFen: z.number().int(),
+  status: z.enum(receiptStatusCodes),
+  businessDate: z.string(),
+});
+export type WaitingReceiptView = z.infer<typeof WaitingReceiptView>;
 
 /** The figures of a business day (one operator), as the day-close screen shows them. */
 export const DaySummaryView = z.object({
@@ -296,6 +395,8 @@ export const DaySummaryView = z.object({
     ranges: z.array(z.object({ firstNumber: z.string(), lastNumber: z.string(), count: z.number().int() })),
     voidedList: z.array(z.object({ number: z.string(), reason: z.string() })),
   }),
+  /** Receipts of the operator issued but not yet printed-and-confirmed: the close waits for them (or a supervisor's approval). */
+  waiting: z.array(WaitingReceiptView),
   cashExpectedFen: z.number().int(),
 });
 export type DaySummaryView = z.infer<typeof DaySummaryView>;
@@ -310,6 +411,8 @@ export const DayCloseView = z.object({
   closedAt: z.string(),
   cash: z.object({ expectedFen: z.number().int(), countedFen: z.number().int(), differenceFen: z.number().int() }),
   summary: DaySummaryView,
+  /** Closed with receipts still waiting: the supervisor who approved it (listed on the summary). */
+  waitingApprovedBy: z.string().nullable(),
 });
 export type DayCloseView = z.infer<typeof DayCloseView>;
 

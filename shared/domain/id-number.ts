@@ -60,6 +60,18 @@ const PROVINCE_CODES = new Set([
   '65',
 ]);
 
+/**
+ * An ID number as typed, pasted or scanned, in the one form stored and compared: full-width
+ * digits and letters (a Chinese IME) made half-width, spaces and dashes inside removed (numbers
+ * are often written 520123 1990 0101 1234), a lower-case x upper-cased.
+ */
+export function normalizeIdInput(input: string): string {
+  return input
+    .replace(/[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000\-\u2010-\u2015\uFF0D]/g, '')
+    .toUpperCase();
+}
+
 export type IdDocumentKind = 'resident' | 'hmt_residence_permit' | 'foreigner_permanent_residence';
 export const idDocumentKindLabels: Record<IdDocumentKind, string> = {
   resident: '居民身份证',
@@ -99,7 +111,7 @@ function isCalendarDate(iso: string): boolean {
  * so they say what to do, and never repeat the number itself.
  */
 export function validateIdNumber(input: string, options: ValidateIdNumberOptions = {}): IdNumberValidation {
-  const id = input.trim().toUpperCase();
+  const id = normalizeIdInput(input);
   if (id === '') return fail('empty', '请输入证件号码');
   if (/^\d{15}$/.test(id)) {
     return fail('old_15_digit', '这是15位旧身份证号码，已停止使用，请提供18位公民身份号码');

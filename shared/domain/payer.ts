@@ -9,8 +9,8 @@ export type Channel = z.infer<typeof Channel>;
 export const channelLabels: Record<Channel, string> = {
   counter: '办税服务厅',
   bank_pos: '银行POS',
-  bank_counter: '银行柜台',
-  mobile_app: '手机APP',
+  bank_counter: '银行柜面',
+  mobile_app: '手机App',
 };
 
 /** 特殊群体. Which ones a region recognises, and what the government pays for them, is policy data. */

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
-import { dayCloseDocument, renderDaySummaryPdf, type DaySummaryDocument } from '../../documents/day-summary-pdf';
+import { renderDaySummaryPdf, type DaySummaryDocument } from '../../documents/day-summary-pdf';
 import { systemClock } from '../../platform/clock';
 import { defaultDataDir } from '../../platform/config';
 import type { Db } from '../../platform/db/database';
-import { computeDaySummary, DayCloseService, isBusinessDate, type DaySummary } from '../../services/dayclose';
+import { buildDaySummaryModel, computeDaySummary, dayCloseModel, DayCloseService, isBusinessDate, type DaySummary } from '../../services/dayclose';
 import { createLogger } from '../../platform/log';
 import { openDataDirForReport } from '../data-dir';
 import { CliError } from '../errors';
@@ -62,13 +62,8 @@ export function registerDayCloseCommands(program: Command): void {
     .action(async (opts: { dataDir: string; date?: string; operator?: string; close?: number; out: string }) => {
       const { db, config, service } = open(opts.dataDir);
       try {
-        const header = {
-          taxOffice: config.taxOffice,
-          hallName: config.hallName,
-          printedAt: new Date(),
-          timeZone: config.timeZone,
-          training: config.mode === 'training',
-        };
+        const header = { taxOffice: config.taxOffice, hallName: config.hallName, training: config.mode === 'training' };
+        const when = { printedAt: new Date(), timeZone: config.timeZone };
         const counterList = (s: DaySummary) => {
           const counters = [...new Set(s.byCounter.map((c) => c.counterNo))].sort((a, b) => a - b);
           return counters.length ? `${counters.join('、')}号窗口` : '—';
@@ -79,26 +74,26 @@ export function registerDayCloseCommands(program: Command): void {
           const record = service.get(opts.close);
           if (opts.date && opts.date !== record.businessDate)
             throw new CliError(`日结 ${record.number} 的业务日期是 ${record.businessDate}，不是 ${opts.date}`);
-          doc = dayCloseDocument(record, { ...header, reprint: true });
+          doc = { model: dayCloseModel(record, header), ...when, reprint: true };
         } else if (!opts.date) {
           throw new CliError('请给出 --date 或 --close');
         } else if (opts.operator) {
           const op = operatorByUsername(db, opts.operator);
           const record = service?.forDay(opts.date, op.id) ?? null;
-          if (record) doc = dayCloseDocument(record, { ...header, reprint: true });
+          if (record) doc = { model: dayCloseModel(record, header), ...when, reprint: true };
           else {
             const summary = computeDaySummary(db, { businessDate: opts.date, operatorId: op.id });
-            doc = { ...header, operator: `${op.name}（${op.username}）`, counter: counterList(summary), summary, close: null };
+            doc = {
+              model: buildDaySummaryModel(summary, { ...header, operator: `${op.name}（${op.username}）`, counter: counterList(summary) }, null),
+              ...when,
+            };
           }
         } else {
           const summary = computeDaySummary(db, { businessDate: opts.date });
           const closes = service?.list({ from: opts.date, to: opts.date }) ?? [];
           doc = {
-            ...header,
-            operator: '全厅（全部经办人）',
-            counter: counterList(summary),
-            summary,
-            close: null,
+            model: buildDaySummaryModel(summary, { ...header, operator: '全厅（全部经办人）', counter: counterList(summary) }, null),
+            ...when,
             closeNumbers: closes.map((c) => `${c.number} ${c.operator.name}`),
             hallClosed: closes.length > 0 && summary.byCounter.every((r) => closes.some((c) => c.operator.id === r.operatorId)),
           };
@@ -106,9 +101,10 @@ export function registerDayCloseCommands(program: Command): void {
         const pdf = await renderDaySummaryPdf(doc);
         const out = path.resolve(opts.out);
         fs.writeFileSync(out, pdf);
-        const s = doc.summary;
+        const m = doc.model;
+        const f = m.figures;
         process.stdout.write(
-          `已输出日汇总单 ${s.businessDate}${doc.close ? ` ${doc.close.number}` : '（未日结草稿）'} 到 ${out}：缴费 ${s.payments.count} 笔 ${yuan(s.payments.amountFen)} 元，票证 ${s.receipts.used} 份（作废 ${s.receipts.voided} 份）\n`,
+          `已输出日汇总单 ${m.businessDate}${m.closeNumber ? ` ${m.closeNumber}` : '（未日结草稿）'} 到 ${out}：收款 ${f.transactions} 笔、缴费 ${f.lines} 年次 ${yuan(f.amountFen)} 元，票证 ${f.receiptsUsed} 份（作废 ${f.receiptsVoided} 份）\n`,
         );
       } catch (error) {
         throw error instanceof AppError ? new CliError(error.message) : error;

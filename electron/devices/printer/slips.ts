@@ -3,6 +3,7 @@
 // time zone) and returns the ESC/POS bytes, ending with a cut.
 // ID numbers are masked here, whatever the caller passes: a slip leaves the hall with the payer.
 import { maskIdNumber } from '../../../shared/domain/id-number';
+import type { DaySummaryModel } from '../../../shared/day-summary-model';
 import { SlipWriter, hallTime, tierLabel, yuan, type PaperWidth } from './layout';
 
 export interface SlipOptions {
@@ -61,20 +62,11 @@ export interface ExchangeRecordData {
   reprint?: boolean | number;
 }
 
+/** The day summary slip: the one model the A4 document draws too (shared/day-summary-model.ts). */
 export interface DaySummaryData {
-  hallName: string;
-  counter?: string;
-  /** The business day, YYYY-MM-DD. */
-  date: string;
-  operator: string;
+  model: DaySummaryModel;
   printedAt: Date | string;
   timeZone: string;
-  byYearTier: Array<{ year: number; tierFen: number; count: number; amountFen: number }>;
-  byMethod: Array<{ method: string; count: number; amountFen: number }>;
-  totalCount: number;
-  totalFen: number;
-  receipts: { used: string[]; voided: Array<{ number: string; reason: string }> };
-  cashToHandOverFen: number;
 }
 
 export interface TestPageData {
@@ -176,35 +168,29 @@ export function exchangeRecord(d: ExchangeRecordData, opts: SlipOptions): Buffer
 }
 
 export function daySummary(d: DaySummaryData, opts: SlipOptions): Buffer {
-  checkTotal(
-    'day summary by year/tier',
-    d.byYearTier.map((r) => r.amountFen),
-    d.totalFen,
-  );
-  checkTotal(
-    'day summary by method',
-    d.byMethod.map((r) => r.amountFen),
-    d.totalFen,
-  );
+  const m = d.model;
   const w = begin(opts);
   w.title('日汇总单');
-  w.center('城乡居民基本养老保险费').field('办税服务厅', d.hallName);
-  if (d.counter) w.field('窗口', d.counter);
-  w.field('业务日期', d.date).field('经办人', d.operator).rule();
-  w.pair('年度 档次', '笔数/金额', true);
-  for (const r of d.byYearTier) {
-    w.pair(`${r.year}年 ${tierLabel(r.tierFen)}`, `${r.count}笔 ${yuan(r.amountFen)}`);
+  w.center(m.title.replace(/日汇总单$/, ''))
+    .field('税务机关', m.taxOffice)
+    .field('办税服务厅', m.hallName)
+    .field('窗口', m.counter)
+    .field('业务日期', m.businessDate)
+    .field('经办人', m.operator)
+    .field('日结编号', m.closeNumber ?? '未日结（草稿）')
+    .rule();
+  for (const sec of m.sections) {
+    if (sec.a4Only) continue;
+    w.text(sec.title, { bold: true });
+    for (const n of sec.notes) w.text(n);
+    if (sec.rows.length === 0) w.text(sec.emptyText);
+    for (const r of sec.rows) {
+      const values = (sec.thermalColumns ?? r.values.map((_, i) => i)).map((i) => r.values[i] ?? '').filter((v) => v !== '');
+      w.pair(r.label, values.join(' '), r.total === true);
+    }
+    w.rule();
   }
-  w.rule().pair('缴费方式', '笔数/金额', true);
-  for (const r of d.byMethod) w.pair(r.method, `${r.count}笔 ${yuan(r.amountFen)}`);
-  w.rule()
-    .pair('合计', `${d.totalCount}笔 ${yuan(d.totalFen)}`, true)
-    .pair('应交现金', yuan(d.cashToHandOverFen), true)
-    .rule()
-    .pair('使用票证', `${d.receipts.used.length}份`);
-  if (d.receipts.used.length > 0) w.text(d.receipts.used.join('、'));
-  w.pair('作废票证', `${d.receipts.voided.length}份`);
-  for (const v of d.receipts.voided) w.text(`${v.number} ${v.reason}`);
+  w.pair('入库金额合计', m.total.figures, true).text(`（大写）${m.total.capitals}`);
   w.rule().field('打印时间', hallTime(d.printedAt, d.timeZone)).blank().text('经办人签字：').blank().text('复核人签字：').blank();
   return end(w, opts);
 }

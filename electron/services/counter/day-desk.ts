@@ -24,6 +24,7 @@ export function toSummaryView(s: DaySummary): DaySummaryView {
       ranges: s.receipts.ranges.map(({ firstNumber, lastNumber, count }) => ({ firstNumber, lastNumber, count })),
       voidedList: s.receipts.voidedList.map(({ number, reason }) => ({ number, reason })),
     },
+    waiting: (s.waiting ?? []).map(({ number, payerName, totalFen, status, businessDate }) => ({ number, payerName, totalFen, status, businessDate })),
     cashExpectedFen: s.cash.expectedFen,
   };
 }
@@ -39,5 +40,6 @@ export function toCloseView(r: DayCloseRecord): DayCloseView {
     closedAt: r.closedAt,
     cash: r.cash,
     summary: toSummaryView(r.summary),
+    waitingApprovedBy: r.waitingApprovedBy ? r.waitingApprovedBy.name : null,
   };
 }

@@ -1,7 +1,8 @@
 import { enqueue } from '../../sync/outbox';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
-import type { PaymentMethod, PrintJobView, ProgressView, RecordedPayment } from '../../../shared/api/views';
+import type { NothingToCollect, PaymentMethod, PrintJobView, ProgressView, RecordedPayment } from '../../../shared/api/views';
+import { formatYuan } from '../../../shared/domain/money';
 import { collectionProgress } from './progress';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { Channel, SpecialGroupCode } from '../../../shared/domain/payer';
@@ -49,6 +50,7 @@ interface TransactionRow {
   method: PaymentMethod;
   tendered_fen: number | null;
   change_fen: number | null;
+  pos_ref: string | null;
   created_at: string;
   business_date: string;
 }
@@ -153,11 +155,19 @@ export class PaymentService {
    * leaves either all of them or none.
    */
   record(
-    input: { transactionUid: string; payerId: number; lines: QuoteLineRequest[]; method: PaymentMethod; tenderedFen: number | null },
+    input: {
+      transactionUid: string;
+      payerId: number;
+      lines: QuoteLineRequest[];
+      method: PaymentMethod;
+      tenderedFen: number | null;
+      /** Bank card: the POS slip's reference number (参考号). */
+      posRef?: string | null;
+    },
     ctx: CounterContext,
-  ): RecordedPayment {
+  ): RecordedPayment | NothingToCollect {
     return this.db
-      .transaction((): RecordedPayment => {
+      .transaction((): RecordedPayment | NothingToCollect => {
         const existing = this.stmt('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
         if (existing) {
           if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
@@ -173,11 +183,30 @@ export class PaymentService {
           );
         }
         const total = q.totals.payerFen;
+        if (total === 0) {
+          // The government pays all of it (e.g. 重度残疾 at the minimum tier): the counter takes no
+          // money, records nothing and issues no receipt; the 代缴 reaches the ledger by sync.
+          const row = this.payerRow(input.payerId);
+          const years = q.lines.map((l) => `${l.year}年度`).join('、');
+          const gov = q.totals.governmentPaidFen;
+          this.log.info({ payerId: input.payerId, years: q.lines.map((l) => l.year) }, 'nothing to collect: nothing recorded');
+          return {
+            outcome: 'nothing_to_collect',
+            payerId: input.payerId,
+            payerName: row.name,
+            idNumberMasked: maskIdNumber(row.id_number),
+            lines: q.lines,
+            totals: q.totals,
+            message: `无需缴费：${years}个人应缴 0 元${gov > 0 ? `（政府代缴 ${formatYuan(gov)} 元）` : ''}，本次不收款、不开具缴款书。`,
+          };
+        }
+        const posRef = input.method === 'bank_card' ? (input.posRef ?? null) : null;
+        if (input.method !== 'bank_card' && input.posRef) throw new AppError('VALIDATION', '只有银行卡缴费需要填写参考号');
         let tendered: number | null = null;
         let change: number | null = null;
         if (input.method === 'cash') {
           tendered = input.tenderedFen ?? total;
-          if (tendered < total) throw new AppError('TENDERED_TOO_LOW', `实收金额不足：应收 ${total / 100} 元`);
+          if (tendered < total) throw new AppError('TENDERED_TOO_LOW', `实收金额不足：应收 ${formatYuan(total)} 元`);
           change = tendered - total;
         }
         const now = this.clock.now().toISOString();
@@ -186,10 +215,22 @@ export class PaymentService {
         const row = this.payerRow(input.payerId);
         const txId = Number(
           this.stmt(
-            `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(input.transactionUid, input.payerId, ctx.operatorId, ctx.shiftId, ctx.counterNo, businessDate, input.method, total, tendered, change, now)
-            .lastInsertRowid,
+            `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, pos_ref, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            input.transactionUid,
+            input.payerId,
+            ctx.operatorId,
+            ctx.shiftId,
+            ctx.counterNo,
+            businessDate,
+            input.method,
+            total,
+            tendered,
+            change,
+            posRef,
+            now,
+          ).lastInsertRowid,
         );
         const insertLine = this.stmt(
           `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
@@ -233,6 +274,7 @@ export class PaymentService {
             businessDate,
             paidAt: now,
             method: input.method,
+            ...(posRef ? { posRef } : {}),
             lines: outboxLines,
           },
           { key: input.transactionUid, at: now },
@@ -254,6 +296,7 @@ export class PaymentService {
             method: input.method,
             tenderedFen: tendered,
             changeFen: change,
+            ...(posRef ? { posRef } : {}),
           },
           at: now,
         });
@@ -303,6 +346,7 @@ export class PaymentService {
       tx.id,
     ) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
     return {
+      outcome: 'recorded',
       transactionId: tx.id,
       transactionUid: tx.uid,
       duplicate,
@@ -321,6 +365,7 @@ export class PaymentService {
       method: tx.method,
       tenderedFen: tx.tendered_fen,
       changeFen: tx.change_fen,
+      posRef: tx.pos_ref,
       recordedAt: tx.created_at,
       businessDate: tx.business_date,
       printJob: job ? { id: job.id, kind: job.kind, state: job.state, lastError: job.last_error } : null,

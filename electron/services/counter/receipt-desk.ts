@@ -50,7 +50,9 @@ export class ReceiptDesk {
       const file = path.join(dir, safeName);
       fs.writeFileSync(file, bytes, { mode: 0o600 });
       this.log.info({ number, printCount: receipt.printCount }, 'receipt printed on the training printer');
-      return { receipt, sentTo: `培训打印机（${file}）` };
+      // The clerk reads where it went; the file's place is for the log and the trainer.
+      this.log.info({ number, file: path.basename(file) }, 'training printer file written');
+      return { receipt, sentTo: '培训打印机' };
     }
     await this.lp(bytes);
     this.log.info({ number, printCount: receipt.printCount, printer: this.printer.printer }, 'receipt sent to the printer');
@@ -62,10 +64,15 @@ export class ReceiptDesk {
       const child = spawn('lp', ['-d', this.printer.printer, '-o', 'media=A4', '-'], { stdio: ['pipe', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', (e) => reject(new AppError('VALIDATION', `无法调用打印命令 lp：${e.message}`)));
-      child.on('exit', (code) =>
-        code === 0 ? resolve() : reject(new AppError('VALIDATION', `打印机 ${this.printer.printer} 拒绝了打印任务：${err.trim() || code}`)),
-      );
+      child.on('error', (e) => {
+        this.log.warn({ err: e, printer: this.printer.printer }, 'lp could not be started');
+        reject(new AppError('VALIDATION', '无法把缴款书送到打印机，请联系信息技术人员检查打印服务'));
+      });
+      child.on('exit', (code) => {
+        if (code === 0) return resolve();
+        this.log.warn({ code, stderr: err.trim().slice(0, 300), printer: this.printer.printer }, 'lp refused the job');
+        reject(new AppError('VALIDATION', `打印机 ${this.printer.printer} 未接受打印任务，请检查打印机后重试`));
+      });
       child.stdin.end(pdf);
     });
   }

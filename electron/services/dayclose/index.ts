@@ -12,4 +12,5 @@ export {
 } from './service';
 export { compareWithUpstream } from './upstream';
 export { slipDataOf, slipDataOfClose, type SlipHeader } from './thermal';
+export { buildDaySummaryModel, dayCloseModel, cashDifferenceText, DAY_SUMMARY_TITLE, type ModelHeader, type ModelClose } from './model';
 export type * from './types';

@@ -78,6 +78,7 @@ interface CloseRow {
   cash_expected_fen: number;
   cash_counted_fen: number;
   cash_difference_fen: number;
+  waiting_approved_by: number | null;
   summary: string;
   summary_sha256: string;
   closed_by: number;
@@ -131,6 +132,19 @@ export class DayCloseService {
         if (existing)
           throw new AppError('DAY_ALREADY_CLOSED', `${operator.name} ${input.businessDate} 已日结（日结编号 ${closeNumber(existing.no)}），不能重复日结`);
         const summary = computeDaySummary(this.db, { businessDate: input.businessDate, operatorId: operator.id });
+        let approver: (OperatorRef & { role: string }) | null = null;
+        if (summary.waiting.length > 0) {
+          if (input.waitingApprovedBy == null) {
+            const list = summary.waiting.map((w) => w.number);
+            throw new AppError(
+              'RECEIPTS_WAITING',
+              `还有 ${list.length} 份缴款书未打印或未确认打印（${list.slice(0, 5).join('、')}${list.length > 5 ? ' 等' : ''}）。请先打印并确认，或作废重开；确需日结的，经值班主任审批后日结，这些缴款书将列在日汇总单上。`,
+            );
+          }
+          approver = this.operator(input.waitingApprovedBy);
+          if (approver.role !== 'supervisor') throw new AppError('APPROVAL_REQUIRED', '带未确认缴款书日结需要值班主任审批');
+          if (approver.id === operator.id) throw new AppError('APPROVAL_REQUIRED', '审批人不能是日结的操作员本人，请由另一位值班主任审批');
+        }
         const summaryJson = canonicalJson(summary);
         const sha = createHash('sha256').update(summaryJson).digest('hex');
         const expected = summary.cash.expectedFen;
@@ -140,7 +154,7 @@ export class DayCloseService {
           this.db
             .prepare(
               `INSERT INTO day_closes (uid, business_date, operator_id, counter_no, payment_count, total_fen, cash_expected_fen, cash_counted_fen,
-               cash_difference_fen, summary, summary_sha256, closed_by, closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               cash_difference_fen, summary, summary_sha256, closed_by, closed_at, waiting_approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             )
             .run(
               uid,
@@ -156,6 +170,7 @@ export class DayCloseService {
               sha,
               closer.id,
               now,
+              approver?.id ?? null,
             ).lastInsertRowid,
         );
         const record = this.record(this.row(no));
@@ -184,6 +199,10 @@ export class DayCloseService {
   private record(row: CloseRow): DayCloseRecord {
     const op = this.operator(row.operator_id);
     const by = this.operator(row.closed_by);
+    const approver = row.waiting_approved_by === null || row.waiting_approved_by === undefined ? null : this.operator(row.waiting_approved_by);
+    const summary = JSON.parse(row.summary) as DaySummary;
+    // Closes recorded before waiting receipts were listed.
+    summary.waiting ??= [];
     return {
       no: row.no,
       number: closeNumber(row.no),
@@ -191,11 +210,12 @@ export class DayCloseService {
       businessDate: row.business_date,
       operator: { id: op.id, username: op.username, name: op.name },
       counterNo: row.counter_no,
-      summary: JSON.parse(row.summary) as DaySummary,
+      summary,
       summarySha256: row.summary_sha256,
       cash: { expectedFen: row.cash_expected_fen, countedFen: row.cash_counted_fen, differenceFen: row.cash_difference_fen },
       closedBy: { id: by.id, username: by.username, name: by.name },
       closedAt: row.closed_at,
+      waitingApprovedBy: approver ? { id: approver.id, username: approver.username, name: approver.name } : null,
     };
   }
 

@@ -4,7 +4,7 @@
 import type { PaymentMethod } from '../../../shared/api/views';
 import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
-import type { CounterRow, DaySummary, ReceiptRange, ReissuedReceipt, VoidedReceipt } from './types';
+import type { CounterRow, DaySummary, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 const CHANNEL_ORDER: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
@@ -119,6 +119,23 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
     replacedBy: string | null;
     digits: number;
   }[];
+
+  const waiting: WaitingReceipt[] = (
+    db
+      .prepare(
+        `SELECT r.number, p.name AS payerName, r.total_fen AS totalFen, r.print_count AS printCount, r.business_date AS businessDate
+         FROM receipts r JOIN payers p ON p.id = r.payer_id
+         WHERE r.state = 'issued' AND r.print_state = 'pending' AND r.business_date <= @date AND (@op IS NULL OR r.operator_id = @op)
+         ORDER BY r.series, r.serial`,
+      )
+      .all(args) as { number: string; payerName: string; totalFen: number; printCount: number; businessDate: string }[]
+  ).map((r) => ({
+    number: r.number,
+    payerName: r.payerName,
+    totalFen: r.totalFen,
+    status: r.printCount > 0 ? ('printed' as const) : ('issued' as const),
+    businessDate: r.businessDate,
+  }));
 
   // ---- payments -------------------------------------------------------------------------
   const byYear = new Map<string, DaySummary['payments']['byYear'][number]>();
@@ -239,6 +256,7 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
       voidedList,
       reissuedList,
     },
+    waiting,
     cash: { expectedFen: cashTx?.total ?? 0, tenderedFen: cashTx?.tendered ?? 0, changeFen: cashTx?.change ?? 0 },
   };
 }

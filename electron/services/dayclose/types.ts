@@ -75,6 +75,15 @@ export interface ReissuedReceipt {
   state: 'issued' | 'voided';
 }
 
+/** A receipt issued but not yet printed-and-confirmed when the summary was computed. */
+export interface WaitingReceipt {
+  number: string;
+  payerName: string;
+  totalFen: number;
+  status: 'issued' | 'printed';
+  businessDate: string;
+}
+
 export interface DaySummary {
   businessDate: string;
   /** null: every operator of the hall. */
@@ -110,6 +119,12 @@ export interface DaySummary {
     voidedList: VoidedReceipt[];
     reissuedList: ReissuedReceipt[];
   };
+  /**
+   * The operator's receipts (every operator's, for the whole hall) of this day or earlier that are
+   * issued but not printed-and-confirmed. A close waits for them unless a supervisor approves.
+   * Snapshots recorded before this field existed read as [].
+   */
+  waiting: WaitingReceipt[];
   cash: {
     /** Cash to hand over: the cash transactions' totals. */
     expectedFen: number;
@@ -138,6 +153,8 @@ export interface DayCloseRecord {
   cash: { expectedFen: number; countedFen: number; differenceFen: number };
   closedBy: OperatorRef;
   closedAt: string;
+  /** Closed with receipts waiting (summary.waiting): the supervisor who approved it. */
+  waitingApprovedBy: OperatorRef | null;
 }
 
 export interface DayCloseInput {
@@ -148,6 +165,8 @@ export interface DayCloseInput {
   cashCountedFen: number;
   /** The operator themself or a supervisor. */
   closedBy: number;
+  /** A supervisor (not the operator) who approved closing while receipts still wait; verified by the caller. */
+  waitingApprovedBy?: number | null;
 }
 
 export interface DayCloseFilters {

@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/api/errors';
-import { dayCloseDocument, renderDaySummaryPdf } from '../../documents/day-summary-pdf';
+import { renderDaySummaryPdf } from '../../documents/day-summary-pdf';
 import { toCloseView, toSummaryView } from '../counter/day-desk';
-import { openBusinessDate, slipDataOfClose } from '../dayclose';
+import { dayCloseModel, openBusinessDate, slipDataOfClose } from '../dayclose';
 import { appendAudit } from '../trust/audit';
 import type { AppContext, NamespaceHandlers } from './context';
 
@@ -12,9 +12,10 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
       const c = ctx.counter();
       return toSummaryView(r.dayClose.summary(openBusinessDate(r.db, ctx.today(), c.operatorId), c.operatorId));
     },
-    'dayclose.close': ({ cashCountedFen }) => {
+    'dayclose.close': ({ cashCountedFen, approval }) => {
       const r = ctx.live();
       const c = ctx.counter();
+      const waitingApprovedBy = approval ? ctx.approverId(approval) : null;
       // The audit row commits with the close (the close's own transaction nests as a savepoint).
       const record = r.db
         .transaction(() => {
@@ -24,13 +25,20 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
             counterNo: c.counterNo,
             cashCountedFen,
             closedBy: c.operatorId,
+            waitingApprovedBy,
           });
           appendAudit(r.db, {
             action: 'dayclose.close',
             entity: 'day_close',
             entityId: closed.number,
             actor: r.session.actor(),
-            after: { businessDate: closed.businessDate, cash: closed.cash },
+            after: {
+              businessDate: closed.businessDate,
+              cash: closed.cash,
+              ...(closed.waitingApprovedBy
+                ? { waitingApprovedBy: closed.waitingApprovedBy.username, waiting: closed.summary.waiting.map((w) => w.number) }
+                : {}),
+            },
             at: ctx.clock.now(),
           });
           return closed;
@@ -48,20 +56,28 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
     },
     'dayclose.pdf': async ({ no }) => {
       const record = ctx.live().dayClose.get(no);
-      const doc = dayCloseDocument(record, {
-        taxOffice: ctx.cfg.taxOffice,
-        hallName: ctx.cfg.hallName,
+      const doc = {
+        model: dayCloseModel(record, { taxOffice: ctx.cfg.taxOffice, hallName: ctx.cfg.hallName, training: ctx.training }),
         printedAt: ctx.clock.now(),
         timeZone: ctx.cfg.timeZone,
-        training: ctx.training,
-      });
+      };
       return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdf(doc)).toString('base64') };
     },
     'dayclose.printSlip': ({ no }) => {
       const r = ctx.live();
       const record = r.dayClose.get(no);
       const printedAt = ctx.clock.now().toISOString();
-      return r.devices.printDaySummary(record.no, slipDataOfClose(record, { hallName: ctx.cfg.hallName, timeZone: ctx.cfg.timeZone, printedAt }), printedAt);
+      return r.devices.printDaySummary(
+        record.no,
+        slipDataOfClose(record, {
+          taxOffice: ctx.cfg.taxOffice,
+          hallName: ctx.cfg.hallName,
+          training: ctx.training,
+          timeZone: ctx.cfg.timeZone,
+          printedAt,
+        }),
+        printedAt,
+      );
     },
     'dayclose.reconcile': async ({ no }) => {
       const r = ctx.live();

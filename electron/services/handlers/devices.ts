@@ -5,6 +5,7 @@ import { writeConfig } from '../../platform/config';
 import { listSerialPaths } from '../../devices/serial';
 import type { DemoCardCase } from '../demo/county';
 import { appendAudit } from '../trust/audit';
+import { trainingExchangeSlips } from '../counter/activity';
 import type { AppContext, NamespaceHandlers } from './context';
 
 export function printHandlers(ctx: AppContext): NamespaceHandlers<'print'> {
@@ -54,6 +55,7 @@ export function trainingHandlers(ctx: AppContext): NamespaceHandlers<'training'>
       ctx
         .trainingOnly()
         .demoCards.map((c, index) => ({ index, label: demoCardLabels[c.case], name: c.card.name, idNumberMasked: maskIdNumber(c.card.idNumber) })),
+    'training.exchangeSlips': () => trainingExchangeSlips(ctx.trainingOnly().db),
     'training.placeCard': async ({ index }) => {
       const r = ctx.trainingOnly();
       const c = r.demoCards[index];

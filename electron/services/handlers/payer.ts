@@ -1,5 +1,6 @@
 import type { PayerView } from '../../../shared/api/views';
 import type { PayerRegistryView } from '../payers/payers';
+import { payerActivity } from '../counter/activity';
 import type { AppContext, NamespaceHandlers, Running } from './context';
 
 /** A payer's registry view with what the policy engine says about each year. */
@@ -14,6 +15,10 @@ export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
     'payer.lookup': ({ idNumber }) => {
       const r = ctx.live();
       return withAssessment(r, r.payers.lookup(idNumber, ctx.today()));
+    },
+    'payer.activity': ({ payerId }) => {
+      const r = ctx.live();
+      return payerActivity(r.db, r.receipts.service, payerId);
     },
     'payer.get': ({ payerId }) => {
       const r = ctx.live();
@@ -30,7 +35,7 @@ export function paymentHandlers(ctx: AppContext): NamespaceHandlers<'payment'> {
       const r = ctx.live();
       const recorded = r.payments.record(input, ctx.counter());
       // The slip's print job was written with the payment: wake the print queue.
-      if (!recorded.duplicate) r.devices.kick();
+      if (recorded.outcome === 'recorded' && !recorded.duplicate) r.devices.kick();
       return recorded;
     },
   };

@@ -6,6 +6,7 @@ export function receiptHandlers(ctx: AppContext): NamespaceHandlers<'receipt'> {
   return {
     'receipt.issue': ({ transactionId }) => ctx.live().receipts.service.issueForTransaction(transactionId, ctx.receiptContext()),
     'receipt.forPayer': ({ payerId }) => ctx.live().receipts.service.receiptsForPayer(payerId),
+    'receipt.waiting': () => ctx.live().receipts.service.waitingFor(ctx.counter().operatorId),
     'receipt.print': ({ number }) => ctx.live().receipts.print(number),
     'receipt.pdf': async ({ number, layout }) => {
       const r = ctx.live();

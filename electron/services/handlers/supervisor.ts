@@ -3,6 +3,7 @@ import { startOfCivilDate } from '../../platform/clock';
 import { listConflicts, listRejectedEvents } from '../../sync';
 import { progressCsv, progressXlsx } from '../counter/progress';
 import { auditActions, queryAudit, verifyAuditChain, type AuditAction } from '../trust/audit';
+import { auditRowView } from '../trust/audit-describe';
 import type { AppContext, NamespaceHandlers } from './context';
 
 export function supervisorHandlers(ctx: AppContext): NamespaceHandlers<'supervisor'> {
@@ -43,7 +44,7 @@ export function auditHandlers(ctx: AppContext): NamespaceHandlers<'audit'> {
       });
       const chain = verifyAuditChain(r.db);
       return {
-        rows: result.rows,
+        rows: result.rows.map(auditRowView),
         total: result.total,
         chain: {
           ok: chain.ok,

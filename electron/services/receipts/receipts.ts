@@ -10,6 +10,8 @@ import { civilDate, type Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { Logger } from '../../platform/log';
 import { refuse } from './errors';
+import type { ReceiptAction, ReceiptStatus } from '../../../shared/vocab';
+import { receiptAddress } from '../../documents/receipt-document';
 import type {
   BlockView,
   ExchangeCandidate,
@@ -90,6 +92,9 @@ interface ReceiptRow {
   voided_at: string | null;
   void_reason: string | null;
   void_approved_by: number | null;
+  group_uid: string | null;
+  group_index: number | null;
+  group_count: number | null;
 }
 
 interface PaymentRow {
@@ -117,6 +122,7 @@ interface PayerRow {
   id_number: string;
   name: string;
   town: string;
+  village: string;
   address: string;
 }
 
@@ -133,6 +139,8 @@ interface IssueMeta {
   replaces: number | null;
   reason: string | null;
   approvedBy: number | null;
+  /** Set by issueChunks for several forms, or inherited by the number printed in a voided form's place. */
+  group?: { uid: string; index: number; count: number } | null;
 }
 
 export const channelLabels: Record<ExchangeChannel, { channel: string; ref: string }> = {
@@ -590,6 +598,7 @@ export class ReceiptService {
             replaces: old.id,
             reason: old.reason,
             approvedBy: old.approved_by,
+            group: old.group_uid ? { uid: old.group_uid, index: old.group_index!, count: old.group_count! } : null,
           },
           ctx,
         );
@@ -629,6 +638,18 @@ export class ReceiptService {
     return (this.db.prepare('SELECT * FROM receipts WHERE payer_id = ? ORDER BY id').all(payerId) as ReceiptRow[]).map((r) => this.view(r));
   }
 
+  /**
+   * An operator's receipts still waiting: issued and not voided, not yet confirmed as printed
+   * correctly (never printed, or printed and not confirmed), whatever their business day.
+   */
+  waitingFor(operatorId: number): ReceiptView[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM receipts WHERE operator_id = ? AND state = 'issued' AND print_state = 'pending' ORDER BY id")
+        .all(operatorId) as ReceiptRow[]
+    ).map((r) => this.view(r));
+  }
+
   receiptsForTransaction(transactionId: number): ReceiptView[] {
     return (this.db.prepare('SELECT * FROM receipts WHERE transaction_id = ? ORDER BY id').all(transactionId) as ReceiptRow[]).map((r) => this.view(r));
   }
@@ -647,14 +668,21 @@ export class ReceiptService {
     for (const e of exchanged) notes.push(`换开 ${channelLabels[e.channel].channel}${channelLabels[e.channel].ref} ${e.channel_ref}`);
     if (r.reissue_of !== null) notes.push(`补开 原票号 ${this.receiptRowById(r.reissue_of).number}`);
     if (r.replaces !== null) notes.push(`作废重开 原票号 ${this.receiptRowById(r.replaces).number}`);
+    if (r.group_index !== null && r.group_count !== null && r.group_count > 1) {
+      const group = this.groupOf(r);
+      notes.push(
+        `第${r.group_index}张/共${r.group_count}张${group && group.numbers.length > 1 ? `（${group.numbers[0]}–${group.numbers[group.numbers.length - 1]}）` : ''}`,
+      );
+    }
     if (this.options.training) notes.push('培训样张 不作收款凭证');
     return {
       number: r.number,
-      issuedDate: r.business_date,
+      // 填发日期: the civil date on which it is issued, in the hall's zone, whatever the business day.
+      issuedDate: civilDate(new Date(r.issued_at), this.options.timeZone),
       taxOffice: this.options.taxOffice,
       idNumber: payer.id_number,
       name: payer.name,
-      address: payer.address.startsWith(payer.town) ? payer.address : `${payer.town}${payer.address}`,
+      address: receiptAddress(payer),
       lines: lines.map((l) => ({ item: PENSION_ITEM, year: l.year, amountFen: l.amount_fen })),
       totalFen: r.total_fen,
       operatorName: operator.display_name,
@@ -796,7 +824,7 @@ export class ReceiptService {
   }
 
   private payer(payerId: number): PayerRow {
-    const row = this.db.prepare('SELECT id, id_number, name, town, address FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
+    const row = this.db.prepare('SELECT id, id_number, name, town, village, address FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
     if (!row) throw refuse('NOT_FOUND', '没有这位缴费人');
     return row;
   }
@@ -806,10 +834,16 @@ export class ReceiptService {
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
     if (total <= 0) throw refuse('VALIDATION', '个人实缴金额为零，不开具缴款书');
     const out: ReceiptView[] = [];
-    for (let i = 0; i < lines.length; i += this.options.formLineLimit) {
-      out.push(this.issueOne(payerId, lines.slice(i, i + this.options.formLineLimit), meta, ctx));
+    const limit = this.options.formLineLimit;
+    const count = Math.ceil(lines.length / limit);
+    // Several forms for one confirmation are one group: 第1张/共3张 on each.
+    const groupUid = count > 1 ? randomUUID() : null;
+    for (let i = 0; i < lines.length; i += limit) {
+      const group = meta.group !== undefined ? meta.group : groupUid ? { uid: groupUid, index: i / limit + 1, count } : null;
+      out.push(this.issueOne(payerId, lines.slice(i, i + limit), { ...meta, group }, ctx));
     }
-    return out;
+    // Rows are re-read so that every form of the group lists all the group's numbers.
+    return groupUid ? out.map((r) => this.view(this.receiptRowById(r.id))) : out;
   }
 
   /** Takes the next number and records one receipt with its lines and its outbox event. Inside a transaction. */
@@ -830,8 +864,9 @@ export class ReceiptService {
       this.db
         .prepare(
           `INSERT INTO receipts (uid, block_id, receipt_type, series, serial, number, kind, state, payer_id, operator_id, counter_no, transaction_id,
-             reissue_of, replaces, total_fen, business_date, issued_at, check_code, print_count, print_state, reason, approved_by)
-           VALUES (?, ?, 'tax_cash', ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?, ?)`,
+             reissue_of, replaces, total_fen, business_date, issued_at, check_code, print_count, print_state, reason, approved_by,
+             group_uid, group_index, group_count)
+           VALUES (?, ?, 'tax_cash', ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?, ?, ?, ?, ?)`,
         )
         .run(
           uid,
@@ -852,6 +887,9 @@ export class ReceiptService {
           checkCode,
           meta.reason,
           meta.approvedBy,
+          meta.group?.uid ?? null,
+          meta.group?.index ?? null,
+          meta.group?.count ?? null,
         ).lastInsertRowid,
     );
     const insertLine = this.db.prepare(
@@ -1059,6 +1097,44 @@ export class ReceiptService {
       replaces: r.replaces === null ? null : this.receiptRowById(r.replaces).number,
       reason: r.reason,
       voided: r.voided_at === null ? null : { at: r.voided_at, reason: r.void_reason!, approvedBy: r.void_approved_by! },
+      status: receiptStatusOf(r),
+      actions: receiptActionsOf(r),
+      group: this.groupOf(r),
+      replacedBy:
+        r.state === 'voided'
+          ? ((this.db.prepare('SELECT number FROM receipts WHERE replaces = ? ORDER BY id LIMIT 1').get(r.id) as { number: string } | undefined)?.number ??
+            null)
+          : null,
     };
+  }
+
+  /** 第index张/共count张 with the group's live numbers in order, or null for a receipt on its own. */
+  private groupOf(r: ReceiptRow): ReceiptView['group'] {
+    if (r.group_uid === null || r.group_index === null || r.group_count === null) return null;
+    const numbers = (
+      this.db.prepare("SELECT number FROM receipts WHERE group_uid = ? AND state = 'issued' ORDER BY group_index, id").all(r.group_uid) as { number: string }[]
+    ).map((x) => x.number);
+    return { index: r.group_index, count: r.group_count, numbers };
+  }
+}
+
+/** Where a receipt stands for the clerk: issued (not printed), printed (not confirmed), confirmed, voided. */
+export function receiptStatusOf(r: { state: 'issued' | 'voided'; print_state: 'pending' | 'confirmed'; print_count: number }): ReceiptStatus {
+  if (r.state === 'voided') return 'voided';
+  if (r.print_state === 'confirmed') return 'confirmed';
+  return r.print_count > 0 ? 'printed' : 'issued';
+}
+
+/** What the service allows in each status (printDocument, reprint, confirmPrinted, voidAndReissue, reissue). */
+export function receiptActionsOf(r: { state: 'issued' | 'voided'; print_state: 'pending' | 'confirmed'; print_count: number }): ReceiptAction[] {
+  switch (receiptStatusOf(r)) {
+    case 'issued':
+      return ['print', 'void', 'preview'];
+    case 'printed':
+      return ['reprint', 'confirm', 'void', 'preview'];
+    case 'confirmed':
+      return ['reissue', 'void', 'preview'];
+    case 'voided':
+      return ['preview'];
   }
 }

@@ -1,4 +1,5 @@
 import type { ExchangeChannel } from '../../sync/protocol';
+import type { ReceiptAction, ReceiptStatus } from '../../../shared/vocab';
 
 export type ReceiptType = 'tax_cash';
 export type ReceiptKind = 'counter' | 'exchange' | 'reissue';
@@ -89,6 +90,14 @@ export interface ReceiptView {
   replaces: string | null;
   reason: string | null;
   voided: { at: string; reason: string; approvedBy: number } | null;
+  /** For the clerk: issued (not printed), printed (not confirmed), confirmed, voided. */
+  status: ReceiptStatus;
+  /** What the service allows now. */
+  actions: ReceiptAction[];
+  /** Several forms for one confirmation: 第index张/共count张 and the group's live numbers. */
+  group: { index: number; count: number; numbers: string[] } | null;
+  /** Voided: the number printed in its place (作废重开), if any. */
+  replacedBy: string | null;
 }
 
 export interface IssueResult {

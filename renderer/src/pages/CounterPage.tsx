@@ -45,10 +45,12 @@ interface Props {
   visible: boolean;
   /** Something changed the clerk's waiting receipts (the header's count). */
   onReceiptsChanged(): void;
+  /** Lets the header open a payer (a waiting receipt's). */
+  openPayerRef: { current: ((payerId: number) => void) | null };
 }
 
 /** The counter: find the payer, take the money, issue and print the receipt, next payer. */
-export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Props) {
+export function CounterPage({ info, operatorId, visible, onReceiptsChanged, openPayerRef }: Props) {
   const [s, dispatch] = useReducer(flowReducer, initialFlow);
   const [recent, setRecent] = useState<RecentPayer[]>(() => load(storageKey(operatorId, 'recent'), []));
   const [busy, setBusy] = useState(false);
@@ -60,8 +62,8 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
 
   /** This payer's transactions and receipts, from the services (never from memory alone). */
   const loadActivity = useCallback((payerId: number) => {
-    Promise.all([call('payment.forPayer', { payerId, limit: 10 }), call('receipt.forPayer', { payerId })]).then(
-      ([transactions, receipts]) => dispatch({ type: 'activity', payerId, transactions, receipts }),
+    call('payer.activity', { payerId }).then(
+      (a) => dispatch({ type: 'activity', payerId, ...a }),
       (e: unknown) => dispatch({ type: 'notice', notice: { type: 'warning', text: `该缴费人的收款记录暂时无法读取：${messageOf(e)}` } }),
     );
   }, []);
@@ -85,6 +87,10 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
     },
     [show],
   );
+
+  useEffect(() => {
+    openPayerRef.current = openPayer;
+  }, [openPayer, openPayerRef]);
 
   const lookup = (idNumber: string) => {
     setBusy(true);
@@ -113,11 +119,12 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
     Promise.all([
       call('payer.get', { payerId: saved.payerId }),
       call('payment.forPayer', { payerId: saved.payerId, limit: 10 }),
-      call('receipt.forPayer', { payerId: saved.payerId }),
+      call('payer.activity', { payerId: saved.payerId }),
     ]).then(
-      ([payer, transactions, receipts]) => {
+      ([payer, transactions, activity]) => {
+        const receipts = activity.receipts;
         dispatch({ type: 'open', payer });
-        dispatch({ type: 'activity', payerId: payer.id, transactions, receipts });
+        dispatch({ type: 'activity', payerId: payer.id, ...activity });
         const recorded =
           transactions.find((t) => t.transactionId === saved.recordedTransactionId) ??
           transactions.find((t) => saved.draft && t.transactionUid === saved.draft.transactionUid);
@@ -179,9 +186,11 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
   const onReceipts = useCallback(
     (receipts: ReceiptView[], focus: boolean) => {
       dispatch({ type: 'receipts', receipts, focus });
+      const payerId = current.current.payer?.id;
+      if (payerId) loadActivity(payerId);
       onReceiptsChanged();
     },
-    [onReceiptsChanged],
+    [onReceiptsChanged, loadActivity],
   );
   const actions = useReceiptActions(onReceipts);
 
@@ -270,7 +279,14 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
               </Card>
               <Card size="small" title="本窗口的收款与缴款书" style={{ marginTop: 8 }} data-testid="activity-card">
                 {actions.error ? <Alert type="error" showIcon message={actions.error} style={{ marginBottom: 8 }} /> : null}
-                <ActivityPanel transactions={s.transactions} receipts={s.receipts} timeZone={info.timeZone} actions={actions} />
+                <ActivityPanel
+                  transactions={s.transactions}
+                  receipts={s.receipts}
+                  exchanges={s.exchanges}
+                  timeZone={info.timeZone}
+                  actions={actions}
+                  onExchanged={onExchanged}
+                />
               </Card>
             </div>
             <div className="payer-right">
@@ -281,6 +297,7 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged }: Pr
                   active={visible}
                   onMethod={(method) => dispatch({ type: 'setMethod', method })}
                   onTendered={(tendered) => dispatch({ type: 'setTendered', tendered })}
+                  onPosRef={(posRef) => dispatch({ type: 'setPosRef', posRef })}
                   onRecorded={onRecorded}
                 />
               ) : null}

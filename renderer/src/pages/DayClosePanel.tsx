@@ -3,11 +3,12 @@ import { Alert, Button, Card, Descriptions, Input, Modal, Space, Statistic, Tabl
 import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
-import { parseYuanToFen } from '../../../shared/domain/money-input';
+import { parseYuanInput } from '../../../shared/domain/money';
 import { call } from '../api/client';
 import { messageOf } from '../api/hooks';
 import { Kbd } from '../components/Kbd';
 import { Layer, useKeys } from '../keys';
+import { receiptStatusLabels } from '../../../shared/vocab';
 import { downloadFile } from '../download';
 import { tierName, yuan } from '../format';
 
@@ -32,8 +33,10 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
     call('dayclose.list', { limit: 30 }).then(setPast, () => {});
   }, [closed]);
 
-  const countedFen = parseYuanToFen(counted);
+  const parsedCount = counted.trim() ? parseYuanInput(counted) : null;
+  const countedFen = parsedCount?.ok ? parsedCount.fen : null;
   const [confirming, setConfirming] = useState(false);
+  const [approval, setApproval] = useState({ username: '', password: '' });
   const ask = () => {
     if (countedFen === null || busy) return;
     setConfirming(true);
@@ -43,7 +46,8 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
     setBusy(true);
     setError(null);
     try {
-      setClosed(await call('dayclose.close', { cashCountedFen: countedFen }));
+      const waiting = (closed?.summary ?? summary)?.waiting.length ?? 0;
+      setClosed(await call('dayclose.close', { cashCountedFen: countedFen, ...(waiting ? { approval } : {}) }));
       setConfirming(false);
       onClosed();
     } catch (e) {
@@ -119,6 +123,13 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
               使用 {s.receipts.used} 份（开具 {s.receipts.issued}，作废 {s.receipts.voided}，补开 {s.receipts.reissued}）
               {s.receipts.ranges.map((r) => `；${r.firstNumber}–${r.lastNumber}（${r.count}）`).join('')}
             </Descriptions.Item>
+            {s.waiting.length ? (
+              <Descriptions.Item label="待处理缴款书">
+                <span data-testid="dayclose-waiting" style={{ color: '#b45309' }}>
+                  {s.waiting.map((w) => `${w.number}（${w.payerName}，${receiptStatusLabels[w.status]}）`).join('；')}
+                </span>
+              </Descriptions.Item>
+            ) : null}
             {s.receipts.voidedList.length ? (
               <Descriptions.Item label="作废号码">{s.receipts.voidedList.map((v) => `${v.number}（${v.reason}）`).join('；')}</Descriptions.Item>
             ) : null}
@@ -259,6 +270,36 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
                 {countedFen !== null ? `${yuan(countedFen)} · ${cashDifference(countedFen - s.cashExpectedFen)}` : '—'}
               </Descriptions.Item>
             </Descriptions>
+            {s.waiting.length ? (
+              <div style={{ marginTop: 12 }} data-testid="dayclose-dialog-waiting">
+                <Alert
+                  type="warning"
+                  showIcon
+                  message={`还有 ${s.waiting.length} 份缴款书未打印或未确认打印：请先回到柜台处理（打印并确认，或作废）。确需现在日结的，由值班主任审批，这些缴款书将列在日汇总单上。`}
+                />
+                <ul style={{ margin: '8px 0' }}>
+                  {s.waiting.map((w) => (
+                    <li key={w.number}>
+                      {w.number} · {w.payerName} · {yuan(w.totalFen)} · {receiptStatusLabels[w.status]}
+                    </li>
+                  ))}
+                </ul>
+                <Space>
+                  <Input
+                    placeholder="值班主任用户名"
+                    aria-label="值班主任用户名"
+                    value={approval.username}
+                    onChange={(e) => setApproval({ ...approval, username: e.target.value })}
+                  />
+                  <Input.Password
+                    placeholder="值班主任密码"
+                    aria-label="值班主任密码"
+                    value={approval.password}
+                    onChange={(e) => setApproval({ ...approval, password: e.target.value })}
+                  />
+                </Space>
+              </div>
+            ) : null}
           </div>
         ) : null}
       </Modal>

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Input, Radio, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
-import { parseYuanToFen } from '../../../shared/domain/money-input';
+import { parseYuanInput } from '../../../shared/domain/money';
+import { POS_REF_LABEL } from '../../../shared/vocab';
 import { quote } from '../../../shared/policy';
 import { call } from '../api/client';
 import { useAction } from '../api/hooks';
@@ -17,29 +18,33 @@ interface Props {
   active: boolean;
   onMethod(method: PaymentMethod): void;
   onTendered(tendered: string): void;
+  onPosRef(posRef: string): void;
   onRecorded(result: RecordedPayment): void;
 }
 
 const methodKeys: Record<PaymentMethod, string> = { cash: 'F5', bank_card: 'F6', qr: 'F7' };
 
 /** 收款: what is due for the ticked years, how it is paid, the cash handed over and the change. */
-export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onRecorded }: Props) {
+export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPosRef, onRecorded }: Props) {
   const { run, busy, error } = useAction();
+  const [notice, setNotice] = useState<string | null>(null);
   const tenderedRef = useRef<InputRef>(null);
+  const posRefRef = useRef<InputRef>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const { method, tendered, transactionUid } = draft;
+  const { method, tendered, posRef, transactionUid } = draft;
 
   const assessment = payer.assessment;
   const lines = useMemo(() => draftLines(draft), [draft]);
   // The same engine the services run, on the assessment they sent: instant, and re-checked on record.
   const q = useMemo(() => (assessment && lines.length ? quote(assessment, lines) : null), [assessment, lines]);
   const totalFen = q?.ok ? q.totals.payerFen : 0;
-  const tenderedFen = tendered.trim() === '' ? totalFen : parseYuanToFen(tendered);
+  const parsedTender = tendered.trim() === '' ? ({ ok: true, fen: totalFen } as const) : parseYuanInput(tendered);
+  const tenderedFen = parsedTender.ok ? parsedTender.fen : null;
   const changeFen = tenderedFen !== null ? tenderedFen - totalFen : null;
-  const cashProblem =
-    method !== 'cash' ? null : tenderedFen === null ? '实收金额格式不对（如 500 或 300.50）' : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
+  const cashProblem = method !== 'cash' ? null : !parsedTender.ok ? parsedTender.message : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
+  const posProblem = method === 'bank_card' && posRef.trim() === '' ? `请输入POS小票上的${POS_REF_LABEL}` : null;
   const payable = assessment?.years.some((y) => y.payable) ?? false;
-  const canConfirm = !!q?.ok && !cashProblem && !busy;
+  const canConfirm = !!q?.ok && !cashProblem && !posProblem && !busy;
 
   const confirm = () => {
     if (!canConfirm) return;
@@ -50,7 +55,12 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onRec
         lines,
         method,
         tenderedFen: method === 'cash' ? tenderedFen : null,
+        ...(method === 'bank_card' ? { posRef } : {}),
       });
+      if (result.outcome === 'nothing_to_collect') {
+        setNotice(result.message);
+        return;
+      }
       onRecorded(result);
     });
   };
@@ -58,7 +68,11 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onRec
   const setMethod = (m: PaymentMethod) => {
     onMethod(m);
     // Cash: the cursor goes to the amount handed over. Card / QR: Enter confirms once the terminal says paid.
-    setTimeout(() => (m === 'cash' ? tenderedRef.current?.focus({ cursor: 'all' }) : confirmRef.current?.focus()), 0);
+    setTimeout(() => {
+      if (m === 'cash') tenderedRef.current?.focus({ cursor: 'all' });
+      else if (m === 'bank_card') posRefRef.current?.focus({ cursor: 'all' });
+      else confirmRef.current?.focus();
+    }, 0);
   };
 
   useKeys(
@@ -140,14 +154,33 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onRec
                 找零 {changeFen !== null && changeFen >= 0 ? yuan(changeFen) : '—'}
               </div>
             </div>
+          ) : method === 'bank_card' ? (
+            <div className="cash-row">
+              <div>
+                <div className="label">POS机刷卡成功后，输入小票上的{POS_REF_LABEL}</div>
+                <Input
+                  ref={posRefRef}
+                  size="large"
+                  style={{ width: 220 }}
+                  value={posRef}
+                  status={error && posProblem ? 'error' : undefined}
+                  onChange={(e) => onPosRef(e.target.value)}
+                  onPressEnter={confirm}
+                  aria-label={POS_REF_LABEL}
+                  data-testid="pos-ref"
+                  suffix={<Kbd>Enter</Kbd>}
+                />
+              </div>
+            </div>
           ) : (
             <div className="label" style={{ marginTop: 8 }}>
-              {method === 'bank_card' ? '在POS机刷卡成功后按 Enter 或 F9 确认' : '缴费人扫码支付成功后按 Enter 或 F9 确认'}
+              缴费人扫码支付成功后按 Enter 或 F9 确认
             </div>
           )}
         </>
       ) : null}
       {cashProblem && q?.ok ? <Alert style={{ marginTop: 8 }} type="warning" showIcon message={cashProblem} data-testid="cash-problem" /> : null}
+      {notice ? <Alert style={{ marginTop: 8 }} type="success" showIcon message={notice} data-testid="payment-notice" /> : null}
       {error ? <Alert style={{ marginTop: 8 }} type="error" showIcon message={error} data-testid="payment-error" /> : null}
       <Button
         ref={confirmRef}
@@ -155,7 +188,7 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onRec
         type="primary"
         size="large"
         style={{ marginTop: 10 }}
-        disabled={!q?.ok || !!cashProblem}
+        disabled={!q?.ok || !!cashProblem || !!posProblem}
         loading={busy}
         onClick={confirm}
         data-testid="confirm-payment"

@@ -10,16 +10,10 @@ import { Kbd } from '../components/Kbd';
 import { downloadFile } from '../download';
 import { hallDateTime, yuan } from '../format';
 import { Layer, useKeys } from '../keys';
-import { receiptStage, type ReceiptStage } from './counter/flow';
+import { printJobKindLabels, printJobStateLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
 
-export const receiptKindLabels: Record<ReceiptView['kind'], string> = { counter: '柜台缴费', exchange: '换开', reissue: '补开' };
-export const receiptStageLabels: Record<ReceiptStage, { text: string; color: string }> = {
-  to_print: { text: '已开具·待打印', color: 'orange' },
-  to_confirm: { text: '已打印·待确认', color: 'gold' },
-  done: { text: '已打印确认', color: 'green' },
-  voided: { text: '已作废', color: 'default' },
-};
-const jobText: Record<PrintJobView['state'], string> = { pending: '缴费凭证打印中…', printed: '缴费凭证已打印', failed: '缴费凭证打印失败' };
+const statusColors: Record<ReceiptView['status'], string> = { issued: 'orange', printed: 'gold', confirmed: 'green', voided: 'default' };
+const jobText = (state: PrintJobView['state']) => `${printJobKindLabels.payment_slip}${printJobStateLabels[state]}`;
 
 export type ReceiptStep = { kind: 'issue'; transactionId: number } | { kind: 'print' | 'confirm'; receipt: ReceiptView } | null;
 
@@ -39,14 +33,18 @@ interface Props {
 
 /** One receipt in full: number, payer, years, amount, and its state. */
 function ReceiptCard({ r, timeZone }: { r: ReceiptView; timeZone: string }) {
-  const stage = receiptStage(r);
   return (
     <div className="receipt-card" data-testid="receipt">
       <div className="receipt-head">
         <span data-testid="receipt-number">No. {r.number}</span>
         <Tag>{receiptKindLabels[r.kind]}</Tag>
-        <Tag color={receiptStageLabels[stage].color} data-testid="receipt-stage">
-          {receiptStageLabels[stage].text}
+        {r.group ? (
+          <span className="year-reason" data-testid="receipt-group">
+            第{r.group.index}张/共{r.group.count}张
+          </span>
+        ) : null}
+        <Tag color={statusColors[r.status]} data-testid="receipt-stage">
+          {receiptStatusLabels[r.status]}
         </Tag>
       </div>
       <div>
@@ -58,7 +56,7 @@ function ReceiptCard({ r, timeZone }: { r: ReceiptView; timeZone: string }) {
       </div>
       {r.replaces ? <div>作废重开：原号 {r.replaces} 已作废</div> : null}
       {r.reissueOf ? <div>补开：原缴款书 {r.reissueOf}</div> : null}
-      {stage === 'done' ? (
+      {r.status === 'confirmed' ? (
         <div data-testid="receipt-done">
           已开具，打印 {r.printCount} 次，校验码 {r.checkCode}
         </div>
@@ -146,7 +144,7 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
               <Alert
                 type={job.state === 'failed' ? 'error' : job.state === 'printed' ? 'success' : 'info'}
                 showIcon
-                message={job.state === 'failed' && job.lastError ? `${jobText.failed}：${job.lastError}（款项已入账，不受影响）` : jobText[job.state]}
+                message={job.state === 'failed' && job.lastError ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）` : jobText(job.state)}
                 data-testid="print-state"
               />
               {job.state !== 'pending' ? (

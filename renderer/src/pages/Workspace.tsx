@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Tabs, Tag, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Button, Popover, Tabs, Tag, Typography } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call, onEvent } from '../api/client';
-import { hallDateTime } from '../format';
+import { useQuery } from '../api/hooks';
+import { receiptStatusLabels } from '../../../shared/vocab';
+import { hallDateTime, yuan } from '../format';
 import { KeyBar, Layer, useKeys } from '../keys';
 import { AuditPanel } from './AuditPanel';
 import { CasesPanel } from './CasesPanel';
@@ -79,6 +81,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   }, [info.idleLockMinutes, onLocked]);
 
   const receiptsChanged = useCallback(() => setReceiptsTick((t) => t + 1), []);
+  const openPayer = useRef<((payerId: number) => void) | null>(null);
   const signOut = () => {
     call('session.signOut', {}).then(
       (s) => {
@@ -129,7 +132,13 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               {printerTag.text}
             </Tag>
           ) : null}
-          <WaitingReceipts tick={receiptsTick} onOpen={() => setTab('counter')} />
+          <WaitingReceipts
+            tick={receiptsTick}
+            onOpen={(payerId) => {
+              setTab('counter');
+              openPayer.current?.(payerId);
+            }}
+          />
         </div>
         <Typography.Text className="header-operator" data-testid="operator">
           {session.shift ? `${session.shift.counterNo} 号窗口 · ` : ''}
@@ -162,7 +171,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
       />
       <main className="area">
         <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
-          <CounterPage info={info} operatorId={op.id} visible={tab === 'counter'} onReceiptsChanged={receiptsChanged} />
+          <CounterPage info={info} operatorId={op.id} visible={tab === 'counter'} onReceiptsChanged={receiptsChanged} openPayerRef={openPayer} />
         </div>
         {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
         {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
@@ -176,9 +185,41 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
   );
 }
 
-/** The clerk's receipts issued but not yet printed and confirmed: a number in the header. */
-function WaitingReceipts({ tick, onOpen }: { tick: number; onOpen(): void }) {
-  void tick;
-  void onOpen;
-  return null;
+/** The clerk's receipts issued but not yet printed and confirmed: a number in the header, the list on click. */
+function WaitingReceipts({ tick, onOpen }: { tick: number; onOpen(payerId: number): void }) {
+  const { data, reload } = useQuery('receipt.waiting', {});
+  useEffect(() => {
+    if (tick) reload();
+  }, [tick, reload]);
+  const waiting = data ?? [];
+  if (!waiting.length) {
+    return (
+      <Tag color="green" data-testid="waiting-receipts">
+        缴款书均已打印确认
+      </Tag>
+    );
+  }
+  return (
+    <Popover
+      trigger="click"
+      placement="bottomRight"
+      title="待打印 / 待确认的缴款书"
+      content={
+        <div data-testid="waiting-list" style={{ maxWidth: 420 }}>
+          {waiting.map((r) => (
+            <div key={r.number} style={{ padding: '2px 0' }}>
+              <Button size="small" type="link" onClick={() => onOpen(r.payerId)}>
+                {r.number}
+              </Button>
+              {r.payerName} · {yuan(r.totalFen)} · <Tag>{receiptStatusLabels[r.status]}</Tag>
+            </div>
+          ))}
+        </div>
+      }
+    >
+      <Tag color="orange" style={{ cursor: 'pointer' }} data-testid="waiting-receipts">
+        待打印/确认缴款书 {waiting.length}
+      </Tag>
+    </Popover>
+  );
 }

@@ -185,7 +185,7 @@ export async function generateReceipts(
   rand: () => number,
   txs: GenTx[],
   ops: DayOps,
-  counts: { issue: number; voids: number; reissues: number; exchanges: number },
+  counts: { issue: number; voids: number; reissues: number; exchanges: number; leaveWaiting?: boolean },
 ): Promise<GenReceipts> {
   const service = receiptService(db, { formLineLimit: 2 });
   service.addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 4000, serialDigits: 8 }, ops.supervisor);
@@ -248,6 +248,16 @@ export async function generateReceipts(
     for (const r of receipts)
       out.receipts.set(r.number, { operatorId, kind: 'exchange', state: 'issued', reason: null, totalFen: r.totalFen, replacedBy: null, reissueOf: null });
     out.exchanges.push({ operatorId, channel: p.channel, amountFen: p.amountFen });
+  }
+  // A careful clerk prints and confirms every receipt before closing the day (a close waits for
+  // receipts still issued or printed; tests of that guard leave some unconfirmed on purpose).
+  if (counts.leaveWaiting !== true) {
+    for (const [number, r] of live()) {
+      const v = service.get(number);
+      if (r.state !== 'issued' || v.printState === 'confirmed') continue;
+      if (v.printCount === 0) service.printDocument(number);
+      service.confirmPrinted(number);
+    }
   }
   return out;
 }

@@ -41,6 +41,7 @@ function summary(): DaySummary {
       voidedList: [],
       reissuedList: [],
     },
+    waiting: [],
     cash: { expectedFen: 80_000, tenderedFen: 80_000, changeFen: 0 },
   };
 }
@@ -57,6 +58,7 @@ const record = (): DayCloseRecord => ({
   cash: { expectedFen: 80_000, countedFen: 80_000, differenceFen: 0 },
   closedBy: { id: 1, username: 'clerk', name: '演示柜员' },
   closedAt: '2026-06-15T09:00:00.000Z',
+  waitingApprovedBy: null,
 });
 
 const upstream = (): UpstreamDayTotals => ({

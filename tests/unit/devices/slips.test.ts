@@ -3,6 +3,7 @@ import { decodeEscPos, type DecodedLine } from '../../../electron/devices/printe
 import { EscPosBuilder, displayWidth } from '../../../electron/devices/printer/escpos';
 import { hallTime, leftRight, yuan } from '../../../electron/devices/printer/layout';
 import { daySummary, exchangeRecord, paymentSlip, testPage, type PaymentSlipData } from '../../../electron/devices/printer/slips';
+import { buildDaySummaryModel, type DaySummary } from '../../../electron/services/dayclose';
 
 const ID = '430624197503080026';
 const payment: PaymentSlipData = {
@@ -147,36 +148,78 @@ describe('other slips', () => {
     expect(s.cuts).toBe(1);
   });
 
-  it('day summary lists totals by tier and method, receipts and cash to hand over', () => {
-    const bytes = daySummary(
-      {
-        hallName: '湘阴县办税服务厅',
-        date: '2024-06-01',
-        operator: '王小明',
-        printedAt: '2024-06-01T09:30:00Z',
-        timeZone: 'Asia/Shanghai',
-        byYearTier: [
-          { year: 2024, tierFen: 30000, count: 3, amountFen: 90000 },
-          { year: 2024, tierFen: 200000, count: 1, amountFen: 200000 },
+  it('day summary prints the one model: every receipt number counted, transactions and years told apart, 换开 and waiting receipts listed', () => {
+    const summary: DaySummary = {
+      businessDate: '2024-06-01',
+      operatorId: 1,
+      payments: {
+        transactions: 3,
+        count: 4,
+        amountFen: 290_000,
+        subsidyFen: 12_000,
+        governmentPaidFen: 0,
+        current: { count: 4, amountFen: 290_000 },
+        backPayment: { count: 0, amountFen: 0 },
+        byYear: [{ year: 2024, backPayment: false, count: 4, amountFen: 290_000, subsidyFen: 12_000, governmentPaidFen: 0 }],
+        byTier: [
+          { tierFen: 30_000, count: 3, amountFen: 90_000 },
+          { tierFen: 200_000, count: 1, amountFen: 200_000 },
         ],
+        byYearTier: [],
         byMethod: [
-          { method: '现金', count: 2, amountFen: 60000 },
-          { method: '银行卡', count: 2, amountFen: 230000 },
+          { method: 'cash', transactions: 2, count: 2, amountFen: 60_000 },
+          { method: 'bank_card', transactions: 1, count: 2, amountFen: 230_000 },
         ],
-        totalCount: 4,
-        totalFen: 290000,
-        receipts: { used: ['00012345', '00012346'], voided: [{ number: '00012347', reason: '打印错位' }] },
-        cashToHandOverFen: 60000,
       },
-      { width: 80 },
+      byCounter: [],
+      exchanges: { count: 1, amountFen: 30_000, byChannel: [{ channel: 'bank_counter', count: 1, amountFen: 30_000 }] },
+      receipts: {
+        used: 6,
+        issued: 5,
+        voided: 1,
+        reissued: 0,
+        issuedFen: { counter: 290_000, exchange: 30_000, reissue: 0 },
+        ranges: [{ series: 'XY', firstSerial: 12345, lastSerial: 12350, firstNumber: 'XY00012345', lastNumber: 'XY00012350', count: 6 }],
+        voidedList: [
+          { number: 'XY00012347', kind: 'counter', totalFen: 30_000, reason: '打印错位', voidedAt: '2024-06-01T02:00:00Z', replacedBy: 'XY00012348' },
+        ],
+        reissuedList: [],
+      },
+      waiting: [{ number: 'XY00012350', payerName: '李秀英', totalFen: 30_000, status: 'printed', businessDate: '2024-06-01' }],
+      cash: { expectedFen: 60_000, tenderedFen: 70_000, changeFen: 10_000 },
+    };
+    const model = buildDaySummaryModel(
+      summary,
+      { taxOffice: '国家税务总局湘阴县税务局', hallName: '湘阴县办税服务厅', operator: '王小明（wxm）', counter: '3号窗口', training: false },
+      {
+        number: 'RJ000007',
+        closedAt: '2024-06-01T09:00:00Z',
+        closedBy: '王小明（wxm）',
+        cashCountedFen: 60_000,
+        cashDifferenceFen: 0,
+        waitingApprovedBy: '赵主任（super）',
+      },
     );
-    const s = decodeEscPos(bytes);
-    const joined = s.lines.join('\n');
-    expect(joined).toMatch(/合计 +4笔 ￥2,900\.00/);
-    expect(joined).toMatch(/2024年 2000元档 +1笔 ￥2,000\.00/);
-    expect(joined).toMatch(/应交现金 +￥600\.00/);
-    expect(joined).toContain('00012347 打印错位');
+    const bytes = daySummary({ model, printedAt: '2024-06-01T09:30:00Z', timeZone: 'Asia/Shanghai' }, { width: 80 });
+    const joined = decodeEscPos(bytes).lines.join('\n');
+    // Long notes wrap at the paper's width.
+    const flat = decodeEscPos(bytes).lines.join('');
+    expect(flat).toContain('使用 6份：已开具 5份，作废 1份；其中补开 0份。');
+    expect(joined).toMatch(/XY00012345–XY00012350 +6份/);
+    expect(joined).toMatch(/合计 +3笔 4年次 2,900\.00/);
+    expect(joined).toMatch(/2000元档 +1年次 2,000\.00/);
+    expect(joined).toMatch(/银行柜面 +1年次 300\.00/);
+    expect(joined).toMatch(/应交现金 +600\.00/);
+    expect(joined).toMatch(/XY00012347 +300\.00 打印错位 XY00012348/);
+    expect(flat).toContain('经值班主任 赵主任（super） 审批，带上列缴款书日结。');
+    expect(joined).toMatch(/XY00012350 +李秀英 300\.00 已打印待确认/);
+    expect(joined).toMatch(/入库金额合计 +2,900\.00/);
+    expect(joined).toContain('贰仟玖佰元整');
     expect(printedLines(bytes).every((l) => l.columns <= 48)).toBe(true);
+    // 58 mm paper: nothing runs past the 32 columns.
+    expect(printedLines(daySummary({ model, printedAt: '2024-06-01T09:30:00Z', timeZone: 'Asia/Shanghai' }, { width: 58 })).every((l) => l.columns <= 32)).toBe(
+      true,
+    );
   });
 
   it.each([58, 80] as const)('test page at %i mm fills exactly one line with the ruler and with Chinese', (width) => {

@@ -5,9 +5,19 @@ import { migration0004 } from './0004-receipts';
 import { migration0005 } from './0005-audit';
 import { migration0006 } from './0006-ledger-indexes';
 import { migration0007 } from './0007-day-close';
+import { migration0008 } from './0008-clerk-day';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+];
 
 export const latestSchemaVersion = migrations.length;

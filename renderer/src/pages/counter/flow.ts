@@ -1,6 +1,14 @@
 // The counter's one flow: find a payer → choose years and take the money → receipt → next payer
 // (or 换开). One reducer owns it, so "next payer" is one action instead of ten hand-reset states.
-import type { PayerView, PaymentMethod, PrintJobView, ReceiptView, RecordedPayment } from '../../../../shared/api/views';
+import type {
+  CounterTransactionView,
+  ExchangeCandidateView,
+  PayerView,
+  PaymentMethod,
+  PrintJobView,
+  ReceiptView,
+  RecordedPayment,
+} from '../../../../shared/api/views';
 import type { YearAssessment } from '../../../../shared/policy';
 
 export interface PaymentDraft {
@@ -10,6 +18,8 @@ export interface PaymentDraft {
   tiers: Record<number, number>;
   method: PaymentMethod;
   tendered: string;
+  /** Bank card: the POS slip's reference number. */
+  posRef: string;
   /** The year row the keyboard points at (Ctrl+↑ / Ctrl+↓), among the payable years. */
   cursor: number | null;
 }
@@ -29,9 +39,10 @@ export interface FlowState {
   /** The payment just recorded in this visit (its result stays on screen until the next payer). */
   recorded: RecordedPayment | null;
   job: PrintJobView | null;
-  /** This payer's counter transactions and receipts as the services report them. */
-  transactions: RecordedPayment[];
+  /** This payer's counter transactions, receipts and bank / app payments as the services report them. */
+  transactions: CounterTransactionView[];
   receipts: ReceiptView[];
+  exchanges: ExchangeCandidateView[];
   /** Receipts issued in this visit (counter or 换开), shown in the receipt panel. */
   focus: string[];
   /** A problem with the lookup or the card (payment and receipt errors live with their panels). */
@@ -46,6 +57,7 @@ export const initialFlow: FlowState = {
   job: null,
   transactions: [],
   receipts: [],
+  exchanges: [],
   focus: [],
   notice: null,
 };
@@ -53,7 +65,7 @@ export const initialFlow: FlowState = {
 export type FlowAction =
   | { type: 'open'; payer: PayerView }
   | { type: 'payerRefreshed'; payer: PayerView }
-  | { type: 'activity'; payerId: number; transactions: RecordedPayment[]; receipts: ReceiptView[] }
+  | { type: 'activity'; payerId: number; transactions: CounterTransactionView[]; receipts: ReceiptView[]; exchanges: ExchangeCandidateView[] }
   | { type: 'restoreDraft'; draft: PaymentDraft }
   | { type: 'toggleYear'; year: number }
   | { type: 'setTier'; year: number; tierFen: number }
@@ -62,6 +74,7 @@ export type FlowAction =
   | { type: 'stepTier'; by: 1 | -1 }
   | { type: 'setMethod'; method: PaymentMethod }
   | { type: 'setTendered'; tendered: string }
+  | { type: 'setPosRef'; posRef: string }
   | { type: 'recorded'; payment: RecordedPayment }
   | { type: 'job'; job: PrintJobView }
   | { type: 'receipts'; receipts: ReceiptView[]; focus?: boolean }
@@ -92,6 +105,7 @@ export function draftFor(payer: PayerView, transactionUid: string): PaymentDraft
     tiers,
     method: 'cash',
     tendered: '',
+    posRef: '',
     cursor: payer.assessment?.years.find((y) => y.payable)?.year ?? null,
   };
 }
@@ -116,7 +130,9 @@ export function flowReducer(s: FlowState, a: FlowAction): FlowState {
         payer: a.payer,
         draft: draftFor(a.payer, crypto.randomUUID()),
         // Re-opening the payer the clerk is serving keeps what was issued in this visit.
-        ...(s.payer?.id === a.payer.id ? { recorded: s.recorded, job: s.job, focus: s.focus, transactions: s.transactions, receipts: s.receipts } : {}),
+        ...(s.payer?.id === a.payer.id
+          ? { recorded: s.recorded, job: s.job, focus: s.focus, transactions: s.transactions, receipts: s.receipts, exchanges: s.exchanges }
+          : {}),
       };
     case 'payerRefreshed': {
       if (s.payer?.id !== a.payer.id) return s;
@@ -126,9 +142,9 @@ export function flowReducer(s: FlowState, a: FlowAction): FlowState {
     }
     case 'activity':
       if (s.payer?.id !== a.payerId) return s;
-      return { ...s, transactions: a.transactions, receipts: upsert([], a.receipts) };
+      return { ...s, transactions: a.transactions, receipts: upsert([], a.receipts), exchanges: a.exchanges };
     case 'restoreDraft':
-      return s.payer ? { ...s, draft: a.draft } : s;
+      return s.payer && s.draft ? { ...s, draft: { ...s.draft, ...a.draft } } : s;
     case 'toggleYear': {
       if (!s.draft) return s;
       const has = s.draft.selected.includes(a.year);
@@ -161,12 +177,13 @@ export function flowReducer(s: FlowState, a: FlowAction): FlowState {
       return s.draft ? { ...s, draft: { ...s.draft, method: a.method } } : s;
     case 'setTendered':
       return s.draft ? { ...s, draft: { ...s.draft, tendered: a.tendered } } : s;
+    case 'setPosRef':
+      return s.draft ? { ...s, draft: { ...s.draft, posRef: a.posRef } } : s;
     case 'recorded':
       return {
         ...s,
         recorded: a.payment,
         job: a.payment.printJob,
-        transactions: [a.payment, ...s.transactions.filter((t) => t.transactionId !== a.payment.transactionId)],
         focus: [],
       };
     case 'job':
@@ -189,10 +206,7 @@ export function flowReducer(s: FlowState, a: FlowAction): FlowState {
 /** What a receipt is waiting for, as the clerk says it. */
 export type ReceiptStage = 'to_print' | 'to_confirm' | 'done' | 'voided';
 export function receiptStage(r: ReceiptView): ReceiptStage {
-  if (r.state === 'voided') return 'voided';
-  if (r.printCount === 0) return 'to_print';
-  if (r.printState === 'pending') return 'to_confirm';
-  return 'done';
+  return ({ issued: 'to_print', printed: 'to_confirm', confirmed: 'done', voided: 'voided' } as const)[r.status];
 }
 
 /** The next receipt step on this payer's page, i.e. what F8 / Enter act on. */
