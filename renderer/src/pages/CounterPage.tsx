@@ -151,6 +151,8 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged, open
 
   useEffect(() => {
     const offCard = onEvent('card.read', (e) => {
+      // The card is the start of a new payer: the keys belong to the counter, not to whatever was focused.
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       if (e.payerId === null) {
         dispatch({ type: 'next' });
         dispatch({

@@ -64,6 +64,7 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
     ],
     { layer: Layer.dialog, blocking: true, active: confirming },
   );
+  useKeys([{ key: 'F8', label: '打印小票汇总', run: () => closed && void slip(closed.no), enabled: !!closed }]);
   const pdf = async (no: number) => {
     try {
       const f = await call('dayclose.pdf', { no });
@@ -147,7 +148,7 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
               <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
-                打印小票汇总
+                打印小票汇总 <Kbd>F8</Kbd>
               </Button>
             </Space>
           }
@@ -163,6 +164,7 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
               onChange={(e) => setCounted(e.target.value)}
               onPressEnter={ask}
               aria-label="实点现金"
+              autoFocus
               status={counted && countedFen === null ? 'error' : undefined}
             />
           </div>

@@ -114,6 +114,12 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     { key: 'devices', label: '设备', testId: 'open-devices', show: supervisor },
   ];
 
+  const shown = tabs.filter((t) => t.show);
+  useKeys(
+    shown.map((t, i) => ({ key: `Alt+${i + 1}`, label: t.label, hidden: true, run: () => setTab(t.key) })),
+    { layer: Layer.page },
+  );
+
   return (
     <div className="workspace">
       <header className="app-header">
@@ -161,13 +167,15 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         activeKey={tab}
         onChange={(k) => setTab(k as TabKey)}
         size="small"
-        items={tabs
-          .filter((t) => t.show)
-          .map((t) => ({
-            key: t.key,
-            label: <span data-testid={t.testId}>{t.label}</span>,
-            children: null,
-          }))}
+        items={shown.map((t, i) => ({
+          key: t.key,
+          label: (
+            <span data-testid={t.testId}>
+              {t.label} <span className="tab-key">Alt+{i + 1}</span>
+            </span>
+          ),
+          children: null,
+        }))}
       />
       <main className="area">
         <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
