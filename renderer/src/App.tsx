@@ -42,7 +42,7 @@ export function App() {
   }, [info?.status, refresh]);
 
   if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
-  if (!info || !session) return <Spin fullscreen tip="正在连接…" />;
+  if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" />;
 
   const training = info.mode === 'training' ? <TrainingBanner /> : null;
   if (info.status === 'failed' && info.recovery) {
