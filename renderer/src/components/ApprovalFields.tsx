@@ -1,5 +1,5 @@
-import { useState, type ReactNode } from 'react';
-import { Alert, Form, Input, Modal } from 'antd';
+import { useRef, useState, type ReactNode } from 'react';
+import { Alert, Form, Input, Modal, type InputRef } from 'antd';
 import { Layer, useKeys } from '../keys';
 import { Kbd } from './Kbd';
 
@@ -39,6 +39,7 @@ export function ApprovalDialog({
   const [form] = Form.useForm<ApprovalValues>();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const reasonRef = useRef<InputRef>(null);
   const cancel = () => {
     setError(null);
     form.resetFields();
@@ -83,6 +84,8 @@ export function ApprovalDialog({
       onOk={() => void submit()}
       onCancel={cancel}
       keyboard={false}
+      // The dialog takes the focus on open; the reason field is where typing starts.
+      afterOpenChange={(isOpen) => isOpen && reasonRef.current?.focus()}
       destroyOnHidden
       data-testid={testId}
     >
@@ -90,7 +93,7 @@ export function ApprovalDialog({
       {error ? <Alert type="error" showIcon style={{ marginBottom: 12 }} message={error} data-testid="approval-error" /> : null}
       <Form form={form} layout="vertical" preserve={false}>
         <Form.Item label={reasonLabel} name="reason" rules={[{ required: true, min: 2, message: `请填写${reasonLabel}` }]}>
-          <Input placeholder={reasonPlaceholder} autoFocus />
+          <Input placeholder={reasonPlaceholder} autoFocus ref={reasonRef} />
         </Form.Item>
         <Form.Item label="值班主任用户名" name="username" rules={[{ required: true, message: '请输入' }]}>
           <Input autoComplete="off" />
