@@ -43,7 +43,7 @@ export function App() {
   }, [info?.status, refresh]);
 
   if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
-  if (!info || !session) return <Spin fullscreen tip="正在连接…" />;
+  if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" />;
 
   if (info.firstRun) return <FirstRunPage info={info} onDone={refresh} />;
   const training = info.mode === 'training' ? <TrainingBanner /> : null;

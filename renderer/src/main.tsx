@@ -5,6 +5,7 @@ import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { App } from './App';
+import { KeyMapProvider } from './keys';
 import './styles.css';
 
 dayjs.locale('zh-cn');
@@ -13,7 +14,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ConfigProvider locale={zhCN} theme={{ token: { fontSize: 16, colorPrimary: '#1d4ed8', borderRadius: 4 } }}>
       <AntApp>
-        <App />
+        <KeyMapProvider>
+          <App />
+        </KeyMapProvider>
       </AntApp>
     </ConfigProvider>
   </StrictMode>,

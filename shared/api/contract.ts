@@ -24,6 +24,7 @@ import {
   PayerActivityView,
   PaymentMethod,
   PaymentOutcome,
+  RecordedPayment,
   PosRef,
   PrintJobView,
   TrainingExchangeView,
@@ -155,6 +156,12 @@ export const contract = {
       .refine((i) => i.method !== 'bank_card' || i.posRef !== undefined, { message: '请输入POS小票上的参考号', path: ['posRef'] }),
     /** Recorded, or nothing to collect (the government pays it all: nothing recorded, no receipt). */
     output: PaymentOutcome,
+  }),
+  'payment.forPayer': method({
+    summary: "A payer's recent counter transactions, newest first (to print or receipt them again after leaving the screen)",
+    access: counterStaff,
+    input: z.object({ payerId: z.number().int().positive(), limit: z.number().int().min(1).max(50).default(10) }).strict(),
+    output: z.array(RecordedPayment),
   }),
   'receipt.issue': method({
     summary: 'Issue the formal receipt 税收缴款书 for a counter payment (idempotent)',

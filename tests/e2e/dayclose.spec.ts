@@ -43,7 +43,14 @@ test('the clerk closes the day: figures match the ledger, cash is counted, and l
   await page.getByLabel('实点现金').fill(String((sums.cash - 1000) / 100));
   await expect(panel).toContainText('短款 ¥10.00（壹拾元整）');
   await page.screenshot({ path: path.join(shots, '40-dayclose.png'), fullPage: true });
+  // The close asks once more, with the figures, before it locks the day.
   await page.getByTestId('dayclose-confirm').click();
+  await expect(page.getByTestId('dayclose-figures')).toContainText(yuan(sums.total));
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('dayclose-figures')).toBeHidden();
+  await expect(page.getByTestId('dayclose-done')).toHaveCount(0);
+  await page.getByTestId('dayclose-confirm').click();
+  await page.getByTestId('dayclose-final').click();
   await expect(page.getByTestId('dayclose-done')).toContainText('已日结，编号 RJ');
   await page.getByTestId('dayclose-slip').click();
   await expect(page.getByTestId('slip-preview')).toContainText(yuan(sums.total).slice(1));
@@ -60,6 +67,7 @@ test('the clerk closes the day: figures match the ledger, cash is counted, and l
           AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id DESC LIMIT 1`,
     )
     .get() as { id: number; id_number: string };
+  await page.keyboard.press('F2'); // back to the counter
   await page.getByTestId('id-input').fill(target.id_number);
   await page.getByTestId('id-input').press('Enter');
   await expect(page.getByTestId('payment-panel')).toBeVisible();

@@ -327,6 +327,12 @@ export class PaymentService {
       .immediate();
   }
 
+  /** A payer's counter transactions, newest first. */
+  forPayer(payerId: number, limit: number): RecordedPayment[] {
+    const rows = this.stmt('SELECT * FROM counter_transactions WHERE payer_id = ? ORDER BY id DESC LIMIT ?').all(payerId, limit) as TransactionRow[];
+    return rows.map((tx) => this.view(tx, false));
+  }
+
   /** A recorded transaction as the API returns it, rebuilt from the ledger rows. */
   view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
     const row = this.payerRow(tx.payer_id);

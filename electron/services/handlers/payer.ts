@@ -30,6 +30,7 @@ export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
 export function paymentHandlers(ctx: AppContext): NamespaceHandlers<'payment'> {
   return {
     'payment.quote': ({ payerId, lines }) => ctx.live().payments.quote(payerId, lines),
+    'payment.forPayer': ({ payerId, limit }) => ctx.live().payments.forPayer(payerId, limit),
     'payment.record': (input) => {
       const r = ctx.live();
       const recorded = r.payments.record(input, ctx.counter());

@@ -34,7 +34,7 @@ export function AuditPanel({ timeZone }: { timeZone: string }) {
   useEffect(() => load(0), [load]);
 
   return (
-    <Card title="审计日志" style={{ marginTop: 16 }} data-testid="audit-panel">
+    <Card title="审计日志" data-testid="audit-panel">
       {data ? (
         <Alert
           style={{ marginBottom: 12 }}
@@ -57,11 +57,11 @@ export function AuditPanel({ timeZone }: { timeZone: string }) {
         pagination={{ current: page + 1, pageSize: 50, total: data?.total ?? 0, onChange: (p) => load(p - 1), showSizeChanger: false }}
         columns={[
           { title: '序号', dataIndex: 'seq', width: 70 },
-          { title: '时间', render: (_, r) => hallDateTime(r.at, timeZone), width: 150 },
-          { title: '操作员', render: (_, r) => `${r.operatorUsername ?? '系统'}${r.counterNo ? `（${r.counterNo}号窗口）` : ''}` },
-          { title: '操作', dataIndex: 'action' },
-          { title: '对象', render: (_, r) => `${r.entity}${r.entityId ? ` ${r.entityId}` : ''}` },
-          { title: '内容', render: (_, r) => <code style={{ fontSize: 12 }}>{JSON.stringify(r.after ?? r.before ?? null).slice(0, 160)}</code> },
+          { title: '时间', render: (_, r) => hallDateTime(r.at, timeZone), width: 160 },
+          { title: '操作员', width: 150, render: (_, r) => `${r.operatorUsername ?? '系统'}${r.counterNo ? `（${r.counterNo}号窗口）` : ''}` },
+          { title: '操作', width: 140, render: (_, r) => r.actionLabel },
+          { title: '对象', width: 110, render: (_, r) => r.entityLabel },
+          { title: '内容', render: (_, r) => r.description },
         ]}
       />
     </Card>

@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, Space, Statistic, Table } from 'antd';
-import type { DayCloseView, DaySummaryView, ReconciliationView, SpoolJobView } from '../../../shared/api/views';
+import { Alert, Button, Card, Descriptions, Input, Modal, Space, Statistic, Table } from 'antd';
+import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
-import { parseYuanToFen } from '../../../shared/domain/money-input';
+import { parseYuanInput } from '../../../shared/domain/money';
 import { call } from '../api/client';
+import { messageOf } from '../api/hooks';
+import { Kbd } from '../components/Kbd';
+import { Layer, useKeys } from '../keys';
+import { receiptStatusLabels } from '../../../shared/vocab';
 import { downloadFile } from '../download';
-import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
 import { tierName, yuan } from '../format';
 
 /** 长款 (over) / 短款 (short), as the cashier says it. */
@@ -16,7 +19,7 @@ function cashDifference(diffFen: number): string {
 }
 
 /** 日结: the day's figures, the cash counted, the close, and its documents. */
-export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
+export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; timeZone: string; onClosed(): void }) {
   const [summary, setSummary] = useState<DaySummaryView | null>(null);
   const [closed, setClosed] = useState<DayCloseView | null>(null);
   const [counted, setCounted] = useState('');
@@ -24,27 +27,44 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
   const [busy, setBusy] = useState(false);
   const [past, setPast] = useState<DayCloseView[]>([]);
   const [reconciled, setReconciled] = useState<{ number: string; result: ReconciliationView } | null>(null);
-  const [a4Job, setA4Job] = useState<SpoolJobView | null>(null);
-  const a4 = useSpoolJob(a4Job);
 
   useEffect(() => {
     call('dayclose.preview', {}).then(setSummary, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
     call('dayclose.list', { limit: 30 }).then(setPast, () => {});
   }, [closed]);
 
-  const countedFen = parseYuanToFen(counted);
+  const parsedCount = counted.trim() ? parseYuanInput(counted) : null;
+  const countedFen = parsedCount?.ok ? parsedCount.fen : null;
+  const [confirming, setConfirming] = useState(false);
+  const [approval, setApproval] = useState({ username: '', password: '' });
+  const ask = () => {
+    if (countedFen === null || busy) return;
+    setConfirming(true);
+  };
   const close = async () => {
     if (countedFen === null || busy) return;
     setBusy(true);
     setError(null);
     try {
-      setClosed(await call('dayclose.close', { cashCountedFen: countedFen }));
+      const waiting = (closed?.summary ?? summary)?.waiting.length ?? 0;
+      setClosed(await call('dayclose.close', { cashCountedFen: countedFen, ...(waiting ? { approval } : {}) }));
+      setConfirming(false);
+      onClosed();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(messageOf(e));
+      setConfirming(false);
     } finally {
       setBusy(false);
     }
   };
+  useKeys(
+    [
+      { key: 'Enter', label: '确认日结', run: () => void close() },
+      { key: 'Esc', label: '返回核对', run: () => setConfirming(false) },
+    ],
+    { layer: Layer.dialog, blocking: true, active: confirming },
+  );
+  useKeys([{ key: 'F8', label: '打印小票汇总', run: () => closed && void slip(closed.no), enabled: !!closed }]);
   const pdf = async (no: number) => {
     try {
       const f = await call('dayclose.pdf', { no });
@@ -60,14 +80,6 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
       setError(e instanceof Error ? e.message : String(e));
     }
   };
-  /** The A4 《日汇总单》 on the page printer, followed through the spooler. */
-  const printA4 = async (no: number) => {
-    try {
-      setA4Job(await call('dayclose.printA4', { no }));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
-  };
   const slip = async (no: number) => {
     try {
       await call('dayclose.printSlip', { no });
@@ -78,13 +90,7 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
 
   const s = closed?.summary ?? summary;
   return (
-    <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} style={{ marginTop: 16 }} data-testid="dayclose-panel">
-      {a4 ? (
-        <div style={{ marginBottom: 12 }} data-testid="dayclose-a4-state">
-          日汇总单（A4）打印：
-          <SpoolTag job={a4} />
-        </div>
-      ) : null}
+    <Card title={`日结${s ? ` · ${s.businessDate}` : ''}`} data-testid="dayclose-panel">
       {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} data-testid="dayclose-error" /> : null}
       {s ? (
         <>
@@ -118,6 +124,13 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
               使用 {s.receipts.used} 份（开具 {s.receipts.issued}，作废 {s.receipts.voided}，补开 {s.receipts.reissued}）
               {s.receipts.ranges.map((r) => `；${r.firstNumber}–${r.lastNumber}（${r.count}）`).join('')}
             </Descriptions.Item>
+            {s.waiting.length ? (
+              <Descriptions.Item label="待处理缴款书">
+                <span data-testid="dayclose-waiting" style={{ color: '#b45309' }}>
+                  {s.waiting.map((w) => `${w.number}（${w.payerName}，${receiptStatusLabels[w.status]}）`).join('；')}
+                </span>
+              </Descriptions.Item>
+            ) : null}
             {s.receipts.voidedList.length ? (
               <Descriptions.Item label="作废号码">{s.receipts.voidedList.map((v) => `${v.number}（${v.reason}）`).join('；')}</Descriptions.Item>
             ) : null}
@@ -134,11 +147,8 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
           description={
             <Space style={{ marginTop: 8 }}>
               <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
-              <Button onClick={() => void printA4(closed.no)} data-testid="dayclose-print-a4">
-                打印日汇总单（A4）
-              </Button>
               <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
-                打印小票汇总
+                打印小票汇总 <Kbd>F8</Kbd>
               </Button>
             </Space>
           }
@@ -152,14 +162,15 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
               style={{ width: 200 }}
               value={counted}
               onChange={(e) => setCounted(e.target.value)}
-              onPressEnter={() => void close()}
+              onPressEnter={ask}
               aria-label="实点现金"
+              autoFocus
               status={counted && countedFen === null ? 'error' : undefined}
             />
           </div>
           <div style={{ fontSize: 16, paddingBottom: 8 }}>{countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}</div>
-          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={() => void close()} data-testid="dayclose-confirm">
-            确认日结（锁定本业务日）
+          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={ask} data-testid="dayclose-confirm">
+            日结… <Kbd>Enter</Kbd>
           </Button>
         </Space>
       ) : null}
@@ -206,9 +217,6 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
                   <Button size="small" onClick={() => void pdf(c.no)}>
                     日汇总单
                   </Button>
-                  <Button size="small" onClick={() => void printA4(c.no)}>
-                    打印 A4
-                  </Button>
                   <Button size="small" onClick={() => void slip(c.no)}>
                     补打小票
                   </Button>
@@ -221,6 +229,82 @@ export function DayClosePanel({ supervisor }: { supervisor: boolean }) {
           ]}
         />
       ) : null}
+      <Modal
+        open={confirming && !!s}
+        title={`确认日结 · ${s?.businessDate ?? ''}`}
+        okText={
+          <>
+            确认日结（锁定本业务日） <Kbd>Enter</Kbd>
+          </>
+        }
+        cancelText={
+          <>
+            返回核对 <Kbd>Esc</Kbd>
+          </>
+        }
+        okButtonProps={{ danger: true, loading: busy, ...{ 'data-testid': 'dayclose-final' } }}
+        onOk={() => void close()}
+        onCancel={() => setConfirming(false)}
+        keyboard={false}
+        data-testid="dayclose-dialog"
+      >
+        {s ? (
+          <div data-testid="dayclose-figures">
+            <p>日结后本业务日锁定，不能再收款或开具缴款书；之后的业务记入下一业务日。请核对：</p>
+            <Descriptions size="small" column={1} bordered>
+              <Descriptions.Item label="收款笔数 / 缴费年度数">
+                {s.transactions} / {s.count}
+              </Descriptions.Item>
+              <Descriptions.Item label="个人缴费合计">{yuan(s.amountFen)}</Descriptions.Item>
+              {s.byMethod.map((m) => (
+                <Descriptions.Item key={m.method} label={paymentMethodLabels[m.method]}>
+                  {m.transactions} 笔 {yuan(m.amountFen)}
+                </Descriptions.Item>
+              ))}
+              <Descriptions.Item label="换开">
+                {s.exchanges.count} 笔 {yuan(s.exchanges.amountFen)}
+              </Descriptions.Item>
+              <Descriptions.Item label="缴款书">
+                使用 {s.receipts.used} 份（开具 {s.receipts.issued}，作废 {s.receipts.voided}，补开 {s.receipts.reissued}）
+              </Descriptions.Item>
+              <Descriptions.Item label="应交现金">{yuan(s.cashExpectedFen)}</Descriptions.Item>
+              <Descriptions.Item label="实点现金">
+                {countedFen !== null ? `${yuan(countedFen)} · ${cashDifference(countedFen - s.cashExpectedFen)}` : '—'}
+              </Descriptions.Item>
+            </Descriptions>
+            {s.waiting.length ? (
+              <div style={{ marginTop: 12 }} data-testid="dayclose-dialog-waiting">
+                <Alert
+                  type="warning"
+                  showIcon
+                  message={`还有 ${s.waiting.length} 份缴款书未打印或未确认打印：请先回到柜台处理（打印并确认，或作废）。确需现在日结的，由值班主任审批，这些缴款书将列在日汇总单上。`}
+                />
+                <ul style={{ margin: '8px 0' }}>
+                  {s.waiting.map((w) => (
+                    <li key={w.number}>
+                      {w.number} · {w.payerName} · {yuan(w.totalFen)} · {receiptStatusLabels[w.status]}
+                    </li>
+                  ))}
+                </ul>
+                <Space>
+                  <Input
+                    placeholder="值班主任用户名"
+                    aria-label="值班主任用户名"
+                    value={approval.username}
+                    onChange={(e) => setApproval({ ...approval, username: e.target.value })}
+                  />
+                  <Input.Password
+                    placeholder="值班主任密码"
+                    aria-label="值班主任密码"
+                    value={approval.password}
+                    onChange={(e) => setApproval({ ...approval, password: e.target.value })}
+                  />
+                </Space>
+              </div>
+            ) : null}
+          </div>
+        ) : null}
+      </Modal>
     </Card>
   );
 }

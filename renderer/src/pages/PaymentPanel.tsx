@@ -1,61 +1,40 @@
-import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Checkbox, Input, Radio, Select, Space, Statistic, Table, type InputRef } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Card, Input, Radio, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { parseYuanInput } from '../../../shared/domain/money';
-import { quote, type QuoteLine, type QuoteLineRequest, type YearAssessment } from '../../../shared/policy';
+import { POS_REF_LABEL } from '../../../shared/vocab';
+import { quote } from '../../../shared/policy';
 import { call } from '../api/client';
+import { useAction } from '../api/hooks';
 import { Kbd } from '../components/Kbd';
-import { tierName, yuan } from '../format';
+import { yuan } from '../format';
+import { useKeys } from '../keys';
+import { draftLines, type PaymentDraft } from './counter/flow';
 
 interface Props {
   payer: PayerView;
-  /** Generated when the payer opened: recording twice with it pays once. */
-  transactionUid: string;
-  selected: ReadonlySet<number>;
-  tiers: ReadonlyMap<number, number>;
-  onTierChange(year: number, tierFen: number): void;
+  draft: PaymentDraft;
+  active: boolean;
+  onMethod(method: PaymentMethod): void;
+  onTendered(tendered: string): void;
+  onPosRef(posRef: string): void;
   onRecorded(result: RecordedPayment): void;
-}
-
-export interface PaymentPanelHandle {
-  confirm(): void;
-  setMethod(method: PaymentMethod): void;
-  focusTendered(): void;
 }
 
 const methodKeys: Record<PaymentMethod, string> = { cash: 'F5', bank_card: 'F6', qr: 'F7' };
 
-/** The tier offered by default for a year: the one paid most recently if still offered, else the first. */
-export function defaultTier(year: YearAssessment, lastPaidTierFen: number | null): number | null {
-  const open = year.tiers.filter((t) => !t.reserved || year.governmentPaid);
-  const pick = open.find((t) => t.tierFen === lastPaidTierFen) ?? open[0] ?? year.tiers[0];
-  return pick?.tierFen ?? null;
-}
-
-export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function PaymentPanel(
-  { payer, transactionUid, selected, tiers, onTierChange, onRecorded },
-  ref,
-) {
-  const [method, setMethod] = useState<PaymentMethod>('cash');
-  const [tendered, setTendered] = useState('');
-  const [posRef, setPosRef] = useState('');
+/** 收款: what is due for the ticked years, how it is paid, the cash handed over and the change. */
+export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPosRef, onRecorded }: Props) {
+  const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const inflight = useRef(false);
   const tenderedRef = useRef<InputRef>(null);
+  const posRefRef = useRef<InputRef>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const { method, tendered, posRef, transactionUid } = draft;
 
   const assessment = payer.assessment;
-  // 一次性补缴: one line for every year still missing after the years chosen above, at one tier.
-  const [lumpTierFen, setLumpTierFen] = useState<number | null>(null);
-  useEffect(() => setLumpTierFen(null), [transactionUid]);
-  const lumpOffer = assessment?.lumpSum?.payable ? assessment.lumpSum : null;
-  const lines = useMemo((): QuoteLineRequest[] => {
-    const years = [...selected].sort((a, b) => b - a).flatMap((year) => (tiers.has(year) ? [{ year, tierFen: tiers.get(year)! }] : []));
-    const year = assessment ? Number(assessment.date.slice(0, 4)) : 0;
-    return lumpOffer && lumpTierFen !== null ? [...years, { year, tierFen: lumpTierFen, lumpSum: true }] : years;
-  }, [selected, tiers, lumpOffer, lumpTierFen, assessment]);
+  const lines = useMemo(() => draftLines(draft), [draft]);
   // The same engine the services run, on the assessment they sent: instant, and re-checked on record.
   const q = useMemo(() => (assessment && lines.length ? quote(assessment, lines) : null), [assessment, lines]);
   const totalFen = q?.ok ? q.totals.payerFen : 0;
@@ -63,14 +42,13 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
   const tenderedFen = parsedTender.ok ? parsedTender.fen : null;
   const changeFen = tenderedFen !== null ? tenderedFen - totalFen : null;
   const cashProblem = method !== 'cash' ? null : !parsedTender.ok ? parsedTender.message : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
+  const posProblem = method === 'bank_card' && posRef.trim() === '' ? `请输入POS小票上的${POS_REF_LABEL}` : null;
+  const payable = assessment?.years.some((y) => y.payable) ?? false;
+  const canConfirm = !!q?.ok && !cashProblem && !posProblem && !busy;
 
-  const confirm = async () => {
-    if (inflight.current || !q?.ok || q.totals.payerFen === 0 || cashProblem) return;
-    inflight.current = true;
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
+  const confirm = () => {
+    if (!canConfirm) return;
+    void run(async () => {
       const result = await call('payment.record', {
         transactionUid,
         payerId: payer.id,
@@ -83,173 +61,140 @@ export const PaymentPanel = forwardRef<PaymentPanelHandle, Props>(function Payme
         setNotice(result.message);
         return;
       }
-      setTendered('');
-      setPosRef('');
       onRecorded(result);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      inflight.current = false;
-      setBusy(false);
-    }
+    });
   };
+
+  const setMethod = (m: PaymentMethod) => {
+    onMethod(m);
+    // Cash: the cursor goes to the amount handed over. Card / QR: Enter confirms once the terminal says paid.
+    setTimeout(() => {
+      if (m === 'cash') tenderedRef.current?.focus({ cursor: 'all' });
+      else if (m === 'bank_card') posRefRef.current?.focus({ cursor: 'all' });
+      else confirmRef.current?.focus();
+    }, 0);
+  };
+
+  useKeys(
+    [
+      { key: 'F5', label: '现金', run: () => setMethod('cash'), enabled: payable },
+      { key: 'F6', label: '银行卡', run: () => setMethod('bank_card'), enabled: payable },
+      { key: 'F7', label: '扫码', run: () => setMethod('qr'), enabled: payable },
+      { key: 'F9', label: '确认收款', run: confirm, enabled: payable },
+      { key: 'Enter', label: '确认收款', run: confirm, enabled: payable, hidden: true, outsideFields: true },
+    ],
+    { active },
+  );
 
   // A new payer (new transaction): the cursor goes to the cash field, so the clerk types what was
   // handed over, or presses Enter when it is exact.
   useEffect(() => {
-    tenderedRef.current?.focus({ cursor: 'all' });
-  }, [transactionUid]);
-
-  useImperativeHandle(ref, () => ({
-    confirm: () => void confirm(),
-    setMethod,
-    focusTendered: () => tenderedRef.current?.focus({ cursor: 'all' }),
-  }));
+    if (active) tenderedRef.current?.focus({ cursor: 'all' });
+  }, [transactionUid, active]);
 
   if (!assessment) return null;
-  const byYear = new Map(assessment.years.map((y) => [y.year, y]));
-  const lineKey = (l: { year: number; lumpSum?: boolean; kind?: string }) => (l.lumpSum || l.kind === 'lump_sum' ? 'lump' : String(l.year));
-  const quoteLines = new Map<string, QuoteLine>(q?.ok ? q.lines.map((l) => [lineKey(l), l]) : []);
-  const money = (l: QuoteLineRequest, f: (x: QuoteLine) => number) => {
-    const ql = quoteLines.get(lineKey(l));
-    return ql ? yuan(f(ql)) : '—';
-  };
-  const kindText = (l: QuoteLineRequest) => {
-    if (l.lumpSum) return `一次性补缴 ${quoteLines.get('lump')?.years ?? ''} 年`;
-    const y = byYear.get(l.year);
-    const credited = y?.governmentCredit ? `（已代缴${y.governmentCredit.amountFen !== null ? yuan(y.governmentCredit.amountFen) : ''}，档次另缴）` : '';
-    return (y?.kind === 'current' ? '当年' : '补缴') + credited;
-  };
-  const nothingDue = q?.ok === true && q.totals.payerFen === 0;
 
   return (
-    <Card
-      style={{ marginTop: 16 }}
-      title="收款"
-      data-testid="payment-panel"
-      extra={
-        <span>
-          <Kbd>F9</Kbd>确认收款
-        </span>
-      }
-    >
-      {lumpOffer ? (
-        <div data-testid="lump-sum-offer">
-          <Checkbox
-            style={{ marginBottom: 12 }}
-            checked={lumpTierFen !== null}
-            onChange={(e) => setLumpTierFen(e.target.checked ? (lumpOffer.tiers[0]?.tierFen ?? null) : null)}
-            data-testid="lump-sum"
-          >
-            一次性补缴（距最低缴费年限还差{lumpOffer.maxYears}年，{lumpOffer.subsidised ? '享受' : '不享受'}政府补贴）
-          </Checkbox>
-        </div>
-      ) : null}
-      {lines.length === 0 ? (
-        <Alert type="info" showIcon message="在上方勾选要缴费的年度" />
-      ) : (
-        <Table
-          size="small"
-          rowKey={(l) => lineKey(l)}
-          pagination={false}
-          dataSource={lines}
-          columns={[
-            { title: '年度', width: 80, render: (_, l) => (l.lumpSum ? '—' : l.year) },
-            {
-              title: '档次',
-              width: 220,
-              render: (_, l) => (
-                <Select
-                  value={l.tierFen}
-                  style={{ width: 200 }}
-                  data-testid={l.lumpSum ? 'tier-lump' : `tier-${l.year}`}
-                  onChange={(v: number) => (l.lumpSum ? setLumpTierFen(v) : onTierChange(l.year, v))}
-                  options={(l.lumpSum ? lumpOffer?.tiers : byYear.get(l.year)?.tiers)?.map((t) => ({
-                    value: t.tierFen,
-                    label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}`,
-                  }))}
-                />
-              ),
-            },
-            { title: '类别', render: (_, l) => <span data-testid={`kind-${lineKey(l)}`}>{kindText(l)}</span> },
-            { title: '个人缴费', className: 'money', render: (_, l) => money(l, (x) => x.payerFen) },
-            { title: '政府补贴', className: 'money', render: (_, l) => money(l, (x) => x.subsidyFen) },
-            { title: '政府代缴', className: 'money', render: (_, l) => money(l, (x) => x.governmentPaidFen) },
-          ]}
-        />
-      )}
-      {nothingDue ? (
-        <Alert style={{ marginTop: 12 }} type="success" showIcon message="本次无需收费：所选年度的费用由政府全额代缴" data-testid="nothing-due" />
+    <Card size="small" title="收款" data-testid="payment-panel" className="side-card">
+      {!payable ? (
+        <Alert type="info" showIcon message="该缴费人目前没有可缴费的年度（原因见左侧年度表）" data-testid="nothing-payable" />
+      ) : lines.length === 0 ? (
+        <Alert type="info" showIcon message="在左侧年度表中勾选要缴费的年度" data-testid="choose-years" />
       ) : null}
       {q && !q.ok ? (
-        <Alert style={{ marginTop: 12 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" />
+        <Alert style={{ marginTop: 8 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" />
       ) : null}
       {q?.ok ? (
-        <Space size={48} align="start" style={{ marginTop: 16 }} wrap>
-          <Statistic title="应收（个人缴费）" value={yuan(q.totals.payerFen)} valueStyle={{ fontSize: 36, color: '#1d4ed8' }} data-testid="total-due" />
-          <Statistic title="政府补贴（不向缴费人收取）" value={yuan(q.totals.subsidyFen)} />
-          <Statistic title="政府代缴（不向缴费人收取）" value={yuan(q.totals.governmentPaidFen)} />
-          <div>
-            <div style={{ marginBottom: 8 }}>收款方式</div>
-            <Radio.Group value={method} onChange={(e) => setMethod(e.target.value as PaymentMethod)} optionType="button" buttonStyle="solid">
-              {(Object.keys(paymentMethodLabels) as PaymentMethod[]).map((m) => (
-                <Radio.Button key={m} value={m} data-testid={`method-${m}`}>
-                  {paymentMethodLabels[m]} <Kbd>{methodKeys[m]}</Kbd>
-                </Radio.Button>
-              ))}
-            </Radio.Group>
-          </div>
-          {method === 'cash' ? (
+        <>
+          <div className="due-row">
             <div>
-              <div style={{ marginBottom: 8 }}>实收（元，留空为正好）</div>
-              <Input
-                ref={tenderedRef}
-                size="large"
-                style={{ width: 180 }}
-                placeholder={(totalFen / 100).toFixed(2)}
-                value={tendered}
-                status={cashProblem ? 'error' : undefined}
-                onChange={(e) => setTendered(e.target.value)}
-                onPressEnter={() => void confirm()}
-                aria-label="实收金额"
-                data-testid="tendered"
-              />
-              <div style={{ marginTop: 8, fontSize: 20 }} data-testid="change">
+              <div className="label">应收（个人缴费 · {q.totals.years} 个年度）</div>
+              <div className="due" data-testid="total-due">
+                {yuan(q.totals.payerFen)}
+              </div>
+            </div>
+            <div className="aside">
+              <div>政府补贴 {yuan(q.totals.subsidyFen)}</div>
+              <div>政府代缴 {yuan(q.totals.governmentPaidFen)}</div>
+              <div className="hint">（均不向缴费人收取）</div>
+            </div>
+          </div>
+          <Radio.Group
+            value={method}
+            onChange={(e) => setMethod(e.target.value as PaymentMethod)}
+            optionType="button"
+            buttonStyle="solid"
+            style={{ marginTop: 8 }}
+          >
+            {(Object.keys(paymentMethodLabels) as PaymentMethod[]).map((m) => (
+              <Radio.Button key={m} value={m} data-testid={`method-${m}`}>
+                {paymentMethodLabels[m]} <Kbd>{methodKeys[m]}</Kbd>
+              </Radio.Button>
+            ))}
+          </Radio.Group>
+          {method === 'cash' ? (
+            <div className="cash-row">
+              <div>
+                <div className="label">实收（元，留空为正好）</div>
+                <Input
+                  ref={tenderedRef}
+                  size="large"
+                  style={{ width: 170 }}
+                  placeholder={(totalFen / 100).toFixed(2)}
+                  value={tendered}
+                  status={cashProblem ? 'error' : undefined}
+                  onChange={(e) => onTendered(e.target.value)}
+                  onPressEnter={confirm}
+                  aria-label="实收金额"
+                  data-testid="tendered"
+                  suffix={<Kbd>Enter</Kbd>}
+                />
+              </div>
+              <div className="change" data-testid="change">
                 找零 {changeFen !== null && changeFen >= 0 ? yuan(changeFen) : '—'}
               </div>
             </div>
-          ) : null}
-          {method === 'bank_card' ? (
-            <div>
-              <div style={{ marginBottom: 8 }}>POS小票参考号</div>
-              <Input
-                size="large"
-                style={{ width: 220 }}
-                value={posRef}
-                onChange={(e) => setPosRef(e.target.value)}
-                onPressEnter={() => void confirm()}
-                aria-label="参考号"
-                data-testid="pos-ref"
-              />
+          ) : method === 'bank_card' ? (
+            <div className="cash-row">
+              <div>
+                <div className="label">POS机刷卡成功后，输入小票上的{POS_REF_LABEL}</div>
+                <Input
+                  ref={posRefRef}
+                  size="large"
+                  style={{ width: 220 }}
+                  value={posRef}
+                  status={error && posProblem ? 'error' : undefined}
+                  onChange={(e) => onPosRef(e.target.value)}
+                  onPressEnter={confirm}
+                  aria-label={POS_REF_LABEL}
+                  data-testid="pos-ref"
+                  suffix={<Kbd>Enter</Kbd>}
+                />
+              </div>
             </div>
-          ) : null}
-        </Space>
+          ) : (
+            <div className="label" style={{ marginTop: 8 }}>
+              缴费人扫码支付成功后按 Enter 或 F9 确认
+            </div>
+          )}
+        </>
       ) : null}
-      {notice ? <Alert style={{ marginTop: 12 }} type="info" showIcon message={notice} data-testid="payment-notice" /> : null}
-      {cashProblem && q?.ok ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={cashProblem} /> : null}
-      {error ? <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} data-testid="payment-error" /> : null}
-      <div style={{ marginTop: 16 }}>
-        <Button
-          type="primary"
-          size="large"
-          disabled={!q?.ok || nothingDue || !!cashProblem}
-          loading={busy}
-          onClick={() => void confirm()}
-          data-testid="confirm-payment"
-        >
-          确认收款（F9 / Enter）
-        </Button>
-      </div>
+      {cashProblem && q?.ok ? <Alert style={{ marginTop: 8 }} type="warning" showIcon message={cashProblem} data-testid="cash-problem" /> : null}
+      {notice ? <Alert style={{ marginTop: 8 }} type="success" showIcon message={notice} data-testid="payment-notice" /> : null}
+      {error ? <Alert style={{ marginTop: 8 }} type="error" showIcon message={error} data-testid="payment-error" /> : null}
+      <Button
+        ref={confirmRef}
+        block
+        type="primary"
+        size="large"
+        style={{ marginTop: 10 }}
+        disabled={!q?.ok || !!cashProblem || !!posProblem}
+        loading={busy}
+        onClick={confirm}
+        data-testid="confirm-payment"
+      >
+        确认收款 <Kbd>F9</Kbd>
+      </Button>
     </Card>
   );
-});
+}

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, Checkbox, Empty, List, Space, Typography } from 'antd';
-import type { SlipPreview, TrainingCardView } from '../../../shared/api/views';
+import type { SlipPreview, TrainingCardView, TrainingExchangeView } from '../../../shared/api/views';
+import { exchangeStatusLabels, proofLabels } from '../../../shared/vocab';
+import { yuan } from '../format';
 import { call, onEvent } from '../api/client';
 
 /** Training mode: the simulated reader (place a demo card) and the printer (slip preview, faults). */
 export function TrainingPanel() {
   const [cards, setCards] = useState<TrainingCardView[]>([]);
+  const [slips, setSlips] = useState<TrainingExchangeView[]>([]);
   const [slip, setSlip] = useState<SlipPreview | null>(null);
   const [faults, setFaults] = useState({ paperOut: false, coverOpen: false, online: true });
 
@@ -15,6 +18,7 @@ export function TrainingPanel() {
 
   useEffect(() => {
     call('training.cards', {}).then(setCards, () => {});
+    call('training.exchangeSlips', {}).then(setSlips, () => {});
     loadSlip();
     return onEvent('print.job', loadSlip);
   }, [loadSlip]);
@@ -52,11 +56,27 @@ export function TrainingPanel() {
                 </Button>,
               ]}
             >
-              <List.Item.Meta title={`${c.name}`} description={`${c.label} · ${c.idNumberMasked}`} />
+              <div className="training-card" title={c.idNumberMasked}>
+                <b>{c.name}</b> <span className="year-reason">{c.label}</span>
+              </div>
             </List.Item>
           )}
         />
       </Card>
+      {slips.length ? (
+        <Card size="small" title="演示缴费凭证（练习换开，F3）" data-testid="training-slips">
+          <div className="training-slips">
+            {slips.slice(0, 6).map((x) => (
+              <div key={x.channelRef} className="training-card" data-testid="training-slip">
+                {proofLabels[x.channel].proof} <b>{x.channelRef}</b>
+                <div className="year-reason">
+                  {x.payerName} · {x.year} · {yuan(x.amountFen)} · {exchangeStatusLabels[x.status]}
+                </div>
+              </div>
+            ))}
+          </div>
+        </Card>
+      ) : null}
       <Card size="small" title="模拟打印机">
         <Space wrap>
           <Checkbox checked={!faults.online} onChange={(e) => setFault({ ...faults, online: !e.target.checked })}>
