@@ -126,6 +126,22 @@ export default tseslint.config(
     files: ['electron/main/**/*.ts'],
     rules: restrict([], ['**/renderer/**'], 'The main process never imports renderer code.'),
   },
+  {
+    // Type-aware rules: a promise nobody awaits or catches is an unhandled rejection waiting to
+    // happen (a clerk's click that fails silently, a main-process crash). Each layer is checked
+    // against its own tsconfig so the types are the ones the compiler uses.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.renderer.json', './tsconfig.node.json', './tsconfig.tests.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
   // Formatting is Prettier's job (npm run format); this turns off the rules that would disagree with it.
   prettier,
 );

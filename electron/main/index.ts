@@ -8,9 +8,7 @@ import { IPC_EVENT_CHANNEL, ipcMethodChannel } from '../../shared/api/bridge';
 import { methodNames } from '../../shared/api/contract';
 import { AppError } from '../../shared/api/errors';
 import { createAppServices, type AppServices } from '../services/app';
-
-const APP_SCHEME = 'app';
-const APP_ORIGIN = `${APP_SCHEME}://counter`;
+import { APP_ORIGIN, APP_SCHEME, isTrustedSender, mayLoad, mayNavigate, opensExternally, rendererFileFor } from './security';
 const rendererRoot = path.join(__dirname, '../renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
@@ -34,12 +32,8 @@ function dataDirFromArgs(): string {
   return arg ? path.resolve(arg.slice('--data-dir='.length)) : app.getPath('userData');
 }
 
-/** Only our own page may call the services: not a navigated-away frame, not a subframe. */
-function isTrustedSender(frame: WebFrameMain | null): boolean {
-  if (!frame || frame.parent) return false;
-  const url = new URL(frame.url);
-  if (devServerUrl) return url.origin === new URL(devServerUrl).origin;
-  return url.origin === APP_ORIGIN;
+function senderOf(frame: WebFrameMain | null): { url: string; hasParent: boolean } | null {
+  return frame ? { url: frame.url, hasParent: frame.parent !== null } : null;
 }
 
 function serveRenderer(): void {
@@ -47,8 +41,8 @@ function serveRenderer(): void {
   // the origin check have a real origin to work with; paths cannot escape the renderer folder.
   protocol.handle(APP_SCHEME, async (request) => {
     const { pathname } = new URL(request.url);
-    const file = path.normalize(path.join(rendererRoot, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)));
-    if (!file.startsWith(rendererRoot + path.sep)) return new Response('not found', { status: 404 });
+    const file = rendererFileFor(rendererRoot, pathname);
+    if (!file) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CSP);
@@ -59,7 +53,7 @@ function serveRenderer(): void {
 function bindApi(services: AppServices): void {
   for (const method of methodNames) {
     ipcMain.handle(ipcMethodChannel(method), (event, input: unknown) => {
-      if (!isTrustedSender(event.senderFrame)) {
+      if (!isTrustedSender(senderOf(event.senderFrame), devServerUrl)) {
         services.log.warn({ method }, 'IPC call from an untrusted frame refused');
         return { ok: false, error: new AppError('FORBIDDEN').toApiError() };
       }
@@ -87,13 +81,12 @@ function createWindow(services: AppServices): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  const allowedOrigin = devServerUrl ? new URL(devServerUrl).origin : APP_ORIGIN;
   win.webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== allowedOrigin) event.preventDefault();
+    if (!mayNavigate(url, devServerUrl)) event.preventDefault();
   });
   win.webContents.setWindowOpenHandler(({ url }) => {
     // Links such as the policy documents open in the system browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (opensExternally(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
@@ -114,16 +107,7 @@ if (!app.requestSingleInstanceLock()) {
     () => {
       session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
       session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
-        // No remote content: only our scheme, the dev server, devtools and data URLs load.
-        const u = details.url;
-        const ok =
-          u.startsWith(`${APP_SCHEME}:`) ||
-          u.startsWith('data:') ||
-          u.startsWith('devtools:') ||
-          (devServerUrl !== undefined && u.startsWith(new URL(devServerUrl).origin)) ||
-          u.startsWith('ws://localhost') ||
-          u.startsWith('file:');
-        callback({ cancel: !ok });
+        callback({ cancel: !mayLoad(details.url, devServerUrl) });
       });
       serveRenderer();
       services = createAppServices({ dataDir: dataDirFromArgs() });

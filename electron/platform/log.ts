@@ -6,12 +6,17 @@ import { maskIdNumber } from '../../shared/domain/id-number';
 export type Logger = pino.Logger;
 
 // 18-character resident ID numbers (and residence permits), wherever they appear in a message,
-// also glued to letters ("ID5201…"); a longer run of digits (a slip number) is not one.
-const ID_PATTERN = /(?<!\d)\d{17}[\dXx](?!\d)/g;
+// also glued to letters ("ID5201…"), and also as typed with single spaces or dashes between the
+// digits ("520123 19810314 0435", "520123-1981-0314-043X"); a longer run of digits (a slip number)
+// is not one. Full-width digits are what an IME types into a field: they count as digits too.
+const D = '[0-9０-９]';
+const ID_PATTERN = new RegExp(`(?<!${D}[ \\-]?)${D}(?:[ \\-]?${D}){16}[ \\-]?[0-9０-９XxＸｘ](?![ \\-]?${D})`, 'g');
 
-/** Replaces every full ID number in a string with its masked form. */
+const FULL_WIDTH = /[０-９Ｘｘ]/g;
+
+/** Replaces every full ID number in a string with its masked form (separators dropped). */
 export function scrubIdNumbers(text: string): string {
-  return text.replace(ID_PATTERN, (m) => maskIdNumber(m));
+  return text.replace(ID_PATTERN, (m) => maskIdNumber(m.replace(/[ -]/g, '').replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))));
 }
 
 function scrubValue(value: unknown, depth = 0): unknown {
@@ -25,16 +30,72 @@ function scrubValue(value: unknown, depth = 0): unknown {
 }
 
 /**
+ * The log file, written synchronously (a crash loses no line), that never takes the process down:
+ * when a write fails (disk full, file system gone read-only, file removed) the line goes to stderr
+ * instead, with one notice, and the file is tried again a while later — work at the counter goes
+ * on and the log resumes when space returns.
+ */
+export class ResilientFileStream {
+  private fd: number | null = null;
+  private failedAt = 0;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly retryMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** True while lines go to stderr because the file cannot be written. */
+  get degraded(): boolean {
+    return this.lastError !== null;
+  }
+
+  write(line: string): boolean {
+    if (this.lastError !== null && this.now() - this.failedAt < this.retryMs) {
+      process.stderr.write(line);
+      return true;
+    }
+    try {
+      this.fd ??= fs.openSync(this.file, 'a', 0o600);
+      fs.writeSync(this.fd, line);
+      if (this.lastError !== null) {
+        process.stderr.write(`pension-counter: 日志文件恢复写入（${this.file}）\n`);
+        this.lastError = null;
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+      if (this.fd !== null) {
+        try {
+          fs.closeSync(this.fd);
+        } catch {
+          // Already unusable; the next attempt opens the file afresh.
+        }
+        this.fd = null;
+      }
+      if (this.lastError === null) process.stderr.write(`pension-counter: 日志文件无法写入（${code}），暂时写到标准错误输出\n`);
+      this.lastError = code;
+      this.failedAt = this.now();
+      process.stderr.write(line);
+    }
+    return true;
+  }
+}
+
+/**
  * JSON-lines log in <data dir>/logs/app.log (owner-only). Every message and field passes
  * through the ID scrubber, so a full ID number cannot reach the log even by mistake.
  */
 export function createLogger(logDir: string | null, options: { level?: string; stderr?: boolean } = {}): Logger {
   const streams: pino.StreamEntry[] = [];
   if (logDir) {
-    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    } catch {
+      // A full or read-only disk: the stream below falls back to stderr and says so.
+    }
     const file = path.join(logDir, 'app.log');
-    fs.closeSync(fs.openSync(file, 'a', 0o600));
-    streams.push({ stream: pino.destination({ dest: file, sync: true }) });
+    streams.push({ stream: new ResilientFileStream(file) });
   }
   if (options.stderr) streams.push({ stream: pino.destination(2) });
   return pino(

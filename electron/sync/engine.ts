@@ -31,6 +31,8 @@ export interface SyncEngineOptions {
 
 export interface SyncOutcome {
   ok: boolean;
+  /** Something moved: events confirmed or pages applied, even if the run then failed. */
+  progressed: boolean;
   pushed: number;
   rejected: number;
   pulledPayers: number;
@@ -123,7 +125,10 @@ export class SyncEngine {
           this.schedule(0);
         } else {
           this.rerun = false;
-          this.schedule(outcome.ok ? (this.opts.intervalMs ?? 30_000) : this.backoffDelay());
+          // Work left after a run that made progress is pushed at once; only a run that moved
+          // nothing waits for the back-off.
+          if (outcome.progressed && outcome.pending > 0) this.schedule(0);
+          else this.schedule(outcome.ok ? (this.opts.intervalMs ?? 30_000) : this.backoffDelay());
         }
       });
     }, delayMs);
@@ -139,20 +144,26 @@ export class SyncEngine {
 
   private async run(): Promise<SyncOutcome> {
     const signal = this.abort.signal.aborted ? new AbortController().signal : this.abort.signal;
-    const outcome: SyncOutcome = { ok: false, pushed: 0, rejected: 0, pulledPayers: 0, pulledPayments: 0, pending: 0, error: null };
+    const outcome: SyncOutcome = { ok: false, progressed: false, pushed: 0, rejected: 0, pulledPayers: 0, pulledPayments: 0, pending: 0, error: null };
     const errors: string[] = [];
     this.setStatus({ ...this.current, state: 'syncing', pending: pendingCount(this.db), message: '正在同步' });
 
     let pullAllowed = true;
+    let confirmed = 0;
     try {
       const r = await this.pusher.pushAll({
         now: this.now,
         signal,
-        onEvent: () => this.setStatus({ ...this.current, pending: pendingCount(this.db), message: '正在上传柜台业务' }),
+        onEvent: () => {
+          confirmed++;
+          this.setStatus({ ...this.current, pending: pendingCount(this.db), message: '正在上传柜台业务' });
+        },
       });
       outcome.pushed = r.accepted;
       outcome.rejected = r.rejected;
     } catch (error) {
+      // Events confirmed before the failure count as pushed: the run made progress.
+      outcome.pushed = confirmed;
       errors.push(describe(error));
       // With the link down the pulls would only wait for the same timeout again.
       if (error instanceof UpstreamError && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'auth')) pullAllowed = false;
@@ -180,11 +191,16 @@ export class SyncEngine {
     outcome.pending = pendingCount(this.db);
     outcome.ok = errors.length === 0;
     outcome.error = errors.length ? errors.join('；') : null;
+    // A run that moved anything (events confirmed, pages applied) proves the link works: it resets
+    // the back-off like a success, so an outbox draining through occasional 5xx answers is not
+    // slowed down by a back-off that only ever grows. Only runs that move nothing back off.
+    const progressed = outcome.pushed + outcome.rejected + outcome.pulledPayers + outcome.pulledPayments > 0;
+    outcome.progressed = progressed;
     if (outcome.ok) {
       this.failures = 0;
       this.setStatus({ state: 'online', lastSuccessAt: this.now(), pending: outcome.pending, message: '已同步' });
     } else {
-      this.failures++;
+      this.failures = progressed ? 0 : this.failures + 1;
       this.log.warn({ failures: this.failures, error: outcome.error }, 'sync run failed');
       this.setStatus({
         state: 'offline',

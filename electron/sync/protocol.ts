@@ -69,17 +69,26 @@ export const WirePayer = z.object({
 });
 export type WirePayer = z.infer<typeof WirePayer>;
 
+/** A share of a subsidy or 代缴 paid by one level of government. */
+export const WireSplitShare = z.object({ level: z.enum(['central', 'province', 'city', 'county', 'township']), amountFen: fen });
+
+/**
+ * A payment from any channel. tierFen 0 is the government's 代缴 credited for a year with nothing
+ * paid personally (amountFen 0, governmentPaidFen > 0): the counter keeps it as a fact of its own
+ * (government_credits), apart from any personal payment for that year.
+ */
 export const WirePayment = z
   .object({
     seq: safeInt,
     upstreamId: text(64),
     idNumber: IdNumber,
     year: z.number().int().min(2000).max(2200),
-    tierFen: fen.positive(),
+    tierFen: fen,
     amountFen: fen,
     subsidyFen: fen,
     governmentPaidFen: fen,
     backPayment: z.boolean(),
+    governmentPaidSplit: z.array(WireSplitShare).max(5).optional(),
     channel: Channel,
     /** Slip / voucher number; null exactly for tax-hall counter payments. */
     channelRef: text(64).nullable(),
@@ -93,6 +102,10 @@ export const WirePayment = z
   .refine((p) => (p.channel === 'counter') === (p.channelRef === null), {
     message: 'channelRef is required for bank and app payments and absent for counter payments',
     path: ['channelRef'],
+  })
+  .refine((p) => p.tierFen > 0 || (p.amountFen === 0 && p.governmentPaidFen > 0), {
+    message: 'tierFen 0 is a 代缴-only credit: amountFen must be 0 and governmentPaidFen positive',
+    path: ['tierFen'],
   });
 export type WirePayment = z.infer<typeof WirePayment>;
 
@@ -198,6 +211,11 @@ export const PaymentRecordedPayload = z.object({
         subsidyFen: fen,
         governmentPaidFen: fen,
         backPayment: z.boolean(),
+        /** Who pays the subsidy and the 代缴, by level of government (issue 17). */
+        subsidySplit: z.array(WireSplitShare).max(5).optional(),
+        governmentPaidSplit: z.array(WireSplitShare).max(5).optional(),
+        /** 一次性补缴: the years of contribution this one line counts; absent for a calendar year. */
+        lumpSumYears: z.number().int().min(1).max(100).optional(),
       }),
     )
     .min(1)

@@ -65,6 +65,12 @@ export class Puller {
       deleteGroups: db.prepare('DELETE FROM payer_special_groups WHERE payer_id = ?'),
       insertGroup: db.prepare('INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)'),
       paymentByUpstreamId: db.prepare('SELECT id FROM payments WHERE upstream_id = ?'),
+      creditByUpstreamId: db.prepare('SELECT id FROM government_credits WHERE upstream_id = ?'),
+      // A second 代缴 record for the same year is the same credit (the upstream keeps one per year).
+      insertGovernmentCredit: db.prepare(
+        `INSERT INTO government_credits (payer_id, year, amount_fen, split, upstream_id, credited_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payer_id, year) DO NOTHING`,
+      ),
       paymentByLocalUid: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE local_uid = ?'),
       paymentByChannelRef: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE channel = ? AND channel_ref = ?'),
       // A counter payment seeded locally from the same demo county as the upstream's: same payer,
@@ -197,9 +203,14 @@ export class Puller {
 
   private applyPayment(p: WirePayment, nowIso: string): void {
     const s = this.stmts;
-    if (s.paymentByUpstreamId.get(p.upstreamId)) return; // payments are immutable upstream: a redelivery
+    if (s.paymentByUpstreamId.get(p.upstreamId) || s.creditByUpstreamId.get(p.upstreamId)) return; // payments are immutable upstream: a redelivery
     const payer = s.payerByIdNumber.get(p.idNumber) as { id: number } | undefined;
     if (!payer) throw new UnknownPayerError(p.idNumber);
+    if (p.tierFen === 0) {
+      // The government's 代缴 alone: a fact of its own, kept apart from personal payments (issue 17).
+      s.insertGovernmentCredit.run(payer.id, p.year, p.governmentPaidFen, JSON.stringify(p.governmentPaidSplit ?? []), p.upstreamId, p.paidAt, nowIso);
+      return;
+    }
 
     type Match = { id: number; payer_id: number; year: number; upstream_id: string | null };
     let match: Match | undefined;

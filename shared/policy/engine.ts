@@ -2,28 +2,34 @@
 // costs the payer and credits from public money. Pure: the hall's date comes in as a string and
 // every rule number comes from the table.
 //
-// Decisions where the sources are silent (each is a rule a table can't yet override):
-// - Years offered run from the later of the table's earliest year and the year the payer reaches
-//   the minimum age, up to the current year. Future years are never offered.
-// - A special group counts for a year if its validity overlaps that year up to the hall's date,
-//   so a group that starts next month does not count yet and one that ended in March still
-//   counts for the current year's reserved tiers (the 认定 was valid during the year).
-// - A payer in several groups gets one benefit, the largest (就高不就低, not cumulative); ties go
-//   to the group listed first in the table.
+// Decisions where the sources are silent:
+// - Years offered run from the latest of the table's earliest year and the bounds the table lists
+//   in backPayment.since (registration year, scheme start, reaching the minimum age), up to the
+//   current year. Future years are never offered.
+// - Special groups: the table says when a group counts for a year (specialGroupPolicy.dates) and
+//   whether several groups' benefits add up or the first by priority wins (combine).
 // - A fixed 代缴 is credited on top of the tier the payer chooses; the payer may also choose no
 //   tier at all, which is not a counter payment and so is not offered as a tier. The year still
 //   carries `governmentPaid` so the screen can say what the government pays.
-// - A payer past the pension-age year pays under the lump-sum rule for every year (the current
-//   one included): no back-payment window applies, the subsidy follows lumpSum.subsidised, and
-//   the total may reach the minimum years and no more.
+// - A year whose only credit is the government's 代缴 counts as a year of contribution and stays
+//   payable: the payer may put a tier on top (with that tier's subsidy, per the table). The
+//   credited 代缴 is not priced again on that line.
+// - Once the payer has reached pension age with fewer than the minimum years, the shortfall may be
+//   paid at once (一次性补缴, counted in years) when the table allows it; calendar years still open
+//   under the back-payment rules and years after the pension-age year (year by year, per
+//   afterPensionAge) stay payable too, and the total may reach the minimum years and no more.
 // - The registration wait applies to every year, not only the current one: the registration is
 //   what has to settle, whatever year is paid.
+// - Money is added with checkedAdd: a total that is not an exact integer is an error, never a
+//   rounded number.
 import { addDays, ageOn, dateOfAge, yearOf } from './dates';
 import { reasonMessage, formatYuan, type ReasonContext } from './reasons';
 import type {
   Assessment,
+  GovernmentCredit,
   GovernmentLevel,
   GovernmentPaid,
+  LumpSumOffer,
   PayerWarning,
   PolicyPayer,
   PolicyTable,
@@ -51,86 +57,192 @@ export interface AssessOptions {
 }
 
 export class PolicyDateMismatchError extends Error {
-  constructor(tableYear: number, date: string) {
-    super(`${tableYear}年度的政策表不能用于 ${date} 的缴费，请使用${yearOf(date)}年度的政策表`);
+  constructor(tableYear: number, date: string, effectiveFrom?: string) {
+    super(
+      effectiveFrom !== undefined && yearOf(date) === tableYear
+        ? `${tableYear}年度的政策表自 ${effectiveFrom} 起施行，不能用于 ${date} 的缴费`
+        : `${tableYear}年度的政策表不能用于 ${date} 的缴费，请使用${yearOf(date)}年度的政策表`,
+    );
     this.name = 'PolicyDateMismatchError';
   }
 }
 
-function groupsActiveIn(payer: PolicyPayer, year: number, date: string): Set<SpecialGroupCode> {
+/** A sum of integer fen that must stay exact; throws rather than round. */
+export class AmountOverflowError extends RangeError {
+  constructor() {
+    super('金额合计超出可精确计算的范围');
+    this.name = 'AmountOverflowError';
+  }
+}
+
+export function checkedAdd(a: number, b: number): number {
+  const r = a + b;
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(r)) throw new AmountOverflowError();
+  return r;
+}
+
+export function checkedMul(a: number, n: number): number {
+  const r = a * n;
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(n) || !Number.isSafeInteger(r)) throw new AmountOverflowError();
+  return r;
+}
+
+const LEVEL_ORDER = GovernmentLevelSchema.options;
+
+/** Sums shares by level, in the fixed order central → township. */
+export function sumByLevel(shares: readonly SplitShare[]): SplitShare[] {
+  const byLevel = new Map<GovernmentLevel, number>();
+  for (const s of shares) byLevel.set(s.level, checkedAdd(byLevel.get(s.level) ?? 0, s.amountFen));
+  return LEVEL_ORDER.filter((l) => byLevel.has(l)).map((level) => ({ level, amountFen: byLevel.get(level) ?? 0 }));
+}
+
+function groupsActiveIn(payer: PolicyPayer, table: PolicyTable, year: number, date: string): Set<SpecialGroupCode> {
+  const active = new Set<SpecialGroupCode>();
+  if (table.specialGroupPolicy.dates === 'on_payment_date') {
+    const day = year === yearOf(date) ? date : `${year}-12-31`;
+    for (const g of payer.specialGroups) if (g.from <= day && (g.to === null || g.to >= day)) active.add(g.group);
+    return active;
+  }
   const start = `${year}-01-01`;
   const yearEnd = `${year}-12-31`;
   const end = yearEnd < date ? yearEnd : date;
-  const active = new Set<SpecialGroupCode>();
   for (const g of payer.specialGroups) {
     if (g.from <= end && (g.to === null || g.to >= start)) active.add(g.group);
   }
   return active;
 }
 
-function benefitAmount(rule: SpecialGroupRule): number {
-  return rule.benefit.kind === 'fixed_amount' ? rule.benefit.amountFen : rule.benefit.tierFen;
-}
-
-function bestBenefit(table: PolicyTable, active: Set<SpecialGroupCode>): GovernmentPaid | null {
-  let best: SpecialGroupRule | undefined;
-  for (const rule of table.specialGroups) {
-    if (!active.has(rule.group)) continue;
-    if (best === undefined || benefitAmount(rule) > benefitAmount(best)) best = rule;
-  }
-  if (best === undefined) return null;
+function benefitFor(table: PolicyTable, active: Set<SpecialGroupCode>): GovernmentPaid | null {
+  const rules = table.specialGroups.filter((r) => active.has(r.group)).sort((a, b) => a.priority - b.priority);
+  const first = rules[0];
+  if (first === undefined) return null;
+  const applied: SpecialGroupRule[] =
+    table.specialGroupPolicy.combine === 'priority'
+      ? [first]
+      : [...rules.filter((r) => r.benefit.kind === 'minimum_tier_in_full').slice(0, 1), ...rules.filter((r) => r.benefit.kind === 'fixed_amount')].sort(
+          (a, b) => a.priority - b.priority,
+        );
+  const minTier = applied.find((r) => r.benefit.kind === 'minimum_tier_in_full');
+  const tierCoveredFen = minTier?.benefit.kind === 'minimum_tier_in_full' ? minTier.benefit.tierFen : 0;
+  let amountFen = 0;
+  for (const r of applied) amountFen = checkedAdd(amountFen, r.benefit.kind === 'fixed_amount' ? r.benefit.amountFen : r.benefit.tierFen);
   return {
-    group: best.group,
-    kind: best.benefit.kind,
-    amountFen: benefitAmount(best),
-    split: best.benefit.split.map((s) => ({ ...s })),
+    group: applied[0]?.group ?? first.group,
+    groups: applied.map((r) => r.group),
+    kind: minTier === undefined ? 'fixed_amount' : 'minimum_tier_in_full',
+    amountFen,
+    tierCoveredFen,
+    split: sumByLevel(applied.flatMap((r) => r.benefit.split)),
   };
 }
 
-function tierOptions(tiers: readonly PolicyTier[], active: Set<SpecialGroupCode>, subsidised: boolean, benefit: GovernmentPaid | null): TierOption[] {
+/** A tier's subsidy by level: the tier's own split, else the table's percentages (first level takes the rounding). */
+function subsidySplitOf(table: PolicyTable, tier: PolicyTier): SplitShare[] {
+  if (tier.subsidySplit !== undefined) return sumByLevel(tier.subsidySplit);
+  if (table.subsidySplit.length === 0 || tier.subsidyFen === 0) return [];
+  const shares = table.subsidySplit.map((s) => ({ level: s.level, amountFen: Math.floor((tier.subsidyFen * s.percent) / 100) }));
+  const rest = tier.subsidyFen - shares.reduce((sum, s) => sum + s.amountFen, 0);
+  if (shares[0] !== undefined) shares[0].amountFen += rest;
+  return sumByLevel(shares);
+}
+
+interface TierContext {
+  table: PolicyTable;
+  active: Set<SpecialGroupCode>;
+  subsidised: boolean;
+  benefit: GovernmentPaid | null;
+  /** 代缴 already credited for the year (not priced again); null = none. */
+  credit: GovernmentCredit | null;
+  /** Only these tiers (lump sum); null = all. */
+  only: readonly number[] | null;
+}
+
+function tierOptions(c: TierContext): TierOption[] {
   const out: TierOption[] = [];
-  for (const tier of tiers) {
-    if (tier.reservedFor !== undefined && !tier.reservedFor.some((g) => active.has(g))) continue;
+  const b = c.benefit;
+  for (const tier of c.table.tiers) {
+    if (c.only !== null && !c.only.includes(tier.amountFen)) continue;
+    if (tier.reservedFor !== undefined && !tier.reservedFor.some((g) => c.active.has(g))) continue;
     // The government already pays this tier in full: lower tiers would only cost the payer more.
-    if (benefit?.kind === 'minimum_tier_in_full' && tier.amountFen < benefit.amountFen) continue;
-    const governmentPaidFen = benefit?.amountFen ?? 0;
-    const payerFen = benefit?.kind === 'minimum_tier_in_full' ? tier.amountFen - governmentPaidFen : tier.amountFen;
-    const subsidyFen = subsidised ? tier.subsidyFen : 0;
+    if (b !== null && b.tierCoveredFen > 0 && tier.amountFen < b.tierCoveredFen) continue;
+    const payerFen = b === null ? tier.amountFen : tier.amountFen - b.tierCoveredFen;
+    // A credited 代缴 is a fact already on the account (and the government's to settle): it is
+    // not priced again on the payer's line.
+    const governmentPaidFen = c.credit === null ? (b?.amountFen ?? 0) : 0;
+    const subsidyFen = c.subsidised ? tier.subsidyFen : 0;
     out.push({
       tierFen: tier.amountFen,
       payerFen,
       subsidyFen,
+      subsidySplit: c.subsidised ? subsidySplitOf(c.table, tier) : [],
       governmentPaidFen,
-      governmentPaidSplit: benefit?.split.map((s) => ({ ...s })) ?? [],
-      accountFen: payerFen + subsidyFen + governmentPaidFen,
+      governmentPaidSplit: governmentPaidFen === 0 || b === null ? [] : b.split.map((s) => ({ ...s })),
+      accountFen: checkedAdd(checkedAdd(payerFen, subsidyFen), governmentPaidFen),
       reserved: tier.reservedFor !== undefined,
     });
   }
   return out;
 }
 
+/** The 代缴 credits of a payer by year: governmentCredits, and paidYears entries with tier 0. */
+function creditsByYear(payer: PolicyPayer): Map<number, GovernmentCredit> {
+  const credits = new Map<number, GovernmentCredit>();
+  for (const p of payer.paidYears) if (p.tierFen === 0) credits.set(p.year, { year: p.year, amountFen: null });
+  for (const c of payer.governmentCredits) credits.set(c.year, { ...c });
+  return credits;
+}
+
+/** Years of contribution on record: personal payments and 代缴-only years once each, plus lump sums. */
+export function yearsOnRecord(payer: PolicyPayer): number {
+  const years = new Set<number>([...payer.paidYears.map((p) => p.year), ...payer.governmentCredits.map((c) => c.year)]);
+  return years.size + payer.lumpSums.reduce((s, l) => s + l.years, 0);
+}
+
 /** Everything the counter needs to know about a payer's years on `date` (the hall's date). */
 export function assessPayer(payer: PolicyPayer, table: PolicyTable, date: string, options: AssessOptions = {}): Assessment {
   const currentYear = yearOf(date);
   if (table.year !== currentYear) throw new PolicyDateMismatchError(table.year, date);
+  if (table.effectiveFrom !== undefined && date < table.effectiveFrom) throw new PolicyDateMismatchError(table.year, date, table.effectiveFrom);
 
   const birthYear = yearOf(payer.birthDate);
   const age = ageOn(payer.birthDate, date);
   const pensionYear = birthYear + table.ages.pension;
   const minAgeYear = birthYear + table.ages.min;
   const pastPensionAge = currentYear > pensionYear;
-  const paid = new Map(payer.paidYears.map((p) => [p.year, p]));
-  const yearsPaid = paid.size;
+  const reachedPensionAge = age >= table.ages.pension;
+  // Personal payments only: a tier 0 entry is a 代缴 credit (see PaidYear).
+  const paid = new Map(payer.paidYears.filter((p) => p.tierFen > 0).map((p) => [p.year, p]));
+  const credits = creditsByYear(payer);
+  const yearsPaid = yearsOnRecord(payer);
   const employeeYears = new Set(payer.employeesSchemeYears);
   const nearRetirementAtStart = pensionYear - table.years.schemeStartYear < table.years.capYears;
-  const capYears = pastPensionAge ? table.years.minimumYears : nearRetirementAtStart ? table.years.capYears : null;
+  const capYears = pastPensionAge || reachedPensionAge ? table.years.minimumYears : nearRetirementAtStart ? table.years.capYears : null;
   const waitEnds = payer.registrationDate === null ? null : addDays(payer.registrationDate, table.registrationWaitDays);
 
-  const firstYear = Math.min(currentYear, Math.max(table.backPayment.earliestYear, minAgeYear));
+  const bp = table.backPayment;
+  const bounds = [bp.earliestYear];
+  if (bp.since.includes('min_age')) bounds.push(minAgeYear);
+  if (bp.since.includes('scheme_start')) bounds.push(table.years.schemeStartYear);
+  if (bp.since.includes('registration') && payer.registrationDate !== null) bounds.push(yearOf(payer.registrationDate));
+  const firstYear = Math.min(currentYear, Math.max(...bounds));
+
+  /** Why the payer may pay nothing at all today (registration, wait, age), or null. */
+  const payerBlock = (): [ReasonCode, Partial<ReasonContext>] | null => {
+    if (payer.registrationDate === null) return ['not_registered', {}];
+    if (payer.registrationStatus === 'terminated') return ['registration_terminated', {}];
+    if (payer.registrationStatus === 'receiving') return ['receiving_pension', {}];
+    if (payer.registrationStatus === 'suspended') return ['registration_suspended', {}];
+    if (waitEnds !== null && date < waitEnds) return ['registration_wait', { waitEnds }];
+    if (age < table.ages.min) return ['too_young', { minAge: table.ages.min, reachesMinAge: dateOfAge(payer.birthDate, table.ages.min) }];
+    if (reachedPensionAge && age >= table.lumpSum.untilAge) return ['over_lump_sum_age', { untilAge: table.lumpSum.untilAge }];
+    return null;
+  };
+
   const years: YearAssessment[] = [];
   for (let year = currentYear; year >= firstYear; year--) {
     const kind: YearKind = year > pensionYear ? 'past_pension_age' : year === currentYear ? 'current' : 'back_payment';
-    const subsidised = pastPensionAge ? table.lumpSum.subsidised : year === currentYear || table.backPayment.subsidised;
+    const subsidised = year > pensionYear ? table.afterPensionAge.subsidised && (year === currentYear || bp.subsidised) : year === currentYear || bp.subsidised;
+    const credit = credits.get(year) ?? null;
     const ctx: ReasonContext = { year };
     const blocked = (reason: ReasonCode, extra: Partial<ReasonContext> = {}): YearAssessment => ({
       year,
@@ -141,39 +253,32 @@ export function assessPayer(payer: PolicyPayer, table: PolicyTable, date: string
       subsidised,
       governmentPaid: null,
       paid: paid.get(year) ?? null,
+      governmentCredit: credit,
       tiers: [],
     });
     years.push(
       ((): YearAssessment => {
         const paidYear = paid.get(year);
         if (paidYear !== undefined) return blocked('already_paid', { paidTierFen: paidYear.tierFen });
-        if (payer.registrationDate === null) return blocked('not_registered');
-        if (payer.registrationStatus === 'terminated') return blocked('registration_terminated');
-        if (payer.registrationStatus === 'receiving') return blocked('receiving_pension');
-        if (payer.registrationStatus === 'suspended') return blocked('registration_suspended');
+        const block = payerBlock();
+        if (block !== null) return blocked(block[0], block[1]);
         if (employeeYears.has(year)) return blocked('in_employees_scheme');
-        if (waitEnds !== null && date < waitEnds) return blocked('registration_wait', { waitEnds });
-        if (age < table.ages.min) {
-          return blocked('too_young', { minAge: table.ages.min, reachesMinAge: dateOfAge(payer.birthDate, table.ages.min) });
+        if (year > pensionYear && !table.afterPensionAge.yearByYear) return blocked('past_pension_age', { pensionAge: table.ages.pension });
+        if (year < currentYear) {
+          if (!bp.allowed) return blocked('back_payment_not_allowed');
+          if (bp.maxYearsBack !== null && currentYear - year > bp.maxYearsBack) return blocked('beyond_back_payment_window', { maxYearsBack: bp.maxYearsBack });
         }
-        if (pastPensionAge) {
-          if (!table.lumpSum.allowed) return blocked('past_pension_age', { pensionAge: table.ages.pension });
-          if (age >= table.lumpSum.untilAge) return blocked('over_lump_sum_age', { untilAge: table.lumpSum.untilAge });
-        } else if (year < currentYear) {
-          if (!table.backPayment.allowed) return blocked('back_payment_not_allowed');
-          const maxBack = table.backPayment.maxYearsBack;
-          if (maxBack !== null && currentYear - year > maxBack) return blocked('beyond_back_payment_window', { maxYearsBack: maxBack });
-        }
-        if (capYears !== null && yearsPaid >= capYears) {
+        // A 代缴-only year already counts: a tier on top adds no year, so the cap does not stop it.
+        if (credit === null && capYears !== null && yearsPaid >= capYears) {
           return blocked('cap_reached', { capYears, pensionAge: table.ages.pension });
         }
-        const tierTable = year === currentYear || table.backPayment.tierYear === 'current' ? table : options.tableForYear?.(year);
+        const tierTable = year === currentYear || bp.tierYear === 'current' ? table : options.tableForYear?.(year);
         if (tierTable === undefined || tierTable.region.code !== table.region.code) return blocked('no_policy_for_year');
-        const active = groupsActiveIn(payer, year, date);
-        const benefit = year === currentYear || table.backPayment.governmentPaid ? bestBenefit(tierTable, active) : null;
-        const tiers = tierOptions(tierTable.tiers, active, subsidised, benefit);
+        const active = groupsActiveIn(payer, tierTable, year, date);
+        const benefit = year === currentYear || bp.governmentPaid ? benefitFor(tierTable, active) : null;
+        const tiers = tierOptions({ table: tierTable, active, subsidised, benefit, credit, only: null });
         if (tiers.length === 0) return blocked('no_tier_available');
-        return { year, kind, payable: true, reason: null, message: null, subsidised, governmentPaid: benefit, paid: null, tiers };
+        return { year, kind, payable: true, reason: null, message: null, subsidised, governmentPaid: benefit, paid: null, governmentCredit: credit, tiers };
       })(),
     );
   }
@@ -188,7 +293,35 @@ export function assessPayer(payer: PolicyPayer, table: PolicyTable, date: string
     capYears,
     warnings: payerWarnings(payer, table, date, { age, pensionYear, yearsPaid, capYears, waitEnds, years }),
     years,
+    lumpSum: reachedPensionAge ? lumpSumOffer(payer, table, date, yearsPaid, payerBlock()) : null,
   };
+}
+
+function lumpSumOffer(
+  payer: PolicyPayer,
+  table: PolicyTable,
+  date: string,
+  yearsPaid: number,
+  block: [ReasonCode, Partial<ReasonContext>] | null,
+): LumpSumOffer {
+  const rule = table.lumpSum;
+  const maxYears = Math.max(0, table.years.minimumYears - yearsPaid);
+  const ctx: ReasonContext = { year: yearOf(date), capYears: table.years.minimumYears, pensionAge: table.ages.pension };
+  const no = (reason: ReasonCode, extra: Partial<ReasonContext> = {}): LumpSumOffer => ({
+    payable: false,
+    reason,
+    message: reasonMessage(reason, { ...ctx, ...extra }),
+    maxYears,
+    subsidised: rule.subsidised,
+    tiers: [],
+  });
+  if (block !== null) return no(block[0], block[1]);
+  if (!rule.allowed) return no('lump_sum_not_allowed');
+  if (maxYears === 0) return no('minimum_years_reached');
+  const active = groupsActiveIn(payer, table, yearOf(date), date);
+  const tiers = tierOptions({ table, active, subsidised: rule.subsidised, benefit: null, credit: null, only: rule.tiersFen });
+  if (tiers.length === 0) return no('no_tier_available');
+  return { payable: true, reason: null, message: null, maxYears, subsidised: rule.subsidised, tiers };
 }
 
 interface WarningFacts {
@@ -247,19 +380,34 @@ function payerWarnings(payer: PolicyPayer, table: PolicyTable, date: string, f: 
   return warnings;
 }
 
-const LEVEL_ORDER = GovernmentLevelSchema.options;
-
 /**
- * Prices a chosen set of (year, tier) lines against an assessment. Any invalid line makes the
- * whole quote invalid: the counter must never collect a partial or guessed amount.
+ * Prices a chosen set of lines against an assessment: calendar years (year, tier) and at most one
+ * lump sum (lumpSum: true, tier, years). Any invalid line makes the whole quote invalid: the
+ * counter must never collect a partial or guessed amount.
  */
 export function quote(assessment: Assessment, requests: readonly QuoteLineRequest[]): Quote {
   const errors: QuoteError[] = [];
   if (requests.length === 0) errors.push({ index: null, code: 'empty', message: '请至少选择一个缴费年度' });
   const byYear = new Map(assessment.years.map((y) => [y.year, y]));
+  const currentYear = yearOf(assessment.date);
   const seen = new Set<number>();
   const lines: QuoteLine[] = [];
+  // Calendar years that add a year of contribution (a 代缴-only year already counts).
+  let newYears = 0;
+  let lump: { index: number; req: QuoteLineRequest } | null = null;
   requests.forEach((req, index) => {
+    if (req.lumpSum === true) {
+      if (lump !== null) {
+        errors.push({ index, code: 'duplicate_year', message: '一次性补缴只能选择一次' });
+        return;
+      }
+      lump = { index, req };
+      return;
+    }
+    if (req.years !== undefined && req.years !== 1) {
+      errors.push({ index, code: 'lump_sum_years', message: `${req.year}年度只能缴1年；多年一次缴清请选择一次性补缴` });
+      return;
+    }
     if (seen.has(req.year)) {
       errors.push({ index, code: 'duplicate_year', message: `${req.year}年度重复选择，每人每年只能缴费一次` });
       return;
@@ -284,43 +432,89 @@ export function quote(assessment: Assessment, requests: readonly QuoteLineReques
       });
       return;
     }
-    lines.push({ ...tier, governmentPaidSplit: tier.governmentPaidSplit.map((s) => ({ ...s })), year: year.year, kind: year.kind });
+    if (year.governmentCredit === null) newYears++;
+    lines.push({ ...copyOption(tier), year: year.year, kind: year.kind, years: 1 });
   });
   const cap = assessment.capYears;
-  if (cap !== null && assessment.yearsPaid + seen.size > cap) {
+  const room = cap === null ? Number.POSITIVE_INFINITY : Math.max(0, cap - assessment.yearsPaid);
+  if (lump !== null) {
+    const { index, req } = lump as { index: number; req: QuoteLineRequest };
+    const offer = assessment.lumpSum;
+    const left = offer === null ? 0 : offer.maxYears - newYears;
+    const n = req.years ?? left;
+    const tier = offer?.tiers.find((t) => t.tierFen === req.tierFen);
+    if (offer === null || !offer.payable) {
+      errors.push({ index, code: 'lump_sum_not_payable', message: offer?.message ?? '未到领取年龄，不能一次性补缴' });
+    } else if (req.year !== currentYear) {
+      errors.push({ index, code: 'year_not_listed', message: `一次性补缴只能在当年（${currentYear}年）办理` });
+    } else if (tier === undefined) {
+      const allowed = offer.tiers.map((t) => formatYuan(t.tierFen)).join('、');
+      errors.push({ index, code: 'tier_not_allowed', message: `一次性补缴不能选择${formatYuan(req.tierFen)}档，可选档次：${allowed}` });
+    } else if (n < 1 || n > left) {
+      errors.push({
+        index,
+        code: 'lump_sum_years',
+        message: left < 1 ? '所选年度已补足最低缴费年限，无需一次性补缴' : `一次性补缴最多${left}年（距最低缴费年限还差${offer.maxYears}年）`,
+      });
+    } else {
+      newYears += n;
+      const t = copyOption(tier);
+      lines.push({
+        ...t,
+        payerFen: checkedMul(t.payerFen, n),
+        subsidyFen: checkedMul(t.subsidyFen, n),
+        subsidySplit: t.subsidySplit.map((x) => ({ ...x, amountFen: checkedMul(x.amountFen, n) })),
+        governmentPaidFen: 0,
+        governmentPaidSplit: [],
+        accountFen: checkedMul(checkedAdd(t.payerFen, t.subsidyFen), n),
+        year: currentYear,
+        kind: 'lump_sum',
+        years: n,
+      });
+    }
+  }
+  if (newYears > room) {
     errors.push({
       index: null,
       code: 'cap_exceeded',
-      message: `已缴费${assessment.yearsPaid}年，累计缴费最多${cap}年，本次最多可选${Math.max(0, cap - assessment.yearsPaid)}个年度`,
+      message: `已缴费${assessment.yearsPaid}年，累计缴费最多${cap ?? 0}年，本次最多可选${room}个年度`,
     });
   }
   if (errors.length > 0) return { ok: false, errors };
+  try {
+    return { ok: true, lines, totals: totalsOf(lines) };
+  } catch (e) {
+    if (!(e instanceof AmountOverflowError)) throw e;
+    return { ok: false, errors: [{ index: null, code: 'amount_too_large', message: e.message }] };
+  }
+}
 
-  const byLevel = new Map<GovernmentLevel, number>();
+function copyOption(t: TierOption): TierOption {
+  return { ...t, subsidySplit: t.subsidySplit.map((s) => ({ ...s })), governmentPaidSplit: t.governmentPaidSplit.map((s) => ({ ...s })) };
+}
+
+/** Totals of quote lines, added exactly (throws AmountOverflowError rather than round). */
+export function totalsOf(lines: readonly Omit<QuoteLine, 'reserved'>[]): Extract<Quote, { ok: true }>['totals'] {
+  let years = 0;
   let payerFen = 0;
   let subsidyFen = 0;
   let governmentPaidFen = 0;
+  let accountFen = 0;
   for (const line of lines) {
-    payerFen += line.payerFen;
-    subsidyFen += line.subsidyFen;
-    governmentPaidFen += line.governmentPaidFen;
-    for (const s of line.governmentPaidSplit) byLevel.set(s.level, (byLevel.get(s.level) ?? 0) + s.amountFen);
+    years += line.years;
+    payerFen = checkedAdd(payerFen, line.payerFen);
+    subsidyFen = checkedAdd(subsidyFen, line.subsidyFen);
+    governmentPaidFen = checkedAdd(governmentPaidFen, line.governmentPaidFen);
+    accountFen = checkedAdd(accountFen, line.accountFen);
   }
-  const governmentPaidByLevel: SplitShare[] = LEVEL_ORDER.filter((l) => byLevel.has(l)).map((level) => ({
-    level,
-    amountFen: byLevel.get(level) ?? 0,
-  }));
   return {
-    ok: true,
-    lines,
-    totals: {
-      years: lines.length,
-      payerFen,
-      subsidyFen,
-      governmentPaidFen,
-      accountFen: payerFen + subsidyFen + governmentPaidFen,
-      governmentPaidByLevel,
-    },
+    years,
+    payerFen,
+    subsidyFen,
+    governmentPaidFen,
+    accountFen,
+    governmentPaidByLevel: sumByLevel(lines.flatMap((l) => l.governmentPaidSplit)),
+    subsidyByLevel: sumByLevel(lines.flatMap((l) => l.subsidySplit)),
   };
 }
 

@@ -52,6 +52,14 @@ export function reasonMessage(code: ReasonCode, c: ReasonContext): string {
       return `缺少${c.year}年度的缴费政策表，无法计算`;
     case 'no_tier_available':
       return `${c.year}年度没有可选的缴费档次`;
+    case 'before_back_payment_start':
+      return `${c.year}年度早于可补缴的起始年度`;
+    case 'lump_sum_not_allowed':
+      return '本地区不允许一次性补缴';
+    case 'minimum_years_reached':
+      return `累计缴费已满${c.capYears ?? 15}年，无需一次性补缴`;
+    case 'not_yet_pension_age':
+      return `未满${c.pensionAge ?? 60}周岁，不能一次性补缴`;
   }
 }
 

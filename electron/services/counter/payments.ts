@@ -10,6 +10,7 @@ import {
   assessPayer,
   PolicyPayer,
   quote,
+  totalsOf,
   type Assessment,
   type PolicyPayerInput,
   type Quote,
@@ -55,13 +56,6 @@ interface TransactionRow {
   business_date: string;
 }
 
-/** Sums shares by level of government, in the order levels first appear. */
-function splitByLevel(shares: readonly SplitShare[]): SplitShare[] {
-  const totals = new Map<SplitShare['level'], number>();
-  for (const s of shares) totals.set(s.level, (totals.get(s.level) ?? 0) + s.amountFen);
-  return [...totals].map(([level, amountFen]) => ({ level, amountFen }));
-}
-
 /**
  * Assessment and payment at the counter. Amounts are always recomputed here from the registry and
  * the policy table: the renderer chooses years and tiers, never prices.
@@ -105,10 +99,18 @@ export class PaymentService {
       valid_to: string | null;
     }[];
     // A year paid twice (a conflict) is one paid year for eligibility: the first payment counts.
+    // Lump sums count their years, not the calendar year they were paid in.
     const paid = this.stmt(
       `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
-          AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? GROUP BY year) ORDER BY year`,
+          AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? AND lump_sum_years IS NULL GROUP BY year) ORDER BY year`,
     ).all(row.id, row.id) as { year: number; tier_fen: number; channel: Channel }[];
+    const lumpSums = this.stmt('SELECT paid_at, lump_sum_years, tier_fen FROM payments WHERE payer_id = ? AND lump_sum_years IS NOT NULL ORDER BY id').all(
+      row.id,
+    ) as { paid_at: string; lump_sum_years: number; tier_fen: number }[];
+    const credits = this.stmt('SELECT year, amount_fen FROM government_credits WHERE payer_id = ? ORDER BY year').all(row.id) as {
+      year: number;
+      amount_fen: number | null;
+    }[];
     return PolicyPayer.parse({
       idNumber: row.id_number,
       birthDate: row.birth_date,
@@ -116,6 +118,8 @@ export class PaymentService {
       registrationStatus: row.status,
       specialGroups: groups.map((g) => ({ group: g.code, from: g.valid_from, to: g.valid_to })),
       paidYears: paid.map((p) => ({ year: p.year, tierFen: p.tier_fen, channel: p.channel })),
+      governmentCredits: credits.map((c) => ({ year: c.year, amountFen: c.amount_fen })),
+      lumpSums: lumpSums.map((l) => ({ paidOn: civilDate(new Date(l.paid_at), this.timeZone), years: l.lump_sum_years, tierFen: l.tier_fen })),
       // The registry only says whether the person is in the employees' scheme now.
       employeesSchemeYears: row.in_employee_scheme ? [Number(today.slice(0, 4))] : [],
     } satisfies PolicyPayerInput);
@@ -125,7 +129,10 @@ export class PaymentService {
   assess(payerId: number): { assessment: Assessment | null; policyMessage: string | null } {
     const today = this.today();
     const year = Number(today.slice(0, 4));
-    const table = this.policies.table(this.regionCode, year);
+    if (this.policies.conflict(this.regionCode, year)) {
+      return { assessment: null, policyMessage: `${year}年度有两份政策表，系统无法确定使用哪一份，暂不能收费。请联系信息技术人员。` };
+    }
+    const table = this.policies.table(this.regionCode, year, today);
     if (!table) return { assessment: null, policyMessage: `${year}年度政策表未安装，暂不能收费。请联系信息技术人员。` };
     const row = this.payerRow(payerId);
     const assessment = assessPayer(this.policyPayer(row, today), table, today, {
@@ -137,7 +144,7 @@ export class PaymentService {
   /** Collection progress of the current year against the policy table's targets. */
   progress(): ProgressView {
     const today = this.today();
-    const table = this.policies.table(this.regionCode, Number(today.slice(0, 4)));
+    const table = this.policies.table(this.regionCode, Number(today.slice(0, 4)), today);
     if (!table) throw new AppError('NO_POLICY');
     return collectionProgress(this.db, table, today);
   }
@@ -234,8 +241,8 @@ export class PaymentService {
         );
         const insertLine = this.stmt(
           `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
-            transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment)
-         VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years)
+         VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         const outboxLines = q.lines.map((l) => {
           const localUid = randomUUID();
@@ -251,7 +258,9 @@ export class PaymentService {
             l.subsidyFen,
             l.governmentPaidFen,
             JSON.stringify(l.governmentPaidSplit),
-            l.kind === 'back_payment' ? 1 : 0,
+            l.kind === 'back_payment' || l.kind === 'lump_sum' ? 1 : 0,
+            JSON.stringify(l.subsidySplit),
+            l.kind === 'lump_sum' ? l.years : null,
           );
           return {
             localUid,
@@ -261,7 +270,10 @@ export class PaymentService {
             amountFen: l.payerFen,
             subsidyFen: l.subsidyFen,
             governmentPaidFen: l.governmentPaidFen,
-            backPayment: l.kind === 'back_payment',
+            backPayment: l.kind === 'back_payment' || l.kind === 'lump_sum',
+            subsidySplit: l.subsidySplit,
+            governmentPaidSplit: l.governmentPaidSplit,
+            ...(l.kind === 'lump_sum' ? { lumpSumYears: l.years } : {}),
           };
         });
         enqueue(
@@ -291,7 +303,12 @@ export class PaymentService {
           actor: { operatorId: ctx.operatorId, username: ctx.operatorUsername, counterNo: ctx.counterNo },
           after: {
             payerId: input.payerId,
-            lines: q.lines.map((l) => ({ year: l.year, tierFen: l.tierFen, amountFen: l.payerFen })),
+            lines: q.lines.map((l) => ({
+              year: l.year,
+              tierFen: l.tierFen,
+              amountFen: l.payerFen,
+              ...(l.kind === 'lump_sum' ? { lumpSumYears: l.years } : {}),
+            })),
             totalFen: total,
             method: input.method,
             tenderedFen: tendered,
@@ -314,7 +331,8 @@ export class PaymentService {
   view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
     const row = this.payerRow(tx.payer_id);
     const lines = this.stmt(
-      'SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
+      `SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years
+         FROM payments WHERE transaction_id = ? ORDER BY lump_sum_years IS NULL, year DESC`,
     ).all(tx.id) as {
       year: number;
       tier_fen: number;
@@ -323,19 +341,22 @@ export class PaymentService {
       government_paid_fen: number;
       government_paid_split: string;
       back_payment: number;
+      subsidy_split: string;
+      lump_sum_years: number | null;
     }[];
     const quoteLines = lines.map((l) => ({
       year: l.year,
-      kind: l.back_payment ? ('back_payment' as const) : ('current' as const),
+      kind: l.lump_sum_years !== null ? ('lump_sum' as const) : l.back_payment ? ('back_payment' as const) : ('current' as const),
+      years: l.lump_sum_years ?? 1,
       tierFen: l.tier_fen,
       payerFen: l.amount_fen,
       subsidyFen: l.subsidy_fen,
+      subsidySplit: JSON.parse(l.subsidy_split) as SplitShare[],
       governmentPaidFen: l.government_paid_fen,
       governmentPaidSplit: JSON.parse(l.government_paid_split) as SplitShare[],
       accountFen: l.amount_fen + l.subsidy_fen + l.government_paid_fen,
       reserved: false,
     }));
-    const sum = (f: (l: (typeof quoteLines)[number]) => number) => quoteLines.reduce((s, l) => s + f(l), 0);
     const job = this.stmt("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1").get(
       tx.id,
     ) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
@@ -348,14 +369,7 @@ export class PaymentService {
       payerName: row.name,
       idNumberMasked: maskIdNumber(row.id_number),
       lines: quoteLines,
-      totals: {
-        years: quoteLines.length,
-        payerFen: sum((l) => l.payerFen),
-        subsidyFen: sum((l) => l.subsidyFen),
-        governmentPaidFen: sum((l) => l.governmentPaidFen),
-        accountFen: sum((l) => l.accountFen),
-        governmentPaidByLevel: splitByLevel(quoteLines.flatMap((l) => l.governmentPaidSplit)),
-      },
+      totals: totalsOf(quoteLines),
       method: tx.method,
       tenderedFen: tx.tendered_fen,
       changeFen: tx.change_fen,

@@ -4,10 +4,11 @@
 import type { PaymentMethod } from '../../../shared/api/views';
 import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
-import type { CounterRow, DaySummary, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
+import type { CounterRow, DaySummary, LevelAmount, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 const CHANNEL_ORDER: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
+const LEVEL_ORDER: readonly LevelAmount['level'][] = ['central', 'province', 'city', 'county', 'township'];
 
 // Civil-date helpers from the one time module.
 export { addDays, isCivilDate as isBusinessDate } from '../../../shared/domain/time';
@@ -49,6 +50,31 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
        GROUP BY p.year, p.back_payment, p.tier_fen, t.method`,
     )
     .all(args) as { year: number; bp: number; tier: number; method: PaymentMethod; n: number; amount: number; subsidy: number; gov: number }[];
+
+  // Splits by level of government, as each line recorded them (JSON arrays of {level, amountFen}).
+  const levelRows = db
+    .prepare(
+      `SELECT 'subsidy' AS kind, json_extract(s.value, '$.level') AS level, sum(json_extract(s.value, '$.amountFen')) AS amount
+       FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id, json_each(p.subsidy_split) s
+       WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) GROUP BY level
+       UNION ALL
+       SELECT 'government' AS kind, json_extract(s.value, '$.level') AS level, sum(json_extract(s.value, '$.amountFen')) AS amount
+       FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id, json_each(p.government_paid_split) s
+       WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) GROUP BY level`,
+    )
+    .all(args) as { kind: 'subsidy' | 'government'; level: LevelAmount['level']; amount: number }[];
+  const lumpRow = db
+    .prepare(
+      `SELECT count(*) AS n, coalesce(sum(p.lump_sum_years), 0) AS years, coalesce(sum(p.amount_fen), 0) AS amount
+       FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id
+       WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) AND p.lump_sum_years IS NOT NULL`,
+    )
+    .get(args) as { n: number; years: number; amount: number };
+  const byLevel = (kind: 'subsidy' | 'government'): LevelAmount[] =>
+    LEVEL_ORDER.flatMap((level) => {
+      const r = levelRows.find((x) => x.kind === kind && x.level === level);
+      return r ? [{ level, amountFen: r.amount }] : [];
+    });
 
   const txRows = db
     .prepare(
@@ -223,6 +249,9 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
       amountFen,
       subsidyFen,
       governmentPaidFen,
+      subsidyByLevel: byLevel('subsidy'),
+      governmentPaidByLevel: byLevel('government'),
+      lumpSum: { count: lumpRow.n, years: lumpRow.years, amountFen: lumpRow.amount },
       current,
       backPayment,
       byYear: [...byYear.values()].sort((a, b) => b.year - a.year || Number(a.backPayment) - Number(b.backPayment)),

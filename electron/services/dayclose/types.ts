@@ -16,6 +16,12 @@ export interface YearRow extends CountAmount {
   governmentPaidFen: number;
 }
 
+/** An amount paid by one level of government (central, province, city, county, township). */
+export interface LevelAmount {
+  level: 'central' | 'province' | 'city' | 'county' | 'township';
+  amountFen: number;
+}
+
 export interface TierRow extends CountAmount {
   tierFen: number;
 }
@@ -97,6 +103,14 @@ export interface DaySummary {
     /** Shown, never collected. */
     subsidyFen: number;
     governmentPaidFen: number;
+    /**
+     * Subsidy and 代缴 by level of government (issue 17), from each line's recorded split. Absent
+     * in day closes recorded before they existed (their snapshots are reprinted as they are).
+     */
+    subsidyByLevel?: LevelAmount[];
+    governmentPaidByLevel?: LevelAmount[];
+    /** 一次性补缴 lines: count of lines, years they count, amount (also inside backPayment). */
+    lumpSum?: CountAmount & { years: number };
     current: CountAmount;
     backPayment: CountAmount;
     byYear: YearRow[];

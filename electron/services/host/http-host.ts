@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import sirv from 'sirv';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,7 +15,38 @@ export interface HttpHostOptions {
   rendererDir: string;
   /** Fixed token (tests); a random one per run otherwise. */
   token?: string;
+  /** Connection limits; the defaults suit one counter's page (tests shorten them). */
+  limits?: Partial<HostLimits>;
 }
+
+export interface HostLimits {
+  /** A client must finish sending its request headers within this time. */
+  headersTimeoutMs: number;
+  /** ... and its whole request within this time. */
+  requestTimeoutMs: number;
+  /** A kept-alive connection with no request in flight is closed after this time. */
+  idleTimeoutMs: number;
+  /**
+   * Any HTTP connection with no traffic either way for this long is closed: one that never sends a
+   * byte escapes the header timeout. Longer than the slowest call (a day summary PDF).
+   */
+  socketIdleTimeoutMs: number;
+  /** Connections at once; the page needs a handful (calls, the event socket, assets). */
+  maxConnections: number;
+}
+
+/**
+ * A counter's page holds one event socket and a few short calls. Without limits, idle or slow
+ * connections were never closed: 400 idle sockets exhausted a 256 file-descriptor limit and the
+ * API stopped answering.
+ */
+export const defaultHostLimits: HostLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  idleTimeoutMs: 5_000,
+  socketIdleTimeoutMs: 120_000,
+  maxConnections: 64,
+};
 
 export interface HttpHost {
   readonly url: string;
@@ -81,15 +112,31 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     res.end(JSON.stringify({ ok: false, error: { code: 'FORBIDDEN', message } }));
   };
 
-  const server = http.createServer((req, res) => {
-    try {
-      handle(req, res);
-    } catch (error) {
-      // Whatever a client sends (a malformed URL or escape), the host answers and keeps running.
-      services.log.warn({ err: error }, 'bad request refused');
-      if (!res.headersSent) refuse(res, 400, 'bad request');
-      else res.destroy();
-    }
+  const limits = { ...defaultHostLimits, ...options.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.idleTimeoutMs,
+      // How often Node checks the two timeouts above; the default (30 s) is too coarse for them.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      try {
+        handle(req, res);
+      } catch (error) {
+        // Whatever a client sends (a malformed URL or escape), the host answers and keeps running.
+        services.log.warn({ err: error }, 'bad request refused');
+        if (!res.headersSent) refuse(res, 400, 'bad request');
+        else res.destroy();
+      }
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // The WebSocket library clears this timeout on the sockets it upgrades: the event socket stays.
+  server.on('connection', (socket: Socket) => {
+    socket.setTimeout(limits.socketIdleTimeoutMs);
+    socket.on('timeout', () => socket.destroy());
   });
 
   function handle(req: http.IncomingMessage, res: http.ServerResponse): void {

@@ -1,9 +1,13 @@
 // Reads policy tables from disk. Everything that can be wrong with a file (unreadable, not JSON,
 // fails the schema) comes back as issues by JSON path so `policy check` and the app's startup can
 // tell IT staff exactly which field to fix.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validatePolicyTable, type PolicyTable, type ValidationIssue } from '../../../shared/policy';
+import { visit } from 'jsonc-parser';
+import { formatJsonPath, validatePolicyTable, type PolicyTable, type ValidationIssue } from '../../../shared/policy';
+
+/** A policy table is a few kilobytes; anything over 1 MB is not one (and is not read into memory). */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
 
 export type PolicyFileResult = { ok: true; table: PolicyTable } | { ok: false; issues: ValidationIssue[] };
 
@@ -24,7 +28,43 @@ function lineColumn(text: string, offset: number): string {
   return `第${line}行第${offset - before.lastIndexOf('\n')}列`;
 }
 
+/**
+ * Keys that occur twice in one object. JSON.parse keeps the last one silently, so a table edited
+ * by hand could carry two different amounts for one field; jsonc-parser's visitor sees both.
+ */
+export function duplicateKeys(text: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const open: Set<string>[] = [];
+  visit(
+    text,
+    {
+      onObjectBegin: () => {
+        open.push(new Set());
+      },
+      onObjectEnd: () => {
+        open.pop();
+      },
+      onObjectProperty: (property, offset, _length, _line, _column, pathSupplier) => {
+        const keys = open[open.length - 1];
+        if (keys === undefined) return;
+        if (keys.has(property)) {
+          issues.push({
+            path: formatJsonPath([...pathSupplier(), property]),
+            message: `字段重复（${lineColumn(text, offset)}）：同一对象中不能出现两次，请删去其中一个`,
+          });
+        }
+        keys.add(property);
+      },
+    },
+    { disallowComments: true },
+  );
+  return issues;
+}
+
 export function parsePolicyJson(text: string): PolicyFileResult {
+  if (Buffer.byteLength(text, 'utf8') > MAX_POLICY_FILE_BYTES) {
+    return { ok: false, issues: [{ path: '$', message: '文件超过1 MB，不是政策表' }] };
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -34,6 +74,8 @@ export function parsePolicyJson(text: string): PolicyFileResult {
     const where = pos?.[1] === undefined ? '' : `（${lineColumn(text, Number(pos[1]))}）`;
     return { ok: false, issues: [{ path: '$', message: `不是有效的 JSON${where}：${message}` }] };
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) return { ok: false, issues: duplicates };
   const result = validatePolicyTable(data);
   return result.ok ? { ok: true, table: result.value } : result;
 }
@@ -41,6 +83,7 @@ export function parsePolicyJson(text: string): PolicyFileResult {
 export async function readPolicyFile(file: string): Promise<PolicyFileResult> {
   let text: string;
   try {
+    if ((await stat(file)).size > MAX_POLICY_FILE_BYTES) return { ok: false, issues: [{ path: '$', message: '文件超过1 MB，不是政策表' }] };
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -68,17 +111,68 @@ export async function listPolicyFiles(dir: string): Promise<PolicyFileEntry[]> {
   return Promise.all(names.map(async (n) => ({ file: join(dir, n), result: await readPolicyFile(join(dir, n)) })));
 }
 
+/** The first day a table applies: effectiveFrom, else 1 January of its year. */
+export function effectiveFrom(t: PolicyTable): string {
+  return t.effectiveFrom ?? `${t.year}-01-01`;
+}
+
+export interface PolicyConflict {
+  regionCode: string;
+  year: number;
+  effectiveFrom: string;
+  files: string[];
+  message: string;
+}
+
 /**
- * The valid table for a region and year. Two valid files for the same region and year are an
- * error rather than a silent pick: which one is right is not for the program to guess.
+ * Valid tables that claim the same region, year and first day. Which one is right is not for the
+ * program to guess (file-name order is no rule), so each conflict is an error wherever tables are
+ * read: at every start and in `policy check DIR`.
  */
-export async function findPolicyTable(dir: string, regionCode: string, year: number): Promise<PolicyTable | undefined> {
-  const matches = (await listPolicyFiles(dir)).filter(
-    (e): e is PolicyFileEntry & { result: { ok: true; table: PolicyTable } } =>
-      e.result.ok && e.result.table.region.code === regionCode && e.result.table.year === year,
-  );
-  if (matches.length > 1) {
-    throw new Error(`${regionCode} ${year}年度有多个政策表：${matches.map((m) => m.file).join('、')}`);
+export function policyConflicts(entries: readonly PolicyFileEntry[]): PolicyConflict[] {
+  const groups = new Map<string, PolicyFileEntry[]>();
+  for (const e of entries) {
+    if (!e.result.ok) continue;
+    const t = e.result.table;
+    const key = `${t.region.code}|${t.year}|${effectiveFrom(t)}`;
+    groups.set(key, [...(groups.get(key) ?? []), e]);
   }
-  return matches[0]?.result.table;
+  const conflicts: PolicyConflict[] = [];
+  for (const [key, list] of groups) {
+    if (list.length < 2) continue;
+    const [regionCode = '', year = '', from = ''] = key.split('|');
+    const files = list.map((e) => e.file);
+    conflicts.push({
+      regionCode,
+      year: Number(year),
+      effectiveFrom: from,
+      files,
+      message: `${regionCode} ${year}年度（自${from}起）有多个政策表（${files.length}份）：${files.join('、')}。请只保留一个`,
+    });
+  }
+  return conflicts;
+}
+
+/**
+ * The valid table for a region and year (the one in force on `date` when the year has mid-year
+ * changes). Two valid files for the same region, year and first day are an error rather than a
+ * silent pick.
+ */
+export async function findPolicyTable(dir: string, regionCode: string, year: number, date?: string): Promise<PolicyTable | undefined> {
+  const entries = await listPolicyFiles(dir);
+  const conflict = policyConflicts(entries).find((c) => c.regionCode === regionCode && c.year === year);
+  if (conflict) throw new Error(conflict.message);
+  return tableInForce(
+    entries.flatMap((e) => (e.result.ok ? [e.result.table] : [])),
+    regionCode,
+    year,
+    date,
+  );
+}
+
+/** Of a region's tables for `year`, the one in force on `date` (default: the year's last one). */
+export function tableInForce(tables: readonly PolicyTable[], regionCode: string, year: number, date?: string): PolicyTable | undefined {
+  return tables
+    .filter((t) => t.region.code === regionCode && t.year === year && (date === undefined || effectiveFrom(t) <= date))
+    .sort((a, b) => (effectiveFrom(a) < effectiveFrom(b) ? 1 : -1))[0];
 }

@@ -1,4 +1,4 @@
-import { Button, Layout, Typography } from 'antd';
+import { Button, Layout, message, Typography } from 'antd';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call } from '../api/client';
@@ -21,7 +21,9 @@ export function AdminPage({ info, session, onSignedOut }: Props) {
           {session.shift ? `${session.shift.counterNo} 号窗口 · ` : ''}
           {roleLabels[session.operator!.role]} {session.operator!.displayName}
         </Typography.Text>
-        <Button onClick={async () => onSignedOut(await call('session.signOut', {}))}>退出登录</Button>
+        <Button onClick={() => void call('session.signOut', {}).then(onSignedOut, (e: unknown) => message.error(e instanceof Error ? e.message : String(e)))}>
+          退出登录
+        </Button>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
         <DevicesPage canConfigure />

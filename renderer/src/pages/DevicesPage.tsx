@@ -77,7 +77,7 @@ export function DevicesPage({ canConfigure }: Props) {
         </Descriptions.Item>
       </Descriptions>
       {message ? <Alert type={message.type} showIcon message={message.text} style={{ marginBottom: 16 }} data-testid="devices-message" /> : null}
-      <Form form={form} layout="vertical" onFinish={save} disabled={!canConfigure}>
+      <Form form={form} layout="vertical" onFinish={(values) => void save(values)} disabled={!canConfigure}>
         <Form.Item label="身份证读卡器（串口路径；auto 自动查找；simulated 模拟；留空不用）" name="reader">
           <AutoComplete options={portOptions} placeholder="/dev/ttyUSB0 或 COM3" />
         </Form.Item>

@@ -44,7 +44,9 @@ export function LockScreen({ session, onChange }: Props) {
           <Button type="primary" onClick={() => void unlock()}>
             解锁（Enter）
           </Button>
-          <Button onClick={async () => onChange(await call('session.signOut', {}))}>退出登录</Button>
+          <Button onClick={() => void call('session.signOut', {}).then(onChange, (e: unknown) => setError(e instanceof Error ? e.message : String(e)))}>
+            退出登录
+          </Button>
         </div>
       </Card>
     </div>

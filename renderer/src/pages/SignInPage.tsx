@@ -37,7 +37,7 @@ export function SignInPage({ info, onSignedIn }: Props) {
           城乡居民养老保险费柜台收费 · 登录
         </Typography.Title>
         {error ? <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="signin-error" /> : null}
-        <Form layout="vertical" onFinish={submit} initialValues={{ counterNo: savedCounter }} requiredMark={false}>
+        <Form layout="vertical" onFinish={(values) => void submit(values)} initialValues={{ counterNo: savedCounter }} requiredMark={false}>
           <Form.Item label="用户名" name="username" rules={[{ required: true, message: '请输入用户名' }]}>
             <Input autoFocus autoComplete="username" />
           </Form.Item>

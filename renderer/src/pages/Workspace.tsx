@@ -281,7 +281,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     });
   const setTier = (year: number, tierFen: number) => setDraft((d) => (d ? { ...d, tiers: new Map(d.tiers).set(year, tierFen) } : d));
 
-  const signOut = async () => onSignedOut(await call('session.signOut', {}));
+  const signOut = () => void call('session.signOut', {}).then(onSignedOut, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   const op = session.operator!;
   const printerTag = printer ? printerTags[printer.state] : null;
 
@@ -370,7 +370,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                   placeholder="刷身份证，或输入身份证号码 / 姓名 / 拼音首字母"
                   maxLength={20}
                   status={inputProblem ? 'error' : undefined}
-                  onPressEnter={lookup}
+                  onPressEnter={() => void lookup()}
                   aria-label="身份证号码"
                   data-testid="id-input"
                 />
@@ -387,7 +387,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
                 aria-label="村（社区）"
                 data-testid="village-filter"
               />
-              <Button size="large" type="primary" loading={busy} onClick={lookup}>
+              <Button size="large" type="primary" loading={busy} onClick={() => void lookup()}>
                 查询
               </Button>
             </Space.Compact>

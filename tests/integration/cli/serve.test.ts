@@ -1,27 +1,28 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliBin, repoRoot, startServe, tempDir, waitReady } from '../../helpers/serve';
+import { spawnCli } from '../../helpers/cli';
+import { repoRoot, startServe, tempDir, waitReady } from '../../helpers/serve';
 
-const cli = (args: string[]) => spawnSync(process.execPath, [cliBin, ...args], { cwd: repoRoot, encoding: 'utf8' });
+const cli = (args: string[]) => spawnCli(args);
 
 describe('pension-counter CLI (built, under plain Node)', () => {
   it('prints help listing the operations subcommands', () => {
     const r = cli(['--help']);
-    expect(r.status).toBe(0);
-    for (const cmd of ['serve', 'start', 'db', 'demo-data']) expect(r.stdout).toContain(cmd);
+    expect(r.code).toBe(0);
+    for (const cmd of ['serve', 'start', 'db', 'demo-data']) expect(r.out).toContain(cmd);
   });
 
   it('fails clearly, non-zero, on bad arguments and missing databases', () => {
     const port = cli(['serve', '--port', 'abc']);
-    expect(port.status).not.toBe(0);
-    expect(port.stderr).toContain('--port 需要整数');
+    expect(port.code).not.toBe(0);
+    expect(port.err).toContain('--port 需要整数');
     const missing = cli(['db', 'check', '--data-dir', tempDir('empty')]);
-    expect(missing.status).toBe(1);
-    expect(missing.stderr).toContain('数据目录中没有数据库');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('数据目录中没有数据库');
     const unknown = cli(['frobnicate']);
-    expect(unknown.status).not.toBe(0);
+    expect(unknown.code).not.toBe(0);
   });
 
   it('serve answers /healthz within 10 s, serves the UI, and stops on SIGTERM with a sound database', async () => {
@@ -38,8 +39,8 @@ describe('pension-counter CLI (built, under plain Node)', () => {
     expect(host.output()).toContain('已停止');
 
     const check = cli(['db', 'check', '--data-dir', host.dataDir, '--json']);
-    expect(check.status).toBe(0);
-    const result = JSON.parse(check.stdout) as { ok: boolean; integrity: string[] };
+    expect(check.code).toBe(0);
+    const result = JSON.parse(check.out) as { ok: boolean; integrity: string[] };
     expect(result).toMatchObject({ ok: true, integrity: ['ok'] });
     expect(fs.statSync(path.join(host.dataDir, 'counter.sqlite')).mode & 0o777).toBe(0o600);
     // Nothing identifying in the log: every ID number there is masked.
@@ -50,9 +51,9 @@ describe('pension-counter CLI (built, under plain Node)', () => {
   it('demo-data builds a training data directory and refuses to touch an existing one', () => {
     const dir = path.join(tempDir('demo'), 'data');
     const first = cli(['demo-data', '--data-dir', dir, '--payers', '200', '--clock', '2026-06-15T09:00:00+08:00']);
-    expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
-    expect(first.stdout).toContain('200 名参保人');
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('200 名参保人');
     const count = execFileSync(
       process.execPath,
       [
@@ -64,9 +65,9 @@ describe('pension-counter CLI (built, under plain Node)', () => {
     );
     expect(Number(count)).toBe(200);
     const again = cli(['demo-data', '--data-dir', dir]);
-    expect(again.status).toBe(1);
-    expect(again.stderr).toContain('不会覆盖');
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('不会覆盖');
     const migrate = cli(['db', 'migrate', '--data-dir', dir]);
-    expect(migrate.stdout).toContain('已是最新版本');
+    expect(migrate.out).toContain('已是最新版本');
   });
 });

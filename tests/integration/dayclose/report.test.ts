@@ -4,16 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { registerDayCloseCommands } from '../../../electron/cli/commands/day-close';
-import { CliError } from '../../../electron/cli/errors';
+import { beforeAll, expect, it } from 'vitest';
 import { fixedStartClock } from '../../../electron/platform/clock';
 import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { DayCloseService, type DayCloseRecord } from '../../../electron/services/dayclose';
 import { formatYuan } from '../../../shared/domain/money';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { tempDir } from '../../helpers/serve';
+import { runCli } from '../../helpers/cli';
 import { quietLog } from '../sync/helpers';
 import { AS_OF, dayCloseCounter, generateReceipts, generateTransactions, prng } from './helpers';
 
@@ -22,14 +20,12 @@ const artifacts = path.resolve('tests/artifacts');
 let record: DayCloseRecord;
 let hallFen = 0;
 
-async function cli(...args: string[]): Promise<void> {
-  const program = new Command('pension-counter').exitOverride();
-  registerDayCloseCommands(program);
-  await program.parseAsync(['node', 'pension-counter', 'day-close', ...args]);
+/** `pension-counter day-close ...args`; a failure fails the test with what the CLI printed. */
+async function cli(...args: string[]): Promise<string> {
+  const r = await runCli(['day-close', ...args]);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.err}`);
+  return r.out;
 }
-
-const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-afterAll(() => write.mockRestore());
 
 beforeAll(async () => {
   const c = await dayCloseCounter({ dir, payers: 40 });
@@ -137,15 +133,23 @@ it('reprints by close number and lists closes', async () => {
   const out = path.join(dir, 'rj1.pdf');
   await cli('report', '--data-dir', dir, '--close', 'RJ000001', '--out', out);
   expect(pdfText(out)).toContain('日结编号 RJ000001（重打）');
-  write.mockClear();
-  await cli('list', '--data-dir', dir);
-  const printed = write.mock.calls.map((c) => String(c[0])).join('');
+  const printed = await cli('list', '--data-dir', dir);
   expect(printed).toContain(`RJ000001 ${AS_OF} 1号窗口 演示柜员（clerk）`);
   expect(printed).toContain('差额 20.00');
 });
 
-it('answers bad input with a one-line error', async () => {
-  await expect(cli('report', '--data-dir', dir, '--close', '77', '--out', path.join(dir, 'x.pdf'))).rejects.toThrow(CliError);
-  await expect(cli('report', '--data-dir', dir, '--out', path.join(dir, 'x.pdf'))).rejects.toThrow(/--date/);
-  await expect(cli('report', '--data-dir', dir, '--date', AS_OF, '--operator', 'nobody', '--out', path.join(dir, 'x.pdf'))).rejects.toThrow(/nobody/);
+it('answers bad input with a one-line error and a non-zero exit', async () => {
+  const x = path.join(dir, 'x.pdf');
+  for (const [args, says] of [
+    [['--close', '77'], /^pension-counter: .*77/],
+    [[], /--date/],
+    [['--date', AS_OF, '--operator', 'nobody'], /nobody/],
+  ] as const) {
+    const r = await runCli(['day-close', 'report', '--data-dir', dir, ...args, '--out', x]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(says);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/\bat \S+:\d+|Error:/);
+  }
+  expect(fs.existsSync(x)).toBe(false);
 });

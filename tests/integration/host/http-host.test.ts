@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -153,4 +154,51 @@ describe('browser host robustness', () => {
     expect(await raw('/api/%')).toBe(400);
     expect((await post('app.info', {})).status).toBe(200);
   });
+});
+
+describe('browser host connection limits', () => {
+  it('closes idle and slow connections, caps the count, and keeps answering the API', async () => {
+    const net = await import('node:net');
+    const limited = await startHttpHost({
+      services,
+      port: 0,
+      rendererDir,
+      limits: { headersTimeoutMs: 1_000, requestTimeoutMs: 2_000, idleTimeoutMs: 500, socketIdleTimeoutMs: 1_500, maxConnections: 20 },
+    });
+    const sockets: Socket[] = [];
+    const closed = new Set<number>();
+    try {
+      const open = (i: number) =>
+        new Promise<void>((resolve) => {
+          const s = net.connect(limited.port, '127.0.0.1', () => resolve());
+          s.on('close', () => closed.add(i));
+          s.on('error', () => closed.add(i));
+          sockets.push(s);
+        });
+      // 15 idle connections that never send a byte, 3 that send half a request and stall.
+      for (let i = 0; i < 15; i++) await open(i);
+      for (let i = 15; i < 18; i++) {
+        await open(i);
+        sockets[i]!.write('POST /api/app.info HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      }
+      // Over the cap: the server drops the extra connections at once.
+      for (let i = 18; i < 30; i++) await open(i);
+      await new Promise((r) => setTimeout(r, 300));
+      expect([...closed].filter((i) => i >= 20).length).toBeGreaterThan(0);
+      // Within a few seconds every idle and stalled connection is gone...
+      const deadline = Date.now() + 8_000;
+      while (closed.size < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect([...Array(30).keys()].filter((i) => !closed.has(i))).toEqual([]);
+      // ...and the API answers.
+      const res = await fetch(`${limited.url}/api/app.info`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${limited.token}` },
+        body: '{}',
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await limited.close();
+    }
+  }, 30_000);
 });

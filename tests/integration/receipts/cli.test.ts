@@ -2,26 +2,22 @@
 // text holds every field; clear one-line errors for an unknown number.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { registerReceiptCommands } from '../../../electron/cli/commands/receipt';
-import { CliError } from '../../../electron/cli/errors';
+import { beforeAll, expect, it } from 'vitest';
 import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { tempDir } from '../../helpers/serve';
+import { runCli } from '../../helpers/cli';
 import { clerkContext, counterPayment, receiptCounter, receiptService, SERIES } from './helpers';
 
 const dir = tempDir('receipt-cli');
 let idNumber = '';
 let checkCode = '';
 
-async function cli(...args: string[]): Promise<void> {
-  const program = new Command('pension-counter').exitOverride();
-  registerReceiptCommands(program);
-  await program.parseAsync(['node', 'pension-counter', 'receipt', ...args]);
+/** `pension-counter receipt ...args`; a failure fails the test with what the CLI printed. */
+async function cli(...args: string[]): Promise<string> {
+  const r = await runCli(['receipt', ...args]);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.err}`);
+  return r.out;
 }
-
-const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-afterAll(() => write.mockRestore());
 
 beforeAll(async () => {
   const c = await receiptCounter({ dir });
@@ -66,14 +62,12 @@ it('renders the overlay by serial alone, and refuses an unknown number with one 
   const out = path.join(dir, 'o.pdf');
   await cli('render', '--data-dir', dir, '--number', '101', '--out', out, '--layout', 'overlay', '--offset-x', '1.5');
   expect(execFileSync('pdftotext', [out, '-'], { encoding: 'utf8' })).toContain('票号 (2026)示税现00000101');
-  const err = await cli('render', '--data-dir', dir, '--number', '999', '--out', out).catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(CliError);
-  expect((err as Error).message).toBe('没有票号为 999 的缴款书');
+  const r = await runCli(['receipt', 'render', '--data-dir', dir, '--number', '999', '--out', out]);
+  expect(r.code).not.toBe(0);
+  expect(r.err).toBe('pension-counter: 没有票号为 999 的缴款书\n');
 });
 
 it('prints the stock balance', async () => {
-  write.mockClear();
-  await cli('stock', '--data-dir', dir, '--json');
-  const printed = JSON.parse(write.mock.calls.map((c) => String(c[0])).join('')) as unknown[];
+  const printed = JSON.parse(await cli('stock', '--data-dir', dir, '--json')) as unknown[];
   expect(printed).toEqual([expect.objectContaining({ operatorUsername: 'clerk', received: 100, issued: 1, left: 99, nextNumber: '(2026)示税现00000102' })]);
 });

@@ -86,7 +86,7 @@ describe('pull: payers and payments from every channel', () => {
     const dir = tempDir('training');
     const services = createAppServices({ dataDir: dir, clock: fixedStartClock(START), demoPayers: 700 });
     await services.ready;
-    services.close();
+    await services.close();
     // No seed, region or tiers given: the simulator's defaults are training mode's.
     sim = await startUpstreamSim({ payers: 700, clock: fixedStartClock(START), keys: { [KEY]: 'c1' } });
     counter = { dir, file: path.join(dir, 'counter.sqlite'), db: openDatabase(path.join(dir, 'counter.sqlite')) };

@@ -1,47 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
-import { describe, expect, it, vi } from 'vitest';
-import { registerAuditCommands } from '../../../electron/cli/commands/audit';
-import { registerBackupCommands } from '../../../electron/cli/commands/backup';
-import { registerDbCommands } from '../../../electron/cli/commands/db';
-import { CliError } from '../../../electron/cli/errors';
+import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../../electron/platform/db/database';
 import { appendAudit } from '../../../electron/services/trust/audit';
 import { listBackups } from '../../../electron/services/trust/backup';
+import { runCli } from '../../helpers/cli';
 import { cliBin, repoRoot, tempDir } from '../../helpers/serve';
 import { auditedDb, databaseDigest, dropAuditTriggers } from './helpers';
 
-/** The audit and backup commands as the lead will wire them (registerBackupCommands after registerDbCommands). */
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command('pension-counter').exitOverride();
-  registerDbCommands(program);
-  registerBackupCommands(program);
-  registerAuditCommands(program);
-  let out = '';
-  let err = '';
-  const so = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-  const se = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
-  process.exitCode = undefined;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'pension-counter', ...args]);
-    code = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode;
-    else if (error instanceof CliError) {
-      err += `pension-counter: ${error.message}\n`;
-      code = error.exitCode;
-    } else throw error;
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = undefined;
-  }
-  return { code, out, err };
-}
+const run = runCli;
 
 function auditedDataDir(rows: number): string {
   const { db, dir } = auditedDb();
@@ -96,10 +65,6 @@ describe('pension-counter audit verify', () => {
 });
 
 describe('pension-counter db backup / restore', () => {
-  it('needs the db group: registering before registerDbCommands fails loudly', () => {
-    expect(() => registerBackupCommands(new Command('x'))).toThrow(/after registerDbCommands/);
-  });
-
   it('backs up with rotation, restores, keeps the replaced database, refuses a bad backup', async () => {
     const dir = auditedDataDir(3);
     const folder = path.join(tempDir('disk2'), 'pc-backups');

@@ -176,7 +176,7 @@ describe('eligibility rules', () => {
     const eleven = paid(Array.from({ length: 11 }, (_, i) => 2014 + i));
     const a = assessPayer(payer('1964-05-01', { paidYears: eleven }), tables.demo, '2026-06-15');
     expect(a.years.filter((y) => y.payable).map((y) => y.year)).toEqual([2026, 2025]);
-    const table = { ...tables.demo, backPayment: { ...tables.demo.backPayment, earliestYear: 2008 } };
+    const table = { ...tables.demo, backPayment: { ...tables.demo.backPayment, earliestYear: 2008, since: ['min_age' as const] } };
     const wide = assessPayer(payer('1964-05-01', { paidYears: eleven }), table, '2026-06-15');
     const lines = [2026, 2025, 2013, 2012, 2011].map((y) => ({ year: y, tierFen: 20000 }));
     const q = quote(wide, lines);
@@ -192,15 +192,16 @@ describe('eligibility rules', () => {
     const old = assessPayer(payer('1960-05-01'), tables.demo, '2026-06-15');
     expect(old.years.every((y) => y.reason === 'over_lump_sum_age')).toBe(true);
     expect(year(old, 2026).message).toContain('65周岁');
-    const noLump = { ...tables.demo, lumpSum: { ...tables.demo.lumpSum, allowed: false } };
+    const noLump = { ...tables.demo, lumpSum: { ...tables.demo.lumpSum, allowed: false }, afterPensionAge: { yearByYear: false, subsidised: false } };
     const a = assessPayer(payer('1964-05-01'), noLump, '2026-06-15');
     expect(year(a, 2026)).toMatchObject({ payable: false, reason: 'past_pension_age' });
+    expect(a.lumpSum).toMatchObject({ payable: false, reason: 'lump_sum_not_allowed' });
   });
 
   it('near pension age when the scheme started: at most capYears in total, even with a wide window', () => {
     const table: PolicyTable = {
       ...tables.demo,
-      backPayment: { ...tables.demo.backPayment, earliestYear: 2008 },
+      backPayment: { ...tables.demo.backPayment, earliestYear: 2008, since: ['min_age'] },
       years: { ...tables.demo.years, schemeStartYear: 2020 },
     };
     const fourteen = paid(Array.from({ length: 14 }, (_, i) => 2009 + i));
