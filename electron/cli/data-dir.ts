@@ -1,7 +1,21 @@
 import fs from 'node:fs';
 import { dataDirLayout, readConfig, type CounterConfig } from '../platform/config';
 import { openDatabase, type Db } from '../platform/db/database';
+import { acquireInstanceLock, InstanceLockedError, type InstanceLock } from '../platform/instance-lock';
 import { CliError } from './errors';
+
+/**
+ * The instance lock for a CLI command that writes to a data directory: refused, in one line that
+ * names the running program (pid, address), while the app or another command holds it.
+ */
+export function lockDataDir(dataDir: string, command: string, address = ''): InstanceLock {
+  try {
+    return acquireInstanceLock(dataDirLayout(dataDir).dir, command, address);
+  } catch (error) {
+    if (error instanceof InstanceLockedError) throw new CliError(error.message, 5);
+    throw new CliError(`无法锁定数据目录 ${dataDir}：${(error as Error).message}`);
+  }
+}
 
 /**
  * A counter's data directory opened read-only for a report (receipts, day closes): its

@@ -6,10 +6,12 @@ import { registerBackupCommands } from './commands/backup';
 import { registerDayCloseCommands } from './commands/day-close';
 import { registerDbCommands, registerDemoCommands } from './commands/db';
 import { registerDevicesCommands } from './commands/devices';
+import { registerDoctorCommands } from './commands/doctor';
 import { registerOperatorCommands } from './commands/operator';
 import { registerPolicyCommands } from './commands/policy';
 import { registerReceiptCommands } from './commands/receipt';
 import { registerServeCommands } from './commands/serve';
+import { registerSetupCommands } from './commands/setup';
 import { registerSoakCommands } from './commands/soak';
 import { registerSyncCommands } from './commands/sync';
 import { CliError } from './errors';
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .version(version, '-v, --version')
     .showHelpAfterError()
     .exitOverride();
+  registerSetupCommands(program);
+  registerDoctorCommands(program);
   registerServeCommands(program);
   registerDbCommands(program);
   // Adds backup / restore to the `db` group created just above.

@@ -1,14 +1,17 @@
 // Electron lifecycle, window, security and the IPC binding. Everything else is in the
 // Electron-free services, which run here in the main process (see README: why not a utility
 // process) exactly as they run in the browser host.
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type WebFrameMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, type WebFrameMain } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, ipcMethodChannel } from '../../shared/api/bridge';
 import { methodNames } from '../../shared/api/contract';
 import { AppError } from '../../shared/api/errors';
-import { createAppServices, type AppServices } from '../services/app';
+import type { AppServices } from '../services/app';
+import { createServicesWithFirstRun } from '../services/first-run';
+import { acquireInstanceLock, type InstanceLock } from '../platform/instance-lock';
 import { APP_ORIGIN, APP_SCHEME, isTrustedSender, mayLoad, mayNavigate, opensExternally, rendererFileFor } from './security';
+
 const rendererRoot = path.join(__dirname, '../renderer');
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 
@@ -103,6 +106,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let services: AppServices | null = null;
+  let lock: InstanceLock | null = null;
   app.whenReady().then(
     () => {
       session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
@@ -110,7 +114,17 @@ if (!app.requestSingleInstanceLock()) {
         callback({ cancel: !mayLoad(details.url, devServerUrl) });
       });
       serveRenderer();
-      services = createAppServices({ dataDir: dataDirFromArgs() });
+      const dataDir = dataDirFromArgs();
+      try {
+        // The same lock the browser host and the writing CLI commands take for this data directory.
+        lock = acquireInstanceLock(dataDir, 'desktop', `桌面窗口（${process.pid}）`);
+      } catch (error) {
+        dialog.showErrorBox('城乡居民养老保险费柜台收费', error instanceof Error ? error.message : String(error));
+        app.exit(1);
+        return;
+      }
+      // A packaged (production) build asks IT staff on first run; a development run starts training.
+      services = createServicesWithFirstRun({ dataDir, askFirstRun: app.isPackaged });
       bindApi(services);
       const win = createWindow(services);
       app.on('second-instance', () => {
@@ -124,12 +138,17 @@ if (!app.requestSingleInstanceLock()) {
     },
   );
   app.on('window-all-closed', () => app.quit());
+  // A stop request (service manager, `pension-counter start` forwarding SIGTERM) closes cleanly.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
   let closing = false;
   app.on('will-quit', (event) => {
     // Close the database and the serial ports before the process ends.
     if (!services || closing) return;
     closing = true;
     event.preventDefault();
-    void services.close().finally(() => app.quit());
+    void services.close().finally(() => {
+      lock?.release();
+      app.quit();
+    });
   });
 }

@@ -17,6 +17,28 @@ export const CounterConfig = z
     regionCode: z.string().regex(/^\d{6}$/),
     policyRegion: z.string().min(1),
     timeZone: z.string().min(1),
+    /**
+     * Generated once by `pension-counter setup` (a UUID): names this counter in everything it
+     * claims upstream. Absent on a training counter.
+     */
+    installationId: z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+      .optional(),
+    /** The hall's window number of this counter (1–99), set at setup. */
+    counterNo: z.number().int().min(1).max(99).optional(),
+    /** Thresholds of `pension-counter doctor` (defaults in electron/services/doctor). */
+    doctor: z
+      .object({
+        /** Free space below this many MB on the data disk needs action. */
+        minFreeMb: z.number().int().min(0).optional(),
+        /** A newest backup older than this many hours needs action. */
+        maxBackupAgeHours: z.number().int().min(1).optional(),
+        /** Clock difference to the upstream above this many seconds needs action. */
+        maxClockSkewSeconds: z.number().int().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     demo: z.object({ seed: z.number().int(), payers: z.number().int().min(0).max(2_000_000) }).optional(),
     /** Minutes without input before the counter screen locks (default 5). */
     idleLockMinutes: z.number().int().min(1).max(120).optional(),

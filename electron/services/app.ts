@@ -13,6 +13,7 @@ import { ReceiptDesk } from './counter/receipt-desk';
 import { ReceiptService } from './receipts';
 import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
+import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
 import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
 import { EventBus } from '../platform/events';
@@ -20,10 +21,11 @@ import { createLogger, type Logger } from '../platform/log';
 import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
-import { BackupScheduler, defaultBackupDir, startupCheck } from './trust/backup';
+import { BackupScheduler, backupDatabase, defaultBackupDir, startupCheck } from './trust/backup';
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
+import { SETTING } from './setup/commission';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -60,6 +62,61 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
       { operatorId: op.id, series: `(${year})培训税现`, firstSerial: i * 1000 + 1, lastSerial: i * 1000 + 1000, serialDigits: 8 },
       supervisor.id,
     ),
+  );
+}
+
+/** Settings key: the program version that last started on this database. */
+const LAST_VERSION_KEY = 'app_version';
+
+/**
+ * A new program's first start on an older database: before any migration runs, a backup is taken
+ * and verified (backupDatabase checks the copy before naming it); if it cannot be made, nothing
+ * is migrated. Returns which version ran before (null when this is not an upgrade).
+ */
+async function beforeUpgrade(db: Db, backupDir: string, log: Logger, say: (m: string) => void): Promise<AppInfo['upgradedFrom']> {
+  const before = schemaVersion(db);
+  const recorded = (db.prepare('SELECT value FROM settings WHERE key = ?').get(LAST_VERSION_KEY) as { value: string } | undefined)?.value ?? null;
+  const migrating = before < latestSchemaVersion;
+  if (!migrating && (recorded === null || recorded === appVersion)) return null;
+  const previous = recorded ?? '（未记录，0.1.0 或更早）';
+  let backup: string | null = null;
+  if (migrating) {
+    say(`正在升级：先备份数据库（上次运行的版本 ${previous}）`);
+    try {
+      backup = (await backupDatabase(db, backupDir, { keep: 1000 })).file;
+    } catch (error) {
+      throw new Error(`升级前的备份失败，数据库未升级（仍可用版本 ${previous} 打开）：${(error as Error).message}`);
+    }
+  }
+  log.info({ previousVersion: previous, version: appVersion, fromSchema: before, toSchema: latestSchemaVersion, backup }, 'upgrade: previous version recorded');
+  return { version: previous, schemaVersion: before, backup };
+}
+
+/**
+ * Training and production never mix: a database keeps the mode it was created in (settings
+ * 'counter_mode'; a training county also has 'demo_county'). A training directory whose
+ * config.json was switched to production (or the reverse) is refused with the reason and the
+ * command that makes a new production counter; nothing in the database is changed.
+ */
+function assertModeMatches(db: Db, mode: CounterConfig['mode']): void {
+  const setting = (key: string) => (db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  const recorded = setting(SETTING.mode) ?? (setting('demo_county') !== null ? 'training' : null);
+  if (recorded === null) {
+    // A database from before the mode was recorded and without a training county.
+    if (mode === 'production') db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(SETTING.mode, 'production');
+    return;
+  }
+  if (recorded === mode) return;
+  if (recorded === 'training') {
+    throw new AppError(
+      'MODE_MISMATCH',
+      `这个数据目录是培训模式建立的（培训账户、培训票证、演示参保人都在其中），不能就地改为正式柜台。` +
+        `请把数据目录中 config.json 的 "mode" 改回 "training"；正式柜台请在新的空目录中建立：pension-counter setup --data-dir <新目录>`,
+    );
+  }
+  throw new AppError(
+    'MODE_MISMATCH',
+    `这个数据目录是正式柜台，不能改为培训模式（会混入培训账户与培训票证）。请把数据目录中 config.json 的 "mode" 改回 "production"；培训请使用另一个数据目录。`,
   );
 }
 
@@ -114,6 +171,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     return db;
   };
 
+  let upgradedFrom: AppInfo['upgradedFrom'] = null;
   let status: AppInfo['status'] = 'starting';
   let statusMessage = '正在启动';
   const setStatus = (s: AppInfo['status'], message: string, progress: number | null = null) => {
@@ -163,6 +221,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     recovery,
     idleLockMinutes: cfg.idleLockMinutes ?? 5,
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
+    upgradedFrom,
   });
 
   const deviceConfig = () => {
@@ -217,8 +276,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   const ready = (async () => {
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
     let db = database();
+    // Checked before anything is written: a refused directory is left exactly as it was.
+    if (!firstStart) assertModeMatches(db, cfg.mode);
+    if (!firstStart) upgradedFrom = await beforeUpgrade(db, backupDir, log, (m) => setStatus('starting', m));
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
+    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(LAST_VERSION_KEY, appVersion);
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();
@@ -239,6 +302,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       );
       // The options are kept so the demo cards can be rebuilt on every start.
       db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(county));
+      db.prepare("INSERT INTO settings (key, value) VALUES (?, 'training')").run(SETTING.mode);
       log.info(seeded, 'training county seeded');
     }
     if (firstStart) {
@@ -277,7 +341,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         })
       : null;
     // Every event written to the outbox (payments, receipts, exchanges, day closes) wakes the push.
-    if (sync) onOutboxChange(db, () => sync.outboxChanged());
+    // The wake-up runs on the next tick: by then the app may have been closed.
+    if (sync) onOutboxChange(db, () => void (db.open && sync.outboxChanged()));
     else {
       events.emit('sync.status', {
         state: 'disabled',

@@ -15,6 +15,10 @@ import {
   ReceiptBlockResponse,
   TimeResponse,
   DayTotalsResponse,
+  HelloResponse,
+  INSTALLATION_HEADER,
+  PROTOCOL_VERSION,
+  type HelloRequest,
   type UpstreamDayTotals,
   type Cursor,
   type ExchangeChannel,
@@ -54,6 +58,8 @@ export interface UpstreamClientOptions {
   key: string;
   /** Per request, including reading the body. */
   timeoutMs?: number;
+  /** The counter's installation id (config.json), sent with every request once commissioned. */
+  installationId?: string;
   maxResponseBytes?: number;
 }
 
@@ -74,6 +80,7 @@ export class UpstreamClient {
   private readonly key: string;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
+  private readonly installationId: string | undefined;
 
   constructor(options: UpstreamClientOptions) {
     let url: URL;
@@ -88,6 +95,25 @@ export class UpstreamClient {
     this.key = options.key;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.maxBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    this.installationId = options.installationId;
+  }
+
+  /**
+   * The handshake: introduces this installation and learns the station the upstream maps the key
+   * to. The answer must name the installation asked about.
+   */
+  async hello(request: Omit<HelloRequest, 'protocol'>, signal?: AbortSignal): Promise<ServerTime & { registration: 'new' | 'known' }> {
+    const sent = Date.now();
+    const body = await this.request('POST', '/hello', { protocol: PROTOCOL_VERSION, ...request }, HelloResponse, { signal });
+    const received = Date.now();
+    if (body.installationId !== request.installationId) throw new UpstreamError('上游应答的安装标识与请求不符', 'invalid_response');
+    return {
+      serverTime: body.serverTime,
+      station: body.station,
+      registration: body.registration,
+      roundTripMs: received - sent,
+      offsetMs: Date.parse(body.serverTime) - (sent + received) / 2,
+    };
   }
 
   async serverTime(signal?: AbortSignal): Promise<ServerTime> {
@@ -212,6 +238,7 @@ export class UpstreamClient {
           authorization: `Bearer ${this.key}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.installationId ? { [INSTALLATION_HEADER]: this.installationId } : {}),
           ...opts.headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -420,6 +420,34 @@ export const TimeResponse = z.object({
   station: text(64),
 });
 
+/**
+ * Handshake (POST /v1/hello) at commissioning and on demand (doctor): the counter introduces its
+ * installation (a UUID it generated once at setup) and the upstream answers with the station it
+ * maps the key to, its clock, and whether it has seen this installation before.
+ */
+export const InstallationId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'installation id must be a UUID');
+export const HelloRequest = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  installationId: InstallationId,
+  appVersion: text(32),
+  hallName: text(100),
+  regionCode: z.string().regex(/^\d{6}$/),
+  counterNo: CounterNo,
+});
+export type HelloRequest = z.infer<typeof HelloRequest>;
+export const HelloResponse = z.object({
+  protocol: z.literal(PROTOCOL_VERSION),
+  serverTime: Instant,
+  station: text(64),
+  installationId: InstallationId,
+  /** 'new': first hello from this installation at this station; 'known': seen before. */
+  registration: z.enum(['new', 'known']),
+});
+export type HelloResponse = z.infer<typeof HelloResponse>;
+
+/** Header naming the installation on every request of a commissioned counter. */
+export const INSTALLATION_HEADER = 'x-pension-installation';
+
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string().max(64), message: z.string().max(1000) }),
 });

@@ -5,6 +5,7 @@ import { call, onEvent } from './api/client';
 import { TrainingBanner } from './components/TrainingBanner';
 import { SignInPage } from './pages/SignInPage';
 import { AdminPage } from './pages/AdminPage';
+import { FirstRunPage } from './pages/FirstRunPage';
 import { LockScreen } from './pages/LockScreen';
 import { Workspace } from './pages/Workspace';
 
@@ -44,6 +45,7 @@ export function App() {
   if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
   if (!info || !session) return <Spin fullscreen tip="正在连接…" />;
 
+  if (info.firstRun) return <FirstRunPage info={info} onDone={refresh} />;
   const training = info.mode === 'training' ? <TrainingBanner /> : null;
   if (info.status === 'failed' && info.recovery) {
     const r = info.recovery;

@@ -11,6 +11,9 @@ import {
   ProgressView,
   DaySummaryView,
   DevicesView,
+  HealthReportView,
+  SetupForm,
+  SetupOutcome,
   ExchangeCandidateView,
   ReceiptPrintResult,
   ReceiptView,
@@ -336,6 +339,24 @@ export const contract = {
       })
       .strict(),
     output: AuditPageView,
+  }),
+  'setup.training': method({
+    summary: 'First run: start this installation in training mode (demo county, training accounts)',
+    access: 'public',
+    input: Empty,
+    output: AppInfo,
+  }),
+  'setup.commission': method({
+    summary: 'First run: commission a production counter (handshake, accounts, first sync, first receipt block)',
+    access: 'public',
+    input: SetupForm,
+    output: SetupOutcome,
+  }),
+  'health.check': method({
+    summary: 'The doctor report for IT staff: a verdict per line (database, disk, backup, upstream, clock, outbox, devices, stock, policy)',
+    access: ['admin'],
+    input: Empty,
+    output: HealthReportView,
   }),
   'devices.get': method({
     summary: 'Device settings and the serial ports this machine lists',

@@ -28,6 +28,7 @@ export const errorMessages = {
   RECEIPTS_WAITING: '还有缴款书未打印或未确认打印，请先处理；确需日结的，经值班主任审批后日结，这些缴款书将列在日汇总单上',
   DAY_ALREADY_CLOSED: '该操作员本业务日已日结，不能重复日结',
   NOT_TRAINING: '仅培训模式可用',
+  MODE_MISMATCH: '培训数据与正式数据不能混用：该数据目录不能以当前模式启动，请联系信息技术人员',
   NOT_FOUND: '记录不存在',
   STARTING: '系统正在准备数据，请稍候',
   DB_TOO_NEW: '数据库由更新版本的程序创建，本程序不能打开。请升级程序，数据未被改动。',

@@ -51,8 +51,66 @@ export const AppInfo = z.object({
   idleLockMinutes: z.number().int().positive(),
   /** Training mode only: the demo accounts shown on the sign-in screen. */
   demoAccounts: z.array(z.object({ username: z.string(), password: z.string(), role: Role })),
+  /** No configuration yet and this build asks IT staff first: the first-run screen shows. */
+  firstRun: z.boolean().optional(),
+  /** The version that ran on this database before this one, when this start was an upgrade. */
+  upgradedFrom: z.object({ version: z.string(), schemaVersion: z.number().int(), backup: z.string().nullable() }).nullable().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+const Account = z.object({
+  username: z.string().regex(/^[A-Za-z0-9_.-]{2,32}$/, '登录名为 2–32 位字母、数字、点、下划线或连字符'),
+  displayName: z.string().trim().min(1, '请填写姓名').max(32),
+  password: z.string().min(8, '密码至少 8 位').max(128),
+});
+
+/** The first-run screen's commissioning form: the same answers as `pension-counter setup`. */
+export const SetupForm = z
+  .object({
+    hallName: z.string().trim().min(1, '请填写办税服务厅名称').max(100),
+    taxOffice: z.string().trim().min(1, '请填写税务机关全称').max(100),
+    countyName: z.string().trim().min(1, '请填写县（区）名称').max(50),
+    regionCode: z.string().regex(/^\d{6}$/, '行政区划代码为 6 位数字'),
+    policyRegion: z.string().trim().min(1).max(50),
+    counterNo: z.number().int().min(1, '窗口号为 1–99').max(99, '窗口号为 1–99'),
+    timeZone: z.string().min(1).max(64),
+    upstreamUrl: z.string().url('请填写上游地址，如 https://10.0.0.5:8790'),
+    upstreamKey: z.string().min(8, '柜台密钥至少 8 位').max(256),
+    receiptPrinter: z.string().max(200),
+    receiptLayout: z.enum(['a4', 'overlay']),
+    reader: z.string().max(200),
+    printer: z.string().max(200),
+    paperWidth: z.union([z.literal(58), z.literal(80)]),
+    backupDir: z.string().min(1, '请填写备份文件夹').max(500),
+    supervisor: Account,
+    it: Account,
+  })
+  .strict();
+export type SetupForm = z.infer<typeof SetupForm>;
+export const SetupOutcome = z.object({ installationId: z.string(), station: z.string(), firstBlock: z.string().nullable(), payers: z.number().int() });
+
+/** The health report for IT staff (pension-counter doctor, the IT page's panel). */
+export const HealthReportView = z.object({
+  at: z.string(),
+  version: z.string(),
+  ok: z.boolean(),
+  lines: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      verdict: z.enum(['ok', 'warn', 'fail', 'skip']),
+      detail: z.string(),
+      action: z.string().nullable(),
+    }),
+  ),
+});
+export type HealthReportView = z.infer<typeof HealthReportView>;
+export const healthVerdictLabels: Record<HealthReportView['lines'][number]['verdict'], string> = {
+  ok: '正常',
+  warn: '注意',
+  fail: '需处理',
+  skip: '未检',
+};
 
 export const PaymentView = z.object({
   id: z.number().int(),

@@ -6,6 +6,7 @@ import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { checkDatabase, migrate, openDatabase } from '../../platform/db/database';
 import { createAppServices } from '../../services/app';
 import { fixedStartClock } from '../../platform/clock';
+import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 
@@ -27,6 +28,7 @@ export function registerDbCommands(program: Command): void {
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .action((opts: { dataDir: string }) => {
       const conn = openExisting(opts.dataDir);
+      const lock = lockDataDir(opts.dataDir, 'db migrate');
       try {
         const r = migrate(conn);
         if (r.applied.length === 0) process.stdout.write(`数据库已是最新版本 ${r.to}\n`);
@@ -36,6 +38,7 @@ export function registerDbCommands(program: Command): void {
         throw error;
       } finally {
         conn.close();
+        lock.release();
       }
     });
 
@@ -75,6 +78,7 @@ export function registerDemoCommands(program: Command): void {
       if (fs.existsSync(layout.configFile) || fs.existsSync(layout.databaseFile)) {
         throw new CliError(`数据目录已有数据，不会覆盖：${layout.dir}`);
       }
+      const lock = lockDataDir(layout.dir, 'demo-data');
       const services = createAppServices({
         dataDir: layout.dir,
         demoPayers: opts.payers,
@@ -87,6 +91,7 @@ export function registerDemoCommands(program: Command): void {
         throw new CliError(`生成失败：${error instanceof Error ? error.message : String(error)}`);
       } finally {
         await services.close();
+        lock.release();
       }
       process.stdout.write(`已生成培训数据：${opts.payers} 名参保人，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n数据目录: ${layout.dir}\n`);
     });

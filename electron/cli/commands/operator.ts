@@ -4,6 +4,7 @@ import { hashPassword } from '../../services/auth/passwords';
 import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { migrate, openDatabase } from '../../platform/db/database';
 import { appendAudit } from '../../services/trust/audit';
+import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
 
 const roles = ['clerk', 'supervisor', 'admin'] as const;
@@ -19,10 +20,32 @@ async function readPassword(): Promise<string> {
 
 function open(dataDir: string) {
   const layout = dataDirLayout(dataDir);
-  if (!fs.existsSync(layout.databaseFile)) throw new CliError(`数据目录中没有数据库：${layout.databaseFile}（先启动一次程序或运行 db migrate）`);
+  if (!fs.existsSync(layout.databaseFile)) {
+    throw new CliError(`数据目录中没有数据库：${layout.databaseFile}（正式柜台先运行 pension-counter setup；培训用 demo-data）`);
+  }
   const db = openDatabase(layout.databaseFile);
   migrate(db);
   return db;
+}
+
+/** Opens the database for a change, holding the instance lock until it is closed. */
+function openForWrite(dataDir: string, command: string) {
+  const lock = lockDataDir(dataDir, command);
+  try {
+    const db = open(dataDir);
+    const close = db.close.bind(db);
+    db.close = () => {
+      try {
+        return close();
+      } finally {
+        lock.release();
+      }
+    };
+    return db;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /**
@@ -42,7 +65,7 @@ export function registerOperatorCommands(program: Command): void {
       if (!(roles as readonly string[]).includes(o.role)) throw new CliError(`角色应为 ${roles.join(' / ')}，收到 "${o.role}"`, 2);
       if (!/^[A-Za-z0-9_.-]{2,32}$/.test(o.username)) throw new CliError('登录名为 2–32 位字母、数字、点、下划线或连字符', 2);
       const password = await readPassword();
-      const db = open(o.dataDir);
+      const db = openForWrite(o.dataDir, 'operator add');
       try {
         db.transaction(() => {
           const exists = db.prepare('SELECT 1 FROM operators WHERE username = ?').get(o.username);
@@ -95,7 +118,7 @@ export function registerOperatorCommands(program: Command): void {
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .action(async (o: { username: string; dataDir: string }) => {
       const password = await readPassword();
-      const db = open(o.dataDir);
+      const db = openForWrite(o.dataDir, 'operator reset-password');
       try {
         db.transaction(() => {
           const row = db.prepare('SELECT id FROM operators WHERE username = ?').get(o.username) as { id: number } | undefined;
@@ -120,7 +143,7 @@ export function registerOperatorCommands(program: Command): void {
     .requiredOption('--username <name>', '登录名')
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .action((o: { username: string; dataDir: string }) => {
-      const db = open(o.dataDir);
+      const db = openForWrite(o.dataDir, 'operator disable');
       try {
         db.transaction(() => {
           const row = db.prepare('SELECT id FROM operators WHERE username = ?').get(o.username) as { id: number } | undefined;

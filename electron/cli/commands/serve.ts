@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createAppServices } from '../../services/app';
+import { createServicesWithFirstRun } from '../../services/first-run';
 import { fixedStartClock } from '../../platform/clock';
 import { defaultDataDir } from '../../platform/config';
 import { startHttpHost } from '../../services/host/http-host';
 import { rendererDir } from '../../platform/paths';
 import { installedElectronBinary } from '../electron-binary';
+import type { InstanceLock } from '../../platform/instance-lock';
+import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 
@@ -16,11 +18,47 @@ interface ServeOptions {
   clock?: Date;
   demoPayers?: number;
   token?: string;
+  /** No configuration: show the first-run screen (production builds) instead of training. */
+  firstRun?: boolean;
 }
 
 /** Runs the browser host until SIGINT/SIGTERM, then closes the database cleanly. */
 async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<number> {
-  const services = createAppServices({
+  // Taken before the database is opened: a second start is refused with the running one's address.
+  const lock = lockDataDir(opts.dataDir, 'serve');
+  // Stop requests that arrive while the host is still starting are remembered, not lost.
+  let stopRequested = false;
+  let onStop: (() => void) | null = null;
+  const stop = () => {
+    stopRequested = true;
+    onStop?.();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await serveLocked(
+      opts,
+      out,
+      lock,
+      () => stopRequested,
+      (fn) => (onStop = fn),
+    );
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    lock.release();
+  }
+}
+
+async function serveLocked(
+  opts: ServeOptions,
+  out: NodeJS.WritableStream,
+  lock: InstanceLock,
+  stopRequested: () => boolean,
+  whenStopped: (fn: () => void) => void,
+): Promise<number> {
+  const services = createServicesWithFirstRun({
+    askFirstRun: opts.firstRun ?? false,
     dataDir: opts.dataDir,
     clock: opts.clock ? fixedStartClock(opts.clock) : undefined,
     demoPayers: opts.demoPayers,
@@ -34,17 +72,22 @@ async function serve(opts: ServeOptions, out: NodeJS.WritableStream): Promise<nu
     if (e.code === 'EADDRINUSE') throw new CliError(`端口 ${opts.port} 已被占用：请换一个端口（--port）`);
     throw new CliError(e.message);
   }
-  out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : ''}浏览器主机已启动\n`);
+  lock.setAddress(host.url);
+  const first = services.info().firstRun ? '【首次启动】' : '';
+  out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : first}浏览器主机已启动\n`);
   out.write(`  数据目录: ${services.layout.dir}\n`);
   out.write(`  打开: ${host.appUrl}\n`);
   services.ready.then(
-    () => out.write('  就绪\n'),
+    () => {
+      const up = services.info().upgradedFrom;
+      if (up) out.write(`  已升级：上次运行的版本 ${up.version}（数据库版本 ${up.schemaVersion}）${up.backup ? `，升级前备份 ${up.backup}` : ''}\n`);
+      out.write('  就绪\n');
+    },
     (error: unknown) => out.write(`  启动失败: ${error instanceof Error ? error.message : String(error)}\n`),
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    if (stopRequested()) resolve();
+    else whenStopped(resolve);
   });
   await host.close();
   // Seeding may still be running; wait for it to reach a batch boundary before closing.
@@ -62,6 +105,7 @@ export function registerServeCommands(program: Command): void {
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .option('--clock <iso>', '从指定时刻开始计时（培训与测试用），如 2026-06-15T09:00:00+08:00', parseClock)
     .option('--demo-payers <n>', '首次启动时培训县的参保人数', (v) => parseIntOption(v, '--demo-payers', 0, 2_000_000))
+    .option('--first-run', '没有配置时先显示首次启动页（建立正式柜台或进入培训），而不是直接进入培训模式')
     .addOption(program.createOption('--token <token>', 'fixed API token (tests)').hideHelp())
     .action(async (opts: ServeOptions) => {
       process.exitCode = await serve({ ...opts, dataDir: path.resolve(opts.dataDir) }, process.stdout);
@@ -77,7 +121,13 @@ export function registerServeCommands(program: Command): void {
       if (electron) {
         const appDir = path.resolve(__dirname, '..', '..');
         const child = spawn(electron, [appDir, `--data-dir=${path.resolve(opts.dataDir)}`], { stdio: 'inherit' });
+        // A stop request to this command (npm start, a service manager) stops the app too.
+        const forward = (signal: NodeJS.Signals) => child.kill(signal);
+        process.on('SIGINT', forward);
+        process.on('SIGTERM', forward);
         process.exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+        process.removeListener('SIGINT', forward);
+        process.removeListener('SIGTERM', forward);
         return;
       }
       process.stdout.write(

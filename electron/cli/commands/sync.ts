@@ -3,7 +3,8 @@ import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../../shared/api/errors';
 import { fixedStartClock, systemClock } from '../../platform/clock';
-import { dataDirLayout, defaultDataDir } from '../../platform/config';
+import { dataDirLayout, defaultDataDir, readConfig } from '../../platform/config';
+import { lockDataDir } from '../data-dir';
 import { migrate, openDatabase } from '../../platform/db/database';
 import { createLogger } from '../../platform/log';
 import { SyncEngine, TRAINING_COUNTER_KEY, UpstreamClient, type SyncOutcome } from '../../sync';
@@ -14,7 +15,8 @@ import { parseClock, parseIntOption } from '../options';
 
 export interface SyncCommandOptions {
   dataDir: string;
-  upstream: string;
+  /** Overrides config.json's upstream.url. */
+  upstream?: string;
   key?: string;
   pageSize?: number;
   timeoutMs?: number;
@@ -38,11 +40,24 @@ export async function runSyncCommand(
   if (!fs.existsSync(layout.databaseFile)) {
     throw new CliError(`数据目录中没有数据库：${layout.databaseFile}（请先启动程序或运行 demo-data）`);
   }
-  const key = opts.key ?? process.env[UPSTREAM_KEY_ENV] ?? TRAINING_COUNTER_KEY;
+  // The upstream and key come from config.json; flags (and the key's environment variable)
+  // override them. There is no built-in key: a counter without one cannot sync.
+  let config;
+  try {
+    config = readConfig(layout);
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  const baseUrl = opts.upstream ?? config?.upstream?.url;
+  const key = opts.key ?? process.env[UPSTREAM_KEY_ENV] ?? config?.upstream?.key;
+  if (!baseUrl) throw new CliError(`没有上游地址：config.json 中没有 upstream.url，也没有给出 --upstream（${layout.configFile}）`, 2);
+  if (!key) throw new CliError(`没有柜台密钥：config.json 中没有 upstream.key，也没有给出 --key 或环境变量 ${UPSTREAM_KEY_ENV}`, 2);
+  const lock = lockDataDir(layout.dir, 'sync');
   let client: UpstreamClient;
   try {
-    client = new UpstreamClient({ baseUrl: opts.upstream, key, timeoutMs: opts.timeoutMs });
+    client = new UpstreamClient({ baseUrl, key, timeoutMs: opts.timeoutMs, installationId: config?.installationId });
   } catch (error) {
+    lock.release();
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
   let db;
@@ -50,6 +65,7 @@ export async function runSyncCommand(
     db = openDatabase(layout.databaseFile);
     migrate(db);
   } catch (error) {
+    lock.release();
     if (error instanceof AppError) throw new CliError(error.message, 3);
     throw error;
   }
@@ -80,6 +96,7 @@ export async function runSyncCommand(
   } finally {
     db.close();
     log.flush?.();
+    lock.release();
   }
 }
 
@@ -145,8 +162,8 @@ export function registerSyncCommands(program: Command): void {
     .command('sync')
     .description('与上游征收系统同步一次：上传柜台业务，接收参保人与各渠道缴费')
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
-    .requiredOption('--upstream <url>', '上游地址，如 http://10.0.0.5:8790')
-    .option('--key <key>', `柜台密钥（也可用环境变量 ${UPSTREAM_KEY_ENV}）`)
+    .option('--upstream <url>', '上游地址，如 http://10.0.0.5:8790（缺省：config.json 的 upstream.url）')
+    .option('--key <key>', `柜台密钥（缺省：环境变量 ${UPSTREAM_KEY_ENV}，再缺省：config.json 的 upstream.key）`)
     .option('--page-size <n>', '每页条数', (v) => parseIntOption(v, '--page-size', 1, 1000))
     .option('--timeout-ms <n>', '单次请求超时（毫秒）', (v) => parseIntOption(v, '--timeout-ms', 100, 600_000))
     .option('--json', '以 JSON 输出结果')

@@ -5,7 +5,7 @@ import { amountInCapitals } from '../../../shared/domain/capitals';
 import { formatYuan, tierLabel } from '../../../shared/domain/money';
 import { channelLabels, lineKindLabels, paymentMethodLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
 import { governmentLevelLabels } from '../../../shared/policy/schema';
-import type { DayCloseRecord, DaySummary } from './types';
+import type { DayCloseRecord, DaySummary, LevelAmount } from './types';
 
 export const DAY_SUMMARY_TITLE = '税务机关入库城乡居民养老保险费日汇总单';
 
@@ -57,8 +57,14 @@ export function buildDaySummaryModel(s: DaySummary, h: ModelHeader, close: Model
   yearRows.push({ label: '补缴小计', values: [nian(p.backPayment.count), money(p.backPayment.amountFen), '', ''], total: true });
   yearRows.push({ label: '合计', values: [nian(p.count), money(p.amountFen), money(p.subsidyFen), money(p.governmentPaidFen)], total: true });
   if (p.lumpSum !== undefined && p.lumpSum.count > 0) {
-    // 一次性补缴 counts years, not calendar years: the line says how many.
-    yearRows.push({ label: `其中一次性补缴（${p.lumpSum.years}年）`, values: [nian(p.lumpSum.count), money(p.lumpSum.amountFen), '', ''], total: true });
+    // 一次性补缴 counts years of contribution, not calendar years (policy engine): its own line.
+    yearRows.push({ label: `其中一次性补缴 ${p.lumpSum.years}年`, values: [bi(p.lumpSum.count), money(p.lumpSum.amountFen), '', ''], total: true });
+  }
+  // The subsidy and 代缴 split between levels of government, as the policy table records it.
+  const levels = [...new Set([...(p.subsidyByLevel ?? []), ...(p.governmentPaidByLevel ?? [])].map((x) => x.level))];
+  for (const level of levels) {
+    const find = (list: LevelAmount[] | undefined) => money(list?.find((x) => x.level === level)?.amountFen ?? 0);
+    yearRows.push({ label: `其中${governmentLevelLabels[level]}出资`, values: ['', '', find(p.subsidyByLevel), find(p.governmentPaidByLevel)] });
   }
   sections.push(
     section({
@@ -70,19 +76,6 @@ export function buildDaySummaryModel(s: DaySummary, h: ModelHeader, close: Model
       notes: [`收款 ${bi(p.transactions)}，缴费 ${nian(p.count)}（一笔收款可缴多个年度）。政府补贴、代缴只记入个人账户，不向缴费人收取，不计入入库金额。`],
     }),
   );
-
-  const levels = [...new Set([...(p.subsidyByLevel ?? []), ...(p.governmentPaidByLevel ?? [])].map((x) => x.level))];
-  if (levels.length > 0) {
-    const find = (list: typeof p.subsidyByLevel, level: string) => money(list?.find((x) => x.level === level)?.amountFen ?? 0);
-    sections.push(
-      section({
-        key: 'byLevel',
-        title: '政府补贴、代缴按出资层级',
-        columns: ['出资层级', '政府补贴（记账）', '政府代缴（记账）'],
-        rows: levels.map((level) => ({ label: governmentLevelLabels[level], values: [find(p.subsidyByLevel, level), find(p.governmentPaidByLevel, level)] })),
-      }),
-    );
-  }
 
   sections.push(
     section({
@@ -118,6 +111,7 @@ export function buildDaySummaryModel(s: DaySummary, h: ModelHeader, close: Model
         values: [bi(c.transactions), nian(c.count), money(c.amountFen), money(c.cashFen)],
       })),
       emptyText: '本日无柜台收款。',
+      a4Only: true,
     }),
   );
 

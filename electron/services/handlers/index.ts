@@ -4,6 +4,8 @@
 import type { Handlers } from '../api/dispatcher';
 import type { AppContext } from './context';
 import { dayCloseHandlers } from './dayclose';
+import { healthHandlers } from './health';
+import { setupHandlers } from './setup';
 import { devicesHandlers, printHandlers, trainingHandlers } from './devices';
 import { payerHandlers, paymentHandlers } from './payer';
 import { exchangeHandlers, receiptHandlers } from './receipt';
@@ -27,5 +29,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...auditHandlers(ctx),
     ...devicesHandlers(ctx),
     ...trainingHandlers(ctx),
+    ...healthHandlers(ctx),
+    ...setupHandlers(ctx),
   };
 }

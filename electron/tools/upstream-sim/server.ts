@@ -15,6 +15,7 @@ import {
   API_PREFIX,
   Cursor,
   ExchangeClaimRequest,
+  HelloRequest,
   IdempotencyKey,
   MAX_PAGE_LIMIT,
   MAX_REQUEST_BYTES,
@@ -64,7 +65,7 @@ export interface UpstreamSimOptions {
   log?: Logger;
 }
 
-export type SimRoute = 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims' | 'day-totals';
+export type SimRoute = 'hello' | 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims' | 'day-totals';
 
 export interface SimHooks {
   /** Called as each answer starts going out (tests watch the progress of a sync with it). */
@@ -135,7 +136,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   const faultRng = new Rng(options.faultSeed ?? 1, 7);
   const arrivalRng = new Rng(options.faultSeed ?? 1, 8);
   const hooks: SimHooks = {};
-  const served: Record<SimRoute, number> = { time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0 };
+  const served: Record<SimRoute, number> = { hello: 0, time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0 };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && faultRng.next() < p;
 
   const advance = (n: number) => store.arrivals(n, arrivalRng, clock.now(), civilDate(clock.now(), HALL_TIME_ZONE));
@@ -235,6 +236,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://sim');
     const p = url.pathname.startsWith(`${API_PREFIX}/`) ? url.pathname.slice(API_PREFIX.length + 1) : '';
     const routes: Record<string, [string, SimRoute]> = {
+      hello: ['POST', 'hello'],
       time: ['GET', 'time'],
       payers: ['GET', 'payers'],
       payments: ['GET', 'payments'],
@@ -262,6 +264,17 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
     const now = clock.now();
 
     switch (route) {
+      case 'hello': {
+        const body = parse(HelloRequest, await readBody(req));
+        const registration = store.hello(station, body, now.toISOString());
+        return send(
+          res,
+          route,
+          200,
+          { protocol: PROTOCOL_VERSION, serverTime: now.toISOString(), station, installationId: body.installationId, registration },
+          cut,
+        );
+      }
       case 'time':
         return send(res, route, 200, { protocol: PROTOCOL_VERSION, serverTime: now.toISOString(), station }, cut);
       case 'payers':

@@ -96,6 +96,17 @@ const SCHEMA = `
     data              TEXT NOT NULL,
     UNIQUE (station, idempotency_key)
   ) STRICT;
+  CREATE TABLE IF NOT EXISTS installations (
+    station         TEXT NOT NULL,
+    installation_id TEXT NOT NULL,
+    hall_name       TEXT NOT NULL,
+    region_code     TEXT NOT NULL,
+    counter_no      INTEGER NOT NULL,
+    app_version     TEXT NOT NULL,
+    first_seen      TEXT NOT NULL,
+    last_seen       TEXT NOT NULL,
+    PRIMARY KEY (station, installation_id)
+  ) STRICT;
   CREATE TABLE IF NOT EXISTS exchange_claims (
     channel     TEXT NOT NULL,
     channel_ref TEXT NOT NULL,
@@ -308,6 +319,40 @@ export class SimStore {
   payer(idNumber: string): WirePayer | null {
     const row = this.stmts.payerByIdNumber.get(idNumber) as { seq: number; data: string } | undefined;
     return row ? toWirePayer(row) : null;
+  }
+
+  /** The handshake: remembers each installation that introduced itself under a station's key. */
+  hello(
+    station: string,
+    req: { installationId: string; hallName: string; regionCode: string; counterNo: number; appVersion: string },
+    nowIso: string,
+  ): 'new' | 'known' {
+    return this.db.transaction(() => {
+      const seen = this.db.prepare('SELECT 1 FROM installations WHERE station = ? AND installation_id = ?').get(station, req.installationId);
+      if (seen) {
+        this.db
+          .prepare('UPDATE installations SET last_seen = ?, app_version = ?, counter_no = ? WHERE station = ? AND installation_id = ?')
+          .run(nowIso, req.appVersion, req.counterNo, station, req.installationId);
+        return 'known' as const;
+      }
+      this.db
+        .prepare(
+          'INSERT INTO installations (station, installation_id, hall_name, region_code, counter_no, app_version, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(station, req.installationId, req.hallName, req.regionCode, req.counterNo, req.appVersion, nowIso, nowIso);
+      return 'new' as const;
+    })();
+  }
+
+  /** Installations seen per station (tests, #15's per-installation claims). */
+  installations(station: string): { installationId: string; counterNo: number; firstSeen: string }[] {
+    return (
+      this.db.prepare('SELECT installation_id, counter_no, first_seen FROM installations WHERE station = ? ORDER BY first_seen').all(station) as {
+        installation_id: string;
+        counter_no: number;
+        first_seen: string;
+      }[]
+    ).map((r) => ({ installationId: r.installation_id, counterNo: r.counter_no, firstSeen: r.first_seen }));
   }
 
   counts(): { payers: number; payments: number; events: number } {

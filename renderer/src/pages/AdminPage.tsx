@@ -3,6 +3,7 @@ import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call } from '../api/client';
 import { DevicesPage } from './DevicesPage';
+import { HealthPanel } from './HealthPanel';
 
 interface Props {
   info: AppInfo;
@@ -26,6 +27,7 @@ export function AdminPage({ info, session, onSignedOut }: Props) {
         </Button>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
+        <HealthPanel />
         <DevicesPage canConfigure />
       </Layout.Content>
     </Layout>

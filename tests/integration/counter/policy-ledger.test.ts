@@ -149,9 +149,9 @@ describe('counter: quote → record → ledger', () => {
       { transactionUid: crypto.randomUUID(), payerId: id, lines: [{ year: 2026, tierFen: 10000 }], method: 'cash', tenderedFen: 0 },
       { transport: 'ipc' },
     );
-    // A typed outcome, not an error: nothing recorded, no receipt, 无需缴费 said plainly.
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value).toMatchObject({ outcome: 'nothing_to_collect', message: expect.stringContaining('无需缴费') });
+    // Said plainly as an outcome (not an error): nothing taken, nothing recorded, no receipt.
+    expect(r).toMatchObject({ ok: true, value: { outcome: 'nothing_to_collect' } });
+    if (r.ok) expect((r.value as { message: string }).message).toContain('无需缴费');
     expect(db.prepare('SELECT count(*) AS n FROM payments WHERE payer_id = ?').get(id)).toEqual({ n: 0 });
   });
 
@@ -166,20 +166,17 @@ describe('counter: quote → record → ledger', () => {
       { level: 'county', amountFen: 2500 },
     ]);
     expect(s.payments.lumpSum).toEqual({ count: 1, years: 6, amountFen: 180000 });
-    const pdf = await renderDaySummaryPdf({
-      model: buildDaySummaryModel(
-        s,
-        { taxOffice: '示范税务局', hallName: '示范办税服务厅', operator: '全部经办人', counter: '全部窗口', training: true },
-        null,
-      ),
-      printedAt: START,
-      timeZone: 'Asia/Shanghai',
-    });
+    const model = buildDaySummaryModel(
+      s,
+      { taxOffice: '示范税务局', hallName: '示范办税服务厅', operator: '全部经办人', counter: '全部窗口', training: true },
+      null,
+    );
+    const pdf = await renderDaySummaryPdf({ model, printedAt: START, timeZone: 'Asia/Shanghai' });
     const file = path.join(dir, 'day.pdf');
     fs.writeFileSync(file, pdf);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    expect(text).toContain('出资层级');
-    expect(text).toMatch(/省级\s+20\.00\s+25\.00/);
-    expect(text).toContain('其中一次性补缴');
+    expect(text).toMatch(/其中省级出资\s+20\.00\s+25\.00/);
+    expect(text).toMatch(/其中县级出资\s+20\.00\s+25\.00/);
+    expect(text).toMatch(/其中一次性补缴 6年\s+1笔\s+1,800\.00/);
   });
 });

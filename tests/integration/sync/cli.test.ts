@@ -45,7 +45,7 @@ describe('pension-counter sync / upstream-sim commands', () => {
     await expect(runSyncCommand({ dataDir: tempDir('nodb'), upstream: sim.url })).rejects.toThrow(/数据目录中没有数据库/);
     const counter = await makeCounter();
     counter.db.close();
-    await expect(runSyncCommand({ dataDir: counter.dir, upstream: 'ftp://x' })).rejects.toThrow(/http\(s\)/);
+    await expect(runSyncCommand({ dataDir: counter.dir, upstream: 'ftp://x', key: KEY })).rejects.toThrow(/http\(s\)/);
     const wrongKey = runSyncCommand({ dataDir: counter.dir, upstream: sim.url, key: 'nope' }, sink().stream, sink().stream);
     await expect(wrongKey).rejects.toBeInstanceOf(CliError);
     await expect(wrongKey).rejects.toMatchObject({ exitCode: 4, message: expect.stringContaining('HTTP 401') });
