@@ -17,7 +17,7 @@ export interface SummaryModelRow {
 }
 
 export interface SummaryModelSection {
-  key: 'byYear' | 'byTier' | 'byMethod' | 'byCounter' | 'exchanges' | 'receipts' | 'voided' | 'reissued' | 'waiting' | 'cash';
+  key: 'byYear' | 'byLevel' | 'byTier' | 'byMethod' | 'byCounter' | 'exchanges' | 'receipts' | 'voided' | 'reissued' | 'waiting' | 'cash';
   title: string;
   /** Column titles: the label column first, then one per value. */
   columns: string[];

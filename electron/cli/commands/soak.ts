@@ -82,7 +82,9 @@ export async function runSoak(opts: SoakOptions, out: NodeJS.WritableStream = pr
         const chosen = random() < 0.8 ? years.slice(0, 1) : years.slice(0, 1 + Math.floor(random() * Math.min(3, years.length)));
         const lines = chosen.map((y) => ({ year: y.year, tierFen: pick(y.tiers.filter((t) => !t.reserved))!.tierFen }));
         const method = pick(['cash', 'bank_card', 'qr'] as const)!;
-        const input = { transactionUid: crypto.randomUUID(), payerId: row.id, lines, method, tenderedFen: null };
+        // A bank card payment carries the POS slip's reference number (参考号).
+        const posRef = method === 'bank_card' ? { posRef: String(100_000_000_000 + n) } : {};
+        const input = { transactionUid: crypto.randomUUID(), payerId: row.id, lines, method, tenderedFen: null, ...posRef };
         const recorded = await call('payment.record', input);
         // A retried call (double Enter, a lost answer) must find the same transaction.
         if (recorded.ok && random() < 0.2) await call('payment.record', input);

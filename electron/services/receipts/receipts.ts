@@ -10,7 +10,7 @@ import { civilDate, type Clock } from '../../platform/clock';
 import type { Db } from '../../platform/db/database';
 import type { Logger } from '../../platform/log';
 import { refuse } from './errors';
-import type { ReceiptAction, ReceiptStatus } from '../../../shared/vocab';
+import { channelLabels as vocabChannels, proofLabels, type ReceiptAction, type ReceiptStatus } from '../../../shared/vocab';
 import { receiptAddress } from '../../documents/receipt-document';
 import { hallTime } from '../../../shared/domain/time';
 import type {
@@ -144,10 +144,11 @@ interface IssueMeta {
   group?: { uid: string; index: number; count: number } | null;
 }
 
+/** From the one vocabulary (shared/vocab.ts): the channel and what its proof's number is called. */
 export const channelLabels: Record<ExchangeChannel, { channel: string; ref: string }> = {
-  bank_pos: { channel: '银行POS', ref: '参考号' },
-  bank_counter: { channel: '银行柜台', ref: '缴费凭单号' },
-  mobile_app: { channel: '手机APP', ref: '电子凭证号' },
+  bank_pos: { channel: vocabChannels.bank_pos, ref: proofLabels.bank_pos.ref },
+  bank_counter: { channel: vocabChannels.bank_counter, ref: proofLabels.bank_counter.ref },
+  mobile_app: { channel: vocabChannels.mobile_app, ref: proofLabels.mobile_app.ref },
 };
 
 const MAX_BLOCK = 100_000;

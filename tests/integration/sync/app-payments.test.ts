@@ -40,7 +40,14 @@ describe('payments taken through the app reach the upstream (the outbox payload 
           ?.tier_fen ?? 20000;
       const r = await services.dispatch(
         'payment.record',
-        { transactionUid: crypto.randomUUID(), payerId: payer.id, lines: [{ year: 2026, tierFen: tier }], method: 'bank_card', tenderedFen: null },
+        {
+          transactionUid: crypto.randomUUID(),
+          payerId: payer.id,
+          lines: [{ year: 2026, tierFen: tier }],
+          method: 'bank_card',
+          tenderedFen: null,
+          posRef: '202606150003',
+        },
         { transport: 'ipc' },
       );
       if (r.ok) recorded++;

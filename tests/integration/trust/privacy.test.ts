@@ -107,6 +107,7 @@ beforeAll(async () => {
       lines: [{ year: 2026, tierFen: 20000 }],
       method: 'bank_card',
       tenderedFen: null,
+      posRef: '202606150002',
     });
   }
   await call('session.signOut', {});

@@ -12,7 +12,7 @@ import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
 /**
- * MERGE NOTE (branch policy): versions 8–10 are reserved for work on other branches; until those
+ * MERGE NOTE (branch policy): versions 9–10 are reserved for work on other branches; until those
  * land, these no-op stand-ins keep the versions gapless. Replace each with the real migration at
  * merge (and drop this helper once none is left).
  */
