@@ -6,18 +6,11 @@ import { migration0005 } from './0005-audit';
 import { migration0006 } from './0006-ledger-indexes';
 import { migration0007 } from './0007-day-close';
 import { migration0008 } from './0008-clerk-day';
-import { migration0011 } from './0011-policy-ledger';
-import { migration0012 } from './0012-spool-jobs';
+import { migration0009 } from './0009-policy-ledger';
+import { migration0010 } from './0010-spool-jobs';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
-/**
- * MERGE NOTE (branch policy): versions 9–10 are reserved for work on other branches; until those
- * land, these no-op stand-ins keep the versions gapless. Replace each with the real migration at
- * merge (and drop this helper once none is left).
- */
-const reservedForMerge = (version: number): Migration => ({ version, name: `reserved ${version}`, up() {} });
-
 export const migrations: readonly Migration[] = [
   migration0001,
   migration0002,
@@ -27,10 +20,8 @@ export const migrations: readonly Migration[] = [
   migration0006,
   migration0007,
   migration0008,
-  reservedForMerge(9),
-  reservedForMerge(10),
-  migration0011,
-  migration0012,
+  migration0009,
+  migration0010,
 ];
 
 export const latestSchemaVersion = migrations.length;

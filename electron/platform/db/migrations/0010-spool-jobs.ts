@@ -5,8 +5,8 @@ import type { Migration } from './types';
 // from here: 'sent' (已送打印) until the spooler says 'completed' (打印完成) or 'failed' (打印失败,
 // with the spooler's reason). A row still 'sent' without a spooler job id after a restart was never
 // handed over, and is failed: a job the spooler lost is never counted as printed.
-export const migration0012: Migration = {
-  version: 12,
+export const migration0010: Migration = {
+  version: 10,
   name: 'page print jobs followed through the spooler',
   up(db) {
     db.exec(`

@@ -7,8 +7,8 @@ import type { Migration } from './types';
 //   N years of contribution; its `year` is the year it was paid in, not a year it covers).
 // - government_credits: the government's 代缴 for a year as a fact of its own, apart from any
 //   personal payment for that year (a 代缴-only year counts, and a tier may still go on top).
-export const migration0011: Migration = {
-  version: 11,
+export const migration0009: Migration = {
+  version: 9,
   name: 'subsidy split and lump sums on payment lines, government 代缴 credits',
   up(db) {
     db.exec(`
