@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Space, Tag } from 'antd';
-import type { PrintJobView, ReceiptView, RecordedPayment } from '../../../shared/api/views';
+import type { PrintJobView, ReceiptView, RecordedPayment, SpoolJobView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { call } from '../api/client';
+import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
 import { messageOf, useAction } from '../api/hooks';
 import { ApprovalDialog } from '../components/ApprovalFields';
 import { Kbd } from '../components/Kbd';
@@ -184,6 +185,7 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
               style={{ marginBottom: 6 }}
               message={`缴款书 ${step.receipt.number} 已打印第 ${step.receipt.printCount} 次。打印是否正确？`}
             />
+            <PrintJobState number={step.receipt.number} printCount={step.receipt.printCount} />
             <Space wrap>
               <Button type="primary" loading={busy} onClick={() => void confirmPrinted(step.receipt)} data-testid="receipt-ok" autoFocus>
                 打印正确 <Kbd>Enter</Kbd>
@@ -231,4 +233,19 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
       />
     </Card>
   );
+}
+
+/** The receipt's last print job as the spooler reports it: 已送打印 → 打印完成, or 打印失败 with the reason. */
+function PrintJobState({ number, printCount }: { number: string; printCount: number }) {
+  const [fetched, setFetched] = useState<SpoolJobView | null>(null);
+  useEffect(() => {
+    call('receipt.printStatus', { number }).then(setFetched, () => setFetched(null));
+  }, [number, printCount]);
+  const current = useSpoolJob(fetched);
+  return current ? (
+    <div style={{ marginBottom: 8 }}>
+      打印机：
+      <SpoolTag job={current} />
+    </div>
+  ) : null;
 }
