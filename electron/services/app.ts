@@ -284,7 +284,16 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     if (!firstStart) upgradedFrom = await beforeUpgrade(db, backupDir, log, (m) => setStatus('starting', m));
     const result = migrate(db);
     if (result.applied.length) log.info({ from: result.from, to: result.to }, 'database migrated');
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(LAST_VERSION_KEY, appVersion);
+    // Written only when it changes: an unchanged start writes nothing, so a read-only database
+    // still opens and its first write (sign-in) answers STORAGE_UNAVAILABLE with nothing recorded.
+    const lastVersion = db.prepare('SELECT value FROM settings WHERE key = ?').get(LAST_VERSION_KEY) as { value: string } | undefined;
+    if (lastVersion?.value !== appVersion) {
+      try {
+        db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(LAST_VERSION_KEY, appVersion);
+      } catch (error) {
+        log.warn({ err: error }, 'could not record the running version (storage)');
+      }
+    }
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();

@@ -73,6 +73,7 @@ describe.skipIf(skip !== null)('printing through CUPS (cups-pdf queue)', () => {
       lines: [{ year: 2026, tierFen: 30_000 }],
       method: 'bank_card',
       tenderedFen: null,
+      posRef: '202606150001',
     });
     const issued = await call<{ receipts: { number: string }[] }>('receipt.issue', { transactionId: rec.transactionId });
     return issued.receipts[0]!.number;
