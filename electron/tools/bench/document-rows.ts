@@ -208,7 +208,9 @@ export async function dayCloseRow({ ctx, app, file }: AppRowsInput): Promise<Row
   const stats = await measure(() => call<DaySummaryView>(app, 'dayclose.preview', {}), { iterations: n, warmup: ctx.iterations(10, 2) });
   let closed: DayCloseView | undefined;
   const close = await measureOnce(summary.count, async () => {
-    closed = await call<DayCloseView>(app, 'dayclose.close', { cashCountedFen: summary.cashExpectedFen });
+    // The bench issues receipts without printing them: closing with them waiting needs the
+    // training supervisor's approval, as at a real counter.
+    closed = await call<DayCloseView>(app, 'dayclose.close', { cashCountedFen: summary.cashExpectedFen, approval: { username: 'super', password: '5678' } });
   });
   if (!closed || closed.summary.count !== summary.count) throw new Error(`the close counted ${closed?.summary.count} payments, the preview ${summary.count}`);
   const pdf = await measureOnce(1, () => call(app, 'dayclose.pdf', { no: closed!.no }));
