@@ -2,24 +2,12 @@
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerPolicyCommands } from '../../../electron/cli/commands/policy';
 import { CliError } from '../../../electron/cli/errors';
 import type { Quote } from '../../../shared/policy';
-import { idFor, policyDir, tableFiles } from './helpers';
+import { idFor, policyDir, runPolicyCli, tableFiles } from './helpers';
 
-async function run(args: string[]): Promise<{ out: string; error: unknown }> {
-  let out = '';
-  const program = new Command('pension-counter').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  registerPolicyCommands(program, { out: (t) => (out += t) });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { out, error: undefined };
-  } catch (error) {
-    return { out, error };
-  }
-}
+const run = runPolicyCli;
 
 let dir: string;
 const demo = join(policyDir, tableFiles.demo);

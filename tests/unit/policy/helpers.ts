@@ -1,3 +1,5 @@
+import { Command } from 'commander';
+import { registerPolicyCommands } from '../../../electron/cli/commands/policy';
 import { fileURLToPath } from 'node:url';
 import { idCheckChar } from '../../../shared/domain/id-number';
 import { PolicyPayer, type PolicyPayerInput, type PolicyTable } from '../../../shared/policy';
@@ -39,4 +41,20 @@ export function tierOf(table: PolicyTable, yuan: number) {
   const t = table.tiers.find((x) => x.amountFen === yuan * 100);
   if (t === undefined) throw new Error(`no ${yuan} tier in ${table.region.code}`);
   return t;
+}
+
+/**
+ * `pension-counter policy ...` with its output captured; the error (usage or CliError) is returned,
+ * not thrown, so tests can assert on both.
+ */
+export async function runPolicyCli(args: string[]): Promise<{ out: string; error: unknown }> {
+  let out = '';
+  const program = new Command('pension-counter').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  registerPolicyCommands(program, { out: (t) => (out += t) });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { out, error: undefined };
+  } catch (error) {
+    return { out, error };
+  }
 }
