@@ -185,8 +185,9 @@ describe('browser host connection limits', () => {
       for (let i = 18; i < 30; i++) await open(i);
       await new Promise((r) => setTimeout(r, 300));
       expect([...closed].filter((i) => i >= 20).length).toBeGreaterThan(0);
-      // Within a few seconds every idle and stalled connection is gone...
-      const deadline = Date.now() + 8_000;
+      // Within a few seconds every idle and stalled connection is gone (the socket idle timeout is
+      // 1.5 s; the generous deadline absorbs a CI machine busy with other test files)...
+      const deadline = Date.now() + 20_000;
       while (closed.size < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect([...Array(30).keys()].filter((i) => !closed.has(i))).toEqual([]);
       // ...and the API answers.
@@ -200,5 +201,5 @@ describe('browser host connection limits', () => {
       for (const s of sockets) s.destroy();
       await limited.close();
     }
-  }, 30_000);
+  }, 45_000);
 });
