@@ -7,10 +7,10 @@
 // Tables continue on further pages with their header row repeated; every page carries the page
 // number and the print time. Drawn with the embedded fonts (documentFonts) and per-character
 // fallback, as the receipt is.
-import PDFDocument from 'pdfkit';
 import type { DaySummaryModel, SummaryModelSection } from '../../shared/day-summary-model';
 import { chineseDate, hallTimeSeconds } from '../../shared/domain/time';
 import { documentFonts, type FontSet } from './fonts';
+import { fitText, mm, openPdf } from './pdf-page';
 
 export interface DaySummaryDocument {
   /** The one model the thermal slip prints too (services/dayclose/model.ts). */
@@ -29,8 +29,6 @@ export interface DaySummaryRenderOptions {
   fonts?: FontSet;
 }
 
-const PT_PER_MM = 72 / 25.4;
-const mm = (v: number) => v * PT_PER_MM;
 const PAGE_W = 210;
 const PAGE_H = 297;
 const LEFT = 15;
@@ -62,26 +60,7 @@ class Layout {
 
   /** One line of text in a box (mm), shrunk to fit, with per-character font fallback. */
   text(s: string, x: number, y: number, w: number, h: number, opts: { size?: number; align?: 'left' | 'center' | 'right'; color?: string } = {}): void {
-    if (!s) return;
-    const runs = this.fonts.runs(s);
-    let size = opts.size ?? 9.5;
-    const width = (sz: number) => runs.reduce((acc, r) => acc + this.doc.font(r.face.id).fontSize(sz).widthOfString(r.text), 0);
-    const pad = mm(1.2);
-    const avail = mm(w) - 2 * pad;
-    let tw = width(size);
-    if (tw > avail) {
-      size = Math.max(4.5, (size * avail) / tw);
-      tw = width(size);
-    }
-    let px = mm(x) + pad;
-    if (opts.align === 'center') px += (avail - tw) / 2;
-    if (opts.align === 'right') px += avail - tw;
-    const baseline = mm(y + h / 2) + size * 0.36;
-    this.doc.fillColor(opts.color ?? INK);
-    for (const r of runs) {
-      this.doc.font(r.face.id).fontSize(size).text(r.text, px, baseline, { lineBreak: false, baseline: 'alphabetic' });
-      px += this.doc.widthOfString(r.text);
-    }
+    fitText(this.doc, this.fonts, s, { x, y, w, h }, { size: opts.size ?? 9.5, minSize: 4.5, align: opts.align, color: opts.color ?? INK });
   }
 
   rect(x: number, y: number, w: number, h: number, fill?: string): void {
@@ -270,24 +249,15 @@ export async function renderDaySummaryPdf(d: DaySummaryDocument, options: DaySum
     m.closedBy ?? '',
     ...m.sections.flatMap((sec) => sec.rows.flatMap((r) => [r.label, ...r.values])),
   ]);
-  const doc = new PDFDocument({
-    size: [mm(PAGE_W), mm(PAGE_H)],
-    margin: 0,
-    bufferPages: true,
-    font: null as unknown as string,
-    info: {
-      Title: `${m.title} ${m.businessDate}${m.closeNumber ? ` ${m.closeNumber}` : '（草稿）'}${m.training ? '（培训样张）' : ''}`,
-      Producer: 'pension-counter',
-      Creator: 'pension-counter',
+  const { doc, done } = openPdf(
+    {
+      widthMm: PAGE_W,
+      heightMm: PAGE_H,
+      bufferPages: true,
+      title: `${m.title} ${m.businessDate}${m.closeNumber ? ` ${m.closeNumber}` : '（草稿）'}${m.training ? '（培训样张）' : ''}`,
     },
-  });
-  for (const f of fonts.faces()) doc.registerFont(f.id, f.data, f.collection ? f.postscriptName : undefined);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+    fonts,
+  );
   const L = new Layout(doc, fonts, d);
   if (m.training) {
     L.text('培训模式样张 · 不作记账凭证 · 不具法律效力', LEFT, 4, RIGHT - LEFT, 6, { size: 10, align: 'center', color: '#c00000' });

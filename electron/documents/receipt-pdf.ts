@@ -7,10 +7,10 @@
 //               overlay prints the number in the remarks (票号 …) for the clerk to compare.
 // In training mode both layouts carry 样张 / 培训 across the whole page and a banner, so nothing
 // printed can pass as a real receipt.
-import PDFDocument from 'pdfkit';
 import { amountInCapitals } from '../../shared/domain/capitals';
 import { formatYuan } from '../../shared/domain/money';
 import { documentFonts, type FontSet } from './fonts';
+import { fitText, mm, openPdf } from './pdf-page';
 import { chineseDate, FORM_LINES, RECEIPT_TITLE, remarksOf, type ReceiptDocument } from './receipt-document';
 
 export { FORM_LINES };
@@ -29,9 +29,6 @@ export interface RenderOptions {
   calibration?: { xMm: number; yMm: number };
   fonts?: FontSet;
 }
-
-const PT_PER_MM = 72 / 25.4;
-const mm = (v: number) => v * PT_PER_MM;
 
 interface Box {
   x: number;
@@ -72,28 +69,10 @@ class Page {
     readonly oy: number,
   ) {}
 
-  /** Draws one line of text in a box (mm), shrinking it to fit, with per-character font fallback. */
+  /** Draws one line of text in a box (mm from the form's corner), shrinking it to fit. */
   text(s: string, box: Box, opts: { size?: number; align?: 'left' | 'center' | 'right'; color?: string } = {}): void {
-    if (!s) return;
-    const runs = this.fonts.runs(s);
-    let size = opts.size ?? 10;
-    const width = (sz: number) => runs.reduce((w, r) => w + this.doc.font(r.face.id).fontSize(sz).widthOfString(r.text), 0);
-    const pad = mm(1.2);
-    const avail = mm(box.w) - 2 * pad;
-    let w = width(size);
-    if (w > avail) {
-      size = Math.max(5, (size * avail) / w);
-      w = width(size);
-    }
-    let x = mm(this.ox + box.x) + pad;
-    if (opts.align === 'center') x += (avail - w) / 2;
-    if (opts.align === 'right') x += avail - w;
-    const baseline = mm(this.oy + box.y + box.h / 2) + size * 0.36;
-    this.doc.fillColor(opts.color ?? '#000000');
-    for (const r of runs) {
-      this.doc.font(r.face.id).fontSize(size).text(r.text, x, baseline, { lineBreak: false, baseline: 'alphabetic' });
-      x += this.doc.widthOfString(r.text);
-    }
+    const at = { x: this.ox + box.x, y: this.oy + box.y, w: box.w, h: box.h };
+    fitText(this.doc, this.fonts, s, at, { size: opts.size ?? 10, minSize: 5, align: opts.align, color: opts.color ?? '#000000' });
   }
 
   line(x1: number, y1: number, x2: number, y2: number, width = 0.6): void {
@@ -204,20 +183,14 @@ export async function renderReceiptPdf(d: ReceiptDocument, options: RenderOption
   const a4 = options.layout === 'a4';
   const pageW = a4 ? mm(297) : mm(FORM_WIDTH_MM);
   const pageH = a4 ? mm(210) : mm(FORM_HEIGHT_MM);
-  const doc = new PDFDocument({
-    size: [pageW, pageH],
-    margin: 0,
-    // No standard font: everything is drawn with the embedded faces.
-    font: null as unknown as string,
-    info: { Title: `${RECEIPT_TITLE} ${d.number}${d.training ? '（培训样张）' : ''}`, Producer: 'pension-counter', Creator: 'pension-counter' },
-  });
-  for (const f of fonts.faces()) doc.registerFont(f.id, f.data, f.collection ? f.postscriptName : undefined);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = openPdf(
+    {
+      widthMm: a4 ? 297 : FORM_WIDTH_MM,
+      heightMm: a4 ? 210 : FORM_HEIGHT_MM,
+      title: `${RECEIPT_TITLE} ${d.number}${d.training ? '（培训样张）' : ''}`,
+    },
+    fonts,
+  );
   const cal = a4 ? { xMm: 0, yMm: 0 } : (options.calibration ?? { xMm: 0, yMm: 0 });
   const page = new Page(doc, fonts, (a4 ? A4_ORIGIN_MM.x : 0) + cal.xMm, (a4 ? A4_ORIGIN_MM.y : 0) + cal.yMm);
   if (d.training) drawTrainingMarks(doc, fonts, pageW, pageH);
