@@ -10,13 +10,20 @@ export type Logger = pino.Logger;
 // digits ("520123 19810314 0435", "520123-1981-0314-043X"); a longer run of digits (a slip number)
 // is not one. Full-width digits are what an IME types into a field: they count as digits too.
 const D = '[0-9０-９]';
-const ID_PATTERN = new RegExp(`(?<!${D}[ \\-]?)${D}(?:[ \\-]?${D}){16}[ \\-]?[0-9０-９XxＸｘ](?![ \\-]?${D})`, 'g');
+const ID = `(?<!${D}[ \\-]?)${D}(?:[ \\-]?${D}){16}[ \\-]?[0-9０-９XxＸｘ](?![ \\-]?${D})`;
+// A UUID (the keys of receipts, transactions, outbox and audit rows) is matched first and kept
+// whole: its dash-separated hex groups can hold 18 decimal digits in a row (…-ab12-1234-1234-
+// 12345678ab12), which would otherwise read as a dashed ID number and be masked, breaking the key.
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])';
+const ID_PATTERN = new RegExp(`(?<![0-9a-fA-F])(${UUID})|${ID}`, 'g');
 
 const FULL_WIDTH = /[０-９Ｘｘ]/g;
 
 /** Replaces every full ID number in a string with its masked form (separators dropped). */
 export function scrubIdNumbers(text: string): string {
-  return text.replace(ID_PATTERN, (m) => maskIdNumber(m.replace(/[ -]/g, '').replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))));
+  return text.replace(ID_PATTERN, (m, uuid: string | undefined) =>
+    uuid !== undefined ? m : maskIdNumber(m.replace(/[ -]/g, '').replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))),
+  );
 }
 
 function scrubValue(value: unknown, depth = 0): unknown {

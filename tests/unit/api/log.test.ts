@@ -17,6 +17,12 @@ describe('log privacy', () => {
     expect(scrubIdNumbers('520123-1981-0314-043X')).toBe('520123********043X');
     expect(scrubIdNumbers('５２０１２３１９８１０３１４０４３５')).toBe('520123********0435');
     expect(scrubIdNumbers('{"username":"5201 2319 8103 1404 35"}')).toBe('{"username":"520123********0435"}');
+    // A UUID key whose hex groups hold 18 digits in a row is a key, not a dashed ID number: masking
+    // it broke the link from an audit row to its receipt ('receipt-issued-<uuid>').
+    for (const key of ['receipt-issued-abcdef01-ab12-1234-1234-12345678ab12', 'e0c1a2b3-9012-3456-7890-123456789abc']) expect(scrubIdNumbers(key)).toBe(key);
+    expect(scrubIdNumbers('key abcdef01-ab12-1234-1234-12345678ab12 id 520123-1981-0314-043X')).toBe(
+      'key abcdef01-ab12-1234-1234-12345678ab12 id 520123********043X',
+    );
     for (const keep of ['2026-06-15T09:00:00Z', '窗口 1 2 3', '电话 0851-8888-6666', '票号 (2026)示税现00000101']) expect(scrubIdNumbers(keep)).toBe(keep);
   });
 
