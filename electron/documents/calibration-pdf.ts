@@ -2,8 +2,8 @@
 // 5 mm inside the edge, millimetre rulers along the top and left edges, and the form's origin
 // marked where the overlay would put it with the printer's offsets. Printed at 100 %, a ruler
 // measures what the printer did: 10 mm on paper must be 10 mm on the ruler.
-import PDFDocument from 'pdfkit';
 import { documentFonts } from './fonts';
+import { mm, openPdf } from './pdf-page';
 
 export interface CalibrationFrameOptions {
   pageMm: { widthMm: number; heightMm: number };
@@ -14,26 +14,11 @@ export interface CalibrationFrameOptions {
   caption: string;
 }
 
-const PT_PER_MM = 72 / 25.4;
-const mm = (v: number) => v * PT_PER_MM;
-
 export async function renderCalibrationPdf(o: CalibrationFrameOptions): Promise<Buffer> {
   const fonts = documentFonts();
   const W = o.pageMm.widthMm;
   const H = o.pageMm.heightMm;
-  const doc = new PDFDocument({
-    size: [mm(W), mm(H)],
-    margin: 0,
-    font: null as unknown as string,
-    info: { Title: `校准框 ${o.printer}`, Producer: 'pension-counter' },
-  });
-  for (const f of fonts.faces()) doc.registerFont(f.id, f.data, f.collection ? f.postscriptName : undefined);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const { doc, done } = openPdf({ widthMm: W, heightMm: H, title: `校准框 ${o.printer}` }, fonts);
   doc.lineWidth(0.5).strokeColor('#000000');
   doc.rect(mm(5), mm(5), mm(W - 10), mm(H - 10)).stroke();
   // Rulers: a tick each millimetre inside the frame, longer every 5 and 10.
