@@ -19,6 +19,29 @@ type Values = Omit<SetupForm, 'supervisor' | 'it'> & {
 
 const required = (message: string) => [{ required: true, message }];
 
+/** The first supervisor's or IT administrator's account: user name, name and password. */
+function AccountFields({ prefix, role }: { prefix: 'supervisor' | 'it'; role: string }) {
+  return (
+    <>
+      <Col span={4}>
+        <Form.Item label={`${role}登录名`} name={`${prefix}Username`} rules={required('请填写登录名')}>
+          <Input />
+        </Form.Item>
+      </Col>
+      <Col span={4}>
+        <Form.Item label={`${role}姓名`} name={`${prefix}Name`} rules={required('请填写姓名')}>
+          <Input />
+        </Form.Item>
+      </Col>
+      <Col span={4}>
+        <Form.Item label={`${role}密码`} name={`${prefix}Password`} rules={[{ required: true, min: 8, message: '密码至少 8 位' }]}>
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </Col>
+    </>
+  );
+}
+
 /**
  * First start of a production build with no configuration: IT staff commission the counter here
  * (the same answers as `pension-counter setup`), or start training with one click.
@@ -188,36 +211,8 @@ export function FirstRunPage({ info, onDone }: Props) {
                     <Input />
                   </Form.Item>
                 </Col>
-                <Col span={4}>
-                  <Form.Item label="值班主任登录名" name="supervisorUsername" rules={required('请填写登录名')}>
-                    <Input />
-                  </Form.Item>
-                </Col>
-                <Col span={4}>
-                  <Form.Item label="值班主任姓名" name="supervisorName" rules={required('请填写姓名')}>
-                    <Input />
-                  </Form.Item>
-                </Col>
-                <Col span={4}>
-                  <Form.Item label="值班主任密码" name="supervisorPassword" rules={[{ required: true, min: 8, message: '密码至少 8 位' }]}>
-                    <Input.Password autoComplete="new-password" />
-                  </Form.Item>
-                </Col>
-                <Col span={4}>
-                  <Form.Item label="管理员登录名" name="itUsername" rules={required('请填写登录名')}>
-                    <Input />
-                  </Form.Item>
-                </Col>
-                <Col span={4}>
-                  <Form.Item label="管理员姓名" name="itName" rules={required('请填写姓名')}>
-                    <Input />
-                  </Form.Item>
-                </Col>
-                <Col span={4}>
-                  <Form.Item label="管理员密码" name="itPassword" rules={[{ required: true, min: 8, message: '密码至少 8 位' }]}>
-                    <Input.Password autoComplete="new-password" />
-                  </Form.Item>
-                </Col>
+                <AccountFields prefix="supervisor" role="值班主任" />
+                <AccountFields prefix="it" role="管理员" />
               </Row>
               <Button type="primary" htmlType="submit" loading={busy} data-testid="commission">
                 核对上游并建立柜台（Enter）
