@@ -16,7 +16,7 @@ import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
 import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
-import { demoAccounts, seedDemoCounty, seedDemoOperators } from './demo/seed';
+import { COUNTY_FILLED_SETTING, COUNTY_SETTING, CountyFiller, demoAccounts, seedDemoOperators } from './demo/seed';
 import { EventBus } from '../platform/events';
 import { createLogger, type Logger } from '../platform/log';
 import { PayerService } from './payers/payers';
@@ -46,6 +46,11 @@ export interface AppServices {
   readonly layout: DataDirLayout;
   /** Resolves when migrations and first-start seeding are done (or rejects with the reason). */
   readonly ready: Promise<void>;
+  /**
+   * Training: resolves when the whole county is written (after `ready`, the rest is written in the
+   * background); at once for a complete county or a production counter.
+   */
+  countyComplete(): Promise<void>;
   isReady(): boolean;
   info(): AppInfo;
   close(): Promise<void>;
@@ -70,6 +75,10 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
 
 /** Settings key: the program version that last started on this database. */
 const LAST_VERSION_KEY = 'app_version';
+/** Payers of a new training county written before sign-in: the demo cards and a few thousand more. */
+const FIRST_START_PAYERS = 5_000;
+/** Payers per background step: a few milliseconds of writing between two counter calls. */
+const COUNTY_FILL_STEP = 40;
 
 /**
  * A new program's first start on an older database: before any migration runs, a backup is taken
@@ -188,6 +197,9 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   let running: Running | null = null;
+  // The rest of a training county, written in small steps between counter calls (issue 18: the
+  // counter is usable seconds after a first start; lookups say when a payer may not be there yet).
+  let countyFill: { progress(): { filled: number; total: number } | null; finished: Promise<void>; stop(): Promise<void> } | null = null;
   const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
   const live = (): Running => {
     if (!running) throw new AppError('STARTING');
@@ -225,6 +237,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     idleLockMinutes: cfg.idleLockMinutes ?? 5,
     demoAccounts: training ? demoAccounts.map(({ username, password, role }) => ({ username, password, role })) : [],
     upgradedFrom,
+    trainingFill: countyFill?.progress() ?? null,
   });
 
   const deviceConfig = () => {
@@ -258,6 +271,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     approverId: (approval) => live().session.verifyApprover(approval.username, approval.password).id,
     deviceConfig,
+    trainingFill: () => countyFill?.progress() ?? null,
     restartDevices: async () => {
       const r = live();
       await r.devices.stop();
@@ -275,6 +289,43 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     locked: () => running?.session.isLocked() ?? false,
     ready: () => status === 'ready',
   });
+
+  // The rest of a training county, written in small steps between counter calls.
+  const startCountyFill = (fillDb: Db, county: DemoCountyOptions) => {
+    const filledRow = fillDb.prepare('SELECT value FROM settings WHERE key = ?').get(COUNTY_FILLED_SETTING) as { value: string } | undefined;
+    // A county from before the setting existed was written whole.
+    const filler = new CountyFiller(county, clock.now().toISOString(), filledRow ? Number(filledRow.value) : county.payers);
+    let stopped = false;
+    const run = (async () => {
+      let lastEvent = 0;
+      while (!stopped && !filler.done && fillDb.open) {
+        try {
+          filler.step(fillDb, COUNTY_FILL_STEP);
+        } catch (error) {
+          log.error({ err: error, filled: filler.filled }, 'training county: background fill stopped');
+          return;
+        }
+        if (Date.now() - lastEvent > 1_000 || filler.done) {
+          lastEvent = Date.now();
+          events.emit('app.status', {
+            state: 'ready',
+            message: filler.done ? '就绪' : `正在生成培训数据（${filler.filled}/${filler.total}）`,
+            progress: filler.done ? null : filler.filled / filler.total,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      if (filler.done) log.info({ payers: filler.filled }, 'training county complete');
+    })();
+    return {
+      progress: () => (filler.done ? null : { filled: filler.filled, total: filler.total }),
+      finished: run,
+      stop: async () => {
+        stopped = true;
+        await run;
+      },
+    };
+  };
 
   const ready = (async () => {
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
@@ -309,13 +360,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         countyName: cfg.countyName,
         tiersFen: openTiersFen(policy),
       };
-      const seeded = await seedDemoCounty(db, county, nowIso, (done, total) =>
-        setStatus('starting', `正在生成培训数据（${done}/${total}）`, total ? done / total : 1),
-      );
+      // Sign-in comes after the first few thousand payers (the demo cards head the stream); the rest
+      // of the county follows in the background (startCountyFill below).
+      const filler = new CountyFiller(county, nowIso);
+      const first = Math.min(county.payers, FIRST_START_PAYERS);
+      while (filler.filled < first) {
+        filler.step(db, Math.min(1_000, first - filler.filled));
+        setStatus('starting', `正在生成培训数据（${filler.filled}/${county.payers}）`, first ? filler.filled / first : 1);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       // The options are kept so the demo cards can be rebuilt on every start.
-      db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(county));
+      db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(COUNTY_SETTING, JSON.stringify(county));
       db.prepare("INSERT INTO settings (key, value) VALUES (?, 'training')").run(SETTING.mode);
-      log.info(seeded, 'training county seeded');
+      log.info({ payers: filler.filled, of: county.payers, payments: filler.payments }, 'training county: first part seeded');
     }
     if (firstStart) {
       db.close();
@@ -325,7 +382,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       // The configuration is written last: until it exists, the next start begins afresh.
       writeConfig(layout, cfg);
     }
-    const countyRow = db.prepare("SELECT value FROM settings WHERE key = 'demo_county'").get() as { value: string } | undefined;
+    const countyRow = db.prepare('SELECT value FROM settings WHERE key = ?').get(COUNTY_SETTING) as { value: string } | undefined;
     const demoCards =
       training && countyRow
         ? demoCardPayers(JSON.parse(countyRow.value) as DemoCountyOptions).map((c) => ({
@@ -391,6 +448,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await devices.start();
     sync?.start();
     setStatus('ready', '就绪');
+    if (training && countyRow) countyFill = startCountyFill(db, JSON.parse(countyRow.value) as DemoCountyOptions);
   })().catch((error: unknown) => {
     log.error({ err: error }, 'start-up failed');
     // A refusal the services worded (AppError) is shown as is; anything else is for the log only.
@@ -407,8 +465,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     layout,
     ready,
     isReady: () => status === 'ready',
+    countyComplete: async () => {
+      await ready;
+      await countyFill?.finished;
+    },
     info,
     async close() {
+      await countyFill?.stop();
       await backups?.stop();
       if (running) {
         await running.sync?.stop();

@@ -131,6 +131,10 @@ export function createServicesWithFirstRun(options: FirstRunOptions): AppService
     layout,
     ready,
     isReady: () => inner?.isReady() ?? false,
+    countyComplete: async () => {
+      await ready;
+      await inner?.countyComplete();
+    },
     info: () => (inner ? inner.info() : firstRunInfo()),
     async close() {
       if (inner) await inner.close();

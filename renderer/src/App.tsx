@@ -46,7 +46,7 @@ export function App() {
   if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" />;
 
   if (info.firstRun) return <FirstRunPage info={info} onDone={refresh} />;
-  const training = info.mode === 'training' ? <TrainingBanner /> : null;
+  const training = info.mode === 'training' ? <TrainingBanner fill={info.trainingFill} /> : null;
   if (info.status === 'failed' && info.recovery) {
     const r = info.recovery;
     return (

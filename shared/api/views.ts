@@ -55,6 +55,8 @@ export const AppInfo = z.object({
   firstRun: z.boolean().optional(),
   /** The version that ran on this database before this one, when this start was an upgrade. */
   upgradedFrom: z.object({ version: z.string(), schemaVersion: z.number().int(), backup: z.string().nullable() }).nullable().optional(),
+  /** Training only: the county is still being written in the background (payers in / of). */
+  trainingFill: z.object({ filled: z.number().int().nonnegative(), total: z.number().int().nonnegative() }).nullable().optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

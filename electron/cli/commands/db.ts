@@ -87,6 +87,8 @@ export function registerDemoCommands(program: Command): void {
       const started = Date.now();
       try {
         await services.ready;
+        // Sign-in is possible after the first part; demo-data delivers the whole county.
+        await services.countyComplete();
       } catch (error) {
         throw new CliError(`生成失败：${error instanceof Error ? error.message : String(error)}`);
       } finally {

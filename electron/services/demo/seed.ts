@@ -1,7 +1,7 @@
 import type { Db } from '../../platform/db/database';
 import { hashPassword } from '../auth/passwords';
 import { nameInitials } from '../../platform/pinyin';
-import { generateCounty, type DemoCountyOptions } from './county';
+import { generateCounty, type DemoCountyOptions, type DemoPayer } from './county';
 
 /** Demo accounts of training mode. Shown on the sign-in screen: they are not secrets. */
 export const demoAccounts = [
@@ -19,10 +19,107 @@ export function seedDemoOperators(db: Db, nowIso: string): void {
 
 const BATCH = 5_000;
 
+/** Settings rows of a training county: its options (to rebuild the demo cards) and how far it is filled. */
+export const COUNTY_SETTING = 'demo_county';
+export const COUNTY_FILLED_SETTING = 'demo_county_filled';
+
 /**
- * Streams the generated county into the database in batches, yielding to the event loop between
- * batches so the host keeps answering (health checks, the start-up screen) while 120,000 payers
- * and their history go in.
+ * Writes a generated county into a database, a batch at a time, resumably: each batch records how
+ * many payers are in (settings 'demo_county_filled') in its own transaction, so a start after an
+ * interruption regenerates the stream (it is deterministic for the options) and skips what is
+ * already there. The caller decides the pace: the first start puts the first few thousand payers
+ * (the demo cards head the stream) in before sign-in and lets the rest follow in the background.
+ */
+export class CountyFiller {
+  private readonly generator: Generator<DemoPayer, void, undefined>;
+  /** Payers already in the database that the stream still has to pass over. */
+  private toSkip: number;
+  private inserted: number;
+  payments = 0;
+
+  constructor(
+    private readonly options: DemoCountyOptions,
+    private readonly nowIso: string,
+    alreadyFilled = 0,
+  ) {
+    this.generator = generateCounty(options);
+    this.toSkip = Math.min(alreadyFilled, options.payers);
+    this.inserted = this.toSkip;
+  }
+
+  get total(): number {
+    return this.options.payers;
+  }
+
+  /** Payers in the database. */
+  get filled(): number {
+    return this.inserted;
+  }
+
+  get done(): boolean {
+    return this.inserted >= this.options.payers;
+  }
+
+  /**
+   * One step of at most `max` payers: passes over already-written payers first (generation only,
+   * no writes), then inserts the next ones with their history in one transaction.
+   */
+  step(db: Db, max: number): void {
+    if (this.toSkip > 0) {
+      // Generating is cheaper than writing: pass over more per step, still in bounded slices.
+      for (let n = Math.min(this.toSkip, max * 4); n > 0; n--, this.toSkip--) this.generator.next();
+      return;
+    }
+    const insertPayer = db.prepare(
+      `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
+         registration_date, status, in_employee_scheme, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertGroup = db.prepare('INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)');
+    const insertPayment = db.prepare(
+      `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const recordFilled = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    db.transaction(() => {
+      for (let i = 0; i < max && !this.done; i++) {
+        const next = this.generator.next();
+        if (next.done) {
+          this.inserted = this.options.payers;
+          break;
+        }
+        const p = next.value;
+        const id = Number(
+          insertPayer.run(
+            p.idNumber,
+            p.name,
+            nameInitials(p.name),
+            p.gender,
+            p.birthDate,
+            p.town,
+            p.village,
+            p.address,
+            p.registrationDate,
+            p.status,
+            p.inEmployeeScheme ? 1 : 0,
+            this.nowIso,
+          ).lastInsertRowid,
+        );
+        for (const g of p.specialGroups) insertGroup.run(id, g.code, g.from, g.to);
+        for (const pay of p.payments) {
+          insertPayment.run(id, pay.year, pay.tierFen, pay.amountFen, pay.channel, pay.channelRef, pay.paidAt, this.nowIso);
+          this.payments++;
+        }
+        this.inserted++;
+      }
+      recordFilled.run(COUNTY_FILLED_SETTING, String(this.inserted));
+    })();
+  }
+}
+
+/**
+ * Streams the whole generated county into the database in batches, yielding to the event loop
+ * between batches so the host keeps answering while 120,000 payers and their history go in.
  */
 export async function seedDemoCounty(
   db: Db,
@@ -30,54 +127,12 @@ export async function seedDemoCounty(
   nowIso: string,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<{ payers: number; payments: number }> {
-  const insertPayer = db.prepare(
-    `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
-       registration_date, status, in_employee_scheme, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertGroup = db.prepare('INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)');
-  const insertPayment = db.prepare(
-    `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const generator = generateCounty(options);
-  let payers = 0;
-  let payments = 0;
-  const writeBatch = db.transaction(() => {
-    for (let i = 0; i < BATCH; i++) {
-      const next = generator.next();
-      if (next.done) return true;
-      const p = next.value;
-      const id = Number(
-        insertPayer.run(
-          p.idNumber,
-          p.name,
-          nameInitials(p.name),
-          p.gender,
-          p.birthDate,
-          p.town,
-          p.village,
-          p.address,
-          p.registrationDate,
-          p.status,
-          p.inEmployeeScheme ? 1 : 0,
-          nowIso,
-        ).lastInsertRowid,
-      );
-      for (const g of p.specialGroups) insertGroup.run(id, g.code, g.from, g.to);
-      for (const pay of p.payments) {
-        insertPayment.run(id, pay.year, pay.tierFen, pay.amountFen, pay.channel, pay.channelRef, pay.paidAt, nowIso);
-        payments++;
-      }
-      payers++;
-    }
-    return false;
-  });
-  for (;;) {
-    const finished = writeBatch();
-    onProgress(payers, options.payers);
-    if (finished) break;
-    await new Promise((resolve) => setImmediate(resolve));
+  const filler = new CountyFiller(options, nowIso);
+  while (!filler.done) {
+    filler.step(db, BATCH);
+    onProgress(filler.filled, filler.total);
+    if (!filler.done) await new Promise((resolve) => setImmediate(resolve));
   }
-  return { payers, payments };
+  onProgress(filler.filled, filler.total);
+  return { payers: filler.filled, payments: filler.payments };
 }

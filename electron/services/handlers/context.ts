@@ -35,6 +35,8 @@ export interface Running {
 }
 
 export interface AppContext {
+  /** Training: how far the county's background fill has got, or null when it is complete. */
+  trainingFill(): { filled: number; total: number } | null;
   readonly cfg: CounterConfig;
   readonly layout: DataDirLayout;
   readonly clock: Clock;

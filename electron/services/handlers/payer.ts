@@ -1,3 +1,4 @@
+import { AppError } from '../../../shared/api/errors';
 import type { PayerView } from '../../../shared/api/views';
 import type { PayerRegistryView } from '../payers/payers';
 import { payerActivity } from '../counter/activity';
@@ -14,7 +15,16 @@ export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
     'payer.villages': () => ctx.live().payers.villages(),
     'payer.lookup': ({ idNumber }) => {
       const r = ctx.live();
-      return withAssessment(r, r.payers.lookup(idNumber, ctx.today()));
+      try {
+        return withAssessment(r, r.payers.lookup(idNumber, ctx.today()));
+      } catch (error) {
+        // While a training county is still being written, "not found" may only mean "not yet".
+        const fill = ctx.trainingFill();
+        if (fill && error instanceof AppError && error.code === 'PAYER_NOT_FOUND') {
+          throw new AppError('PAYER_NOT_FOUND', `培训数据仍在生成（已生成 ${fill.filled}/${fill.total} 人），该参保人可能尚未生成，请稍后再查。`);
+        }
+        throw error;
+      }
     },
     'payer.activity': ({ payerId }) => {
       const r = ctx.live();
