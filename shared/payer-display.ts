@@ -84,6 +84,8 @@ export const PayerDisplayState = z.discriminatedUnion('stage', [
     evaluationId: z.string(),
     /** When the question is withdrawn and recorded as 未评价 (UTC ISO). */
     deadline: z.string(),
+    /** The same time allowed, in seconds (the screen counts down on its own clock). */
+    seconds: z.number().int(),
     slipNo: z.string(),
   }),
   z.object({ stage: z.literal('thanks'), ...Common }),

@@ -265,7 +265,8 @@ export class PayerDisplayService {
         };
     this.afterQuestion = { stage: 'idle' };
     this.show(state);
-    if (this.question) this.schedule(() => this.ask(), this.o.successMs ?? 5_000);
+    // The clerk is still issuing and printing the receipt: the question comes with 下一位, or after a minute.
+    if (this.question) this.schedule(() => this.ask(), this.o.successMs ?? 60_000);
     return this.state;
   }
 
@@ -278,6 +279,7 @@ export class PayerDisplayService {
       ...this.common(),
       evaluationId: q.evaluationId,
       deadline: new Date(this.o.clock.now().getTime() + seconds * 1000).toISOString(),
+      seconds,
       slipNo: q.slipNo,
     });
     this.schedule(() => {
