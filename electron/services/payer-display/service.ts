@@ -10,13 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/api/errors';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { maskIdNumber } from '../../../shared/domain/id-number';
-import {
-  maskPersonName,
-  type DisplayLine,
-  type DisplayPublish,
-  type EvaluationCountRow,
-  type PayerDisplayState,
-} from '../../../shared/payer-display';
+import { maskPersonName, type DisplayLine, type DisplayPublish, type EvaluationCountRow, type PayerDisplayState } from '../../../shared/payer-display';
 import type { Quote, QuoteLineRequest } from '../../../shared/policy';
 import { evaluationLevelCodes, evaluationLowLevels, type EvaluationLevel, type EvaluationReason } from '../../../shared/vocab';
 import type { Clock } from '../../platform/clock';
@@ -209,18 +203,16 @@ export class PayerDisplayService {
         back_payment: number;
         lump_sum_years: number | null;
       }[]
-    ).map(
-      (l): DisplayLine => ({
-        year: l.year,
-        years: l.lump_sum_years ?? 1,
-        lumpSum: l.lump_sum_years !== null,
-        backPayment: l.back_payment === 1,
-        tierFen: l.tier_fen,
-        payerFen: l.amount_fen,
-        subsidyFen: l.subsidy_fen,
-        governmentPaidFen: l.government_paid_fen,
-      }),
-    );
+    ).map((l): DisplayLine => ({
+      year: l.year,
+      years: l.lump_sum_years ?? 1,
+      lumpSum: l.lump_sum_years !== null,
+      backPayment: l.back_payment === 1,
+      tierFen: l.tier_fen,
+      payerFen: l.amount_fen,
+      subsidyFen: l.subsidy_fen,
+      governmentPaidFen: l.government_paid_fen,
+    }));
     const receiptNumbers = (
       this.o.db.prepare("SELECT number FROM receipts WHERE transaction_id = ? AND state = 'issued' ORDER BY id").all(tx.id) as { number: string }[]
     ).map((r) => r.number);

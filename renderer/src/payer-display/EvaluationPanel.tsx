@@ -43,8 +43,7 @@ export function EvaluationPanel({ today }: { today: string }) {
               title: '满意率',
               align: 'right' as const,
               // 满意率 as 政务服务 reports it: 非常满意 + 满意 + 基本满意 among the ratings given.
-              render: (_, r) =>
-                r.rated ? `${Math.round(((r.counts.very_satisfied + r.counts.satisfied + r.counts.basic) / r.rated) * 100)}%` : '—',
+              render: (_, r) => (r.rated ? `${Math.round(((r.counts.very_satisfied + r.counts.satisfied + r.counts.basic) / r.rated) * 100)}%` : '—'),
             },
           ]}
         />

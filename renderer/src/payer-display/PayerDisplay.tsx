@@ -137,7 +137,7 @@ type AmountsView = NonNullable<Extract<PayerDisplayState, { stage: 'payer' }>['a
 function Amounts({ a }: { a: AmountsView }) {
   return (
     <>
-      <table className="pd-lines" data-testid="pd-lines">
+      <table className={`pd-lines${a.lines.length > 4 ? ' pd-many' : ''}`} data-testid="pd-lines">
         <thead>
           <tr>
             <th>缴费年度</th>
@@ -259,6 +259,7 @@ function Evaluate({ state }: { state: Extract<PayerDisplayState, { stage: 'evalu
                 onClick={() => setReasons((rs) => (rs.includes(r) ? rs.filter((x) => x !== r) : [...rs, r]))}
                 data-testid={`pd-reason-${r}`}
               >
+                {reasons.includes(r) ? '✓ ' : ''}
                 {evaluationReasonLabels[r]}
               </button>
             ))}

@@ -39,11 +39,7 @@ export function PayerDisplaySettings({ canConfigure }: { canConfigure: boolean }
       </Form>
       {error ? <Alert type="error" showIcon message={error} style={{ marginTop: 8 }} /> : null}
       {saved ? <Alert type="success" showIcon message="已保存。桌面版的客显窗口在下次启动时按新设置打开。" style={{ marginTop: 8 }} /> : null}
-      <Alert
-        type="info"
-        style={{ marginTop: 8 }}
-        message="浏览器版：在第二台显示器或柜台平板上打开启动时显示的“客显”地址（与收费页面使用同一访问凭证）。"
-      />
+      <Alert type="info" style={{ marginTop: 8 }} message="浏览器版：在第二台显示器或柜台平板上打开启动时显示的“客显”地址（与收费页面使用同一访问凭证）。" />
     </Card>
   );
 }

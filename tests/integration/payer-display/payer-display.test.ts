@@ -7,6 +7,8 @@ import { openDatabase } from '../../../electron/platform/db/database';
 import { createLogger } from '../../../electron/platform/log';
 import { EventBus } from '../../../electron/platform/events';
 import { PayerDisplayService, type Timers } from '../../../electron/services/payer-display/service';
+import { computeDaySummary } from '../../../electron/services/dayclose/summary';
+import { buildDaySummaryModel } from '../../../electron/services/dayclose/model';
 import type { Envelope } from '../../../shared/api/errors';
 import { maskPersonName, type PayerDisplayState } from '../../../shared/payer-display';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
@@ -55,7 +57,13 @@ describe("the payer's screen shows masked, priced steps and records the rating",
 
   it('prices the chosen year itself and never carries the full ID number', async () => {
     const p = payable(3);
-    const shown = await call<PayerDisplayState>('display.publish', { stage: 'payer', payerId: p.id, lines: [{ year: 2026, tierFen: 20000 }], method: 'cash', tenderedFen: 50000 });
+    const shown = await call<PayerDisplayState>('display.publish', {
+      stage: 'payer',
+      payerId: p.id,
+      lines: [{ year: 2026, tierFen: 20000 }],
+      method: 'cash',
+      tenderedFen: 50000,
+    });
     expect(shown.stage).toBe('payer');
     if (shown.stage !== 'payer') return;
     expect(shown.payer.name).toBe(maskPersonName(p.name));
@@ -97,14 +105,26 @@ describe("the payer's screen shows masked, priced steps and records the rating",
     expect(thanks.stage).toBe('thanks');
     await expect(call('evaluation.submit', { evaluationId: asked.evaluationId, level: 'very_satisfied' })).rejects.toThrow(/VALIDATION/);
 
-    const row = db.prepare('SELECT e.*, o.username FROM service_evaluations e JOIN operators o ON o.id = e.operator_id WHERE transaction_id = ?').get(paid.transactionId) as Record<
-      string,
-      unknown
-    >;
-    expect(row).toMatchObject({ outcome: 'rated', level: 'dissatisfied', reasons: '["waited_long"]', counter_no: 3, username: 'clerk', business_date: '2026-06-15' });
+    const row = db
+      .prepare('SELECT e.*, o.username FROM service_evaluations e JOIN operators o ON o.id = e.operator_id WHERE transaction_id = ?')
+      .get(paid.transactionId) as Record<string, unknown>;
+    expect(row).toMatchObject({
+      outcome: 'rated',
+      level: 'dissatisfied',
+      reasons: '["waited_long"]',
+      counter_no: 3,
+      username: 'clerk',
+      business_date: '2026-06-15',
+    });
     const out = db.prepare("SELECT payload FROM outbox WHERE kind = 'evaluation.recorded'").all() as { payload: string }[];
     expect(out).toHaveLength(1);
-    expect(JSON.parse(out[0]!.payload)).toMatchObject({ level: 'dissatisfied', reasons: ['waited_long'], operatorUsername: 'clerk', counterNo: 3, transactionUid: '00000000-0000-4000-8000-0000000000b1' });
+    expect(JSON.parse(out[0]!.payload)).toMatchObject({
+      level: 'dissatisfied',
+      reasons: ['waited_long'],
+      operatorUsername: 'clerk',
+      counterNo: 3,
+      transactionUid: '00000000-0000-4000-8000-0000000000b1',
+    });
   });
 
   it('the next payer arriving leaves the question 未评价 (recorded, not sent upstream); counts per operator and day', async () => {
@@ -120,14 +140,26 @@ describe("the payer's screen shows masked, priced steps and records the rating",
     expect((await call<PayerDisplayState>('display.publish', { stage: 'idle' })).stage).toBe('evaluate');
     const next = await call<PayerDisplayState>('display.publish', { stage: 'payer', payerId: payable(6).id, lines: [], method: 'cash', tenderedFen: null });
     expect(next).toMatchObject({ stage: 'payer', amounts: null });
-    expect(db.prepare('SELECT outcome, level FROM service_evaluations WHERE transaction_id = ?').get(paid.transactionId)).toEqual({ outcome: 'skipped', level: null });
+    expect(db.prepare('SELECT outcome, level FROM service_evaluations WHERE transaction_id = ?').get(paid.transactionId)).toEqual({
+      outcome: 'skipped',
+      level: null,
+    });
     expect(db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'evaluation.recorded'").get()).toEqual({ n: 1 });
 
     await call('session.signOut');
     await call('session.signIn', { username: 'super', password: '5678', counterNo: 9 });
-    const counts = await call<{ operatorUsername: string; businessDate: string; counts: Record<string, number>; skipped: number; rated: number }[]>('evaluation.counts', {});
+    const counts = await call<{ operatorUsername: string; businessDate: string; counts: Record<string, number>; skipped: number; rated: number }[]>(
+      'evaluation.counts',
+      {},
+    );
     expect(counts).toEqual([
-      expect.objectContaining({ operatorUsername: 'clerk', businessDate: '2026-06-15', rated: 1, skipped: 1, counts: expect.objectContaining({ dissatisfied: 1, very_satisfied: 0 }) }),
+      expect.objectContaining({
+        operatorUsername: 'clerk',
+        businessDate: '2026-06-15',
+        rated: 1,
+        skipped: 1,
+        counts: expect.objectContaining({ dissatisfied: 1, very_satisfied: 0 }),
+      }),
     ]);
     await call('session.signOut');
     await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 3 });
@@ -178,5 +210,25 @@ describe("the payer's screen shows masked, priced steps and records the rating",
     expect(rw.prepare('SELECT outcome FROM service_evaluations WHERE transaction_id = ?').get(paid.transactionId)).toEqual({ outcome: 'skipped' });
     svc.close();
     rw.close();
+  });
+
+  it("the 日汇总单 (thermal and A4 draw the same model) carries the day's ratings of the operator", () => {
+    const clerk = db.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number };
+    const summary = computeDaySummary(db, { businessDate: '2026-06-15', operatorId: clerk.id });
+    expect(summary.evaluations).toEqual({
+      counts: { very_satisfied: 0, satisfied: 0, basic: 0, dissatisfied: 1, very_dissatisfied: 0 },
+      skipped: 2,
+    });
+    const model = buildDaySummaryModel(
+      summary,
+      { taxOffice: '税务局', hallName: '示范厅', operator: '演示柜员（clerk）', counter: '3号窗口', training: true },
+      null,
+    );
+    expect(model.sections.find((x) => x.key === 'byYear')!.notes).toContain(
+      '服务评价（好差评）：非常满意 0、满意 0、基本满意 0、不满意 1、非常不满意 0；未评价 2。',
+    );
+    // Another operator's day has none of them.
+    const other = computeDaySummary(db, { businessDate: '2026-06-15', operatorId: clerk.id + 1000 });
+    expect(other.evaluations).toEqual({ counts: { very_satisfied: 0, satisfied: 0, basic: 0, dissatisfied: 0, very_dissatisfied: 0 }, skipped: 0 });
   });
 });
