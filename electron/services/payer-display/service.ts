@@ -156,6 +156,14 @@ export class PayerDisplayService {
     return [...byKey.values()];
   }
 
+  /** The counter closed (sign-out): an open question is 未评价, the screen goes idle. */
+  reset(): void {
+    if (this.question) this.record(null, []);
+    this.afterQuestion = { stage: 'idle' };
+    this.counterNo = null;
+    this.show(this.idle());
+  }
+
   /** Stops the timers (the app is closing); an open question stays unrecorded. */
   close(): void {
     if (this.timer !== null) this.timers.clear(this.timer);

@@ -34,17 +34,16 @@ export function displayStep(s: FlowState): { input: DisplayPublish; key: string 
 export function usePayerDisplayPublisher(s: FlowState): void {
   const last = useRef<string | null>(null);
   const { input, key } = displayStep(s);
-  const pending = useRef(input);
-  pending.current = input;
+  const payload = JSON.stringify(input);
   useEffect(() => {
     if (key === last.current) return;
     const t = setTimeout(() => {
       last.current = key;
       // The payer's screen is secondary: a refusal never disturbs the clerk.
-      call('display.publish', pending.current).catch(() => {
+      call('display.publish', JSON.parse(payload) as DisplayPublish).catch(() => {
         last.current = null;
       });
     }, 200);
     return () => clearTimeout(t);
-  }, [key]);
+  }, [key, payload]);
 }

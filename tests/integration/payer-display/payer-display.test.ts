@@ -147,6 +147,8 @@ describe("the payer's screen shows masked, priced steps and records the rating",
     expect(db.prepare("SELECT count(*) AS n FROM outbox WHERE kind = 'evaluation.recorded'").get()).toEqual({ n: 1 });
 
     await call('session.signOut');
+    // Signing out clears the payer's screen: the next operator's payer does not see the last name.
+    expect(await call('display.state')).toMatchObject({ stage: 'idle', counterNo: null });
     await call('session.signIn', { username: 'super', password: '5678', counterNo: 9 });
     const counts = await call<{ operatorUsername: string; businessDate: string; counts: Record<string, number>; skipped: number; rated: number }[]>(
       'evaluation.counts',
