@@ -66,7 +66,15 @@ export const PayerDisplayState = z.discriminatedUnion('stage', [
     stage: z.literal('idle'),
     ...Common,
     /** The current collection period (征缴期) and its deadline, when a policy table is in force. */
-    period: z.object({ year: z.number().int(), from: z.string(), to: z.string() }).nullable(),
+    period: z
+      .object({
+        year: z.number().int(),
+        from: z.string(),
+        to: z.string(),
+        /** Today is after the deadline: the screen says the period has ended instead of "pay by". */
+        ended: z.boolean(),
+      })
+      .nullable(),
   }),
   z.object({ stage: z.literal('payer'), ...Common, payer: Payer, amounts: Amounts.nullable() }),
   z.object({

@@ -391,7 +391,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       period: () => {
         const t = today();
         const c = policies.table(cfg.policyRegion, Number(t.slice(0, 4)), t)?.collection;
-        return c ? { year: Number(t.slice(0, 4)), from: c.from, to: c.to } : null;
+        return c ? { year: Number(t.slice(0, 4)), from: c.from, to: c.to, ended: t > c.to } : null;
       },
       evaluationSeconds: () => cfg.payerDisplay?.evaluationSeconds ?? 30,
     });

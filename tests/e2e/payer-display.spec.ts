@@ -27,12 +27,19 @@ test("the payer's screen follows a payment from card to rating, never shows the 
 }) => {
   await signIn(page, host.appUrl, 4);
   const view = await context.newPage();
+  // Every event frame the payer's page receives, to check that no full ID number is among them.
+  const frames: string[] = [];
+  view.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
   await view.goto(host.appUrl.replace('/#token=', '/?view=payer#token='));
   const screen = view.getByTestId('payer-display');
   const fullIds: string[] = [];
   const noFullId = async () => {
     const html = await view.content();
-    for (const id of fullIds) expect(html).not.toContain(id);
+    for (const id of fullIds) {
+      expect(html).not.toContain(id);
+      expect(frames.filter((f) => f.includes(id))).toEqual([]);
+    }
+    expect(frames.some((f) => f.includes('"payer.display"'))).toBe(true);
     // Nor any 18-character ID number at all.
     expect(/(?<!\d)\d{17}[\dX](?!\d)/.exec(await view.locator('body').innerText())).toBeNull();
   };

@@ -44,7 +44,7 @@ export interface PayerDisplayOptions {
   /** The policy engine's quote for a payer (PaymentService.quote). */
   quote(payerId: number, lines: readonly QuoteLineRequest[]): Quote;
   /** The collection period in force today, if any. */
-  period(): { year: number; from: string; to: string } | null;
+  period(): { year: number; from: string; to: string; ended: boolean } | null;
   /** Seconds the payer has to rate (read on every question: IT may change it). */
   evaluationSeconds(): number;
   /** How long 缴费成功 stays before the question (ms). */

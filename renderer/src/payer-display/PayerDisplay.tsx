@@ -71,7 +71,7 @@ function Stage({ state }: { state: PayerDisplayState }) {
               <div>
                 {civil(state.period.from)} 至 <strong>{civil(state.period.to)}</strong>
               </div>
-              <div className="pd-deadline">请在 {civil(state.period.to)} 前缴费</div>
+              <div className="pd-deadline">{state.period.ended ? '本年度征缴期已结束' : `请在 ${civil(state.period.to)} 前缴费`}</div>
             </div>
           ) : null}
         </div>
