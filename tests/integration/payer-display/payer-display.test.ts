@@ -169,6 +169,11 @@ describe("the payer's screen shows masked, priced steps and records the rating",
 
   it("another operator's transaction cannot be put on this screen", async () => {
     await expect(call('display.publish', { stage: 'paid', transactionId: 999_999 })).rejects.toThrow(/VALIDATION/);
+    // The counter cannot hand the payer's screen a name or an ID number of its own: only ids.
+    const p = payable(8);
+    await expect(
+      call('display.publish', { stage: 'payer', payerId: p.id, lines: [], method: 'cash', tenderedFen: null, name: p.name, idNumber: p.id_number }),
+    ).rejects.toThrow(/VALIDATION/);
   });
 
   it('a question left unanswered is withdrawn after the configured time and recorded as 未评价', async () => {
