@@ -106,3 +106,28 @@ export const auditEntityLabels: Record<string, string> = {
 export function labelOr<T extends string>(labels: Readonly<Record<string, string>>, code: T, fallback = '其他操作'): string {
   return Object.prototype.hasOwnProperty.call(labels, code) ? labels[code]! : fallback;
 }
+
+/** 政务服务"好差评": the five levels a payer rates the counter's service with (best first). */
+export const evaluationLevelCodes = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied'] as const;
+export type EvaluationLevel = (typeof evaluationLevelCodes)[number];
+export const evaluationLevelLabels: Record<EvaluationLevel, string> = {
+  very_satisfied: '非常满意',
+  satisfied: '满意',
+  basic: '基本满意',
+  dissatisfied: '不满意',
+  very_dissatisfied: '非常不满意',
+};
+/** The two lowest levels: only these may carry reasons. */
+export const evaluationLowLevels: readonly EvaluationLevel[] = ['dissatisfied', 'very_dissatisfied'];
+/** Why a payer was not satisfied: a short fixed list (the payer taps, never types). */
+export const evaluationReasonCodes = ['waited_long', 'attitude', 'not_explained', 'slow', 'error'] as const;
+export type EvaluationReason = (typeof evaluationReasonCodes)[number];
+export const evaluationReasonLabels: Record<EvaluationReason, string> = {
+  waited_long: '等候时间长',
+  attitude: '服务态度不好',
+  not_explained: '政策解释不清楚',
+  slow: '办理速度慢',
+  error: '金额或票据有差错',
+};
+/** The payer left without rating within the time allowed. */
+export const EVALUATION_SKIPPED_LABEL = '未评价';

@@ -10,6 +10,8 @@ import { AppError } from '../../shared/api/errors';
 import type { AppServices } from '../services/app';
 import { createServicesWithFirstRun } from '../services/first-run';
 import { acquireInstanceLock, type InstanceLock } from '../platform/instance-lock';
+import { readConfig } from '../platform/config';
+import { openPayerWindow } from './payer-window';
 import { APP_ORIGIN, APP_SCHEME, isTrustedSender, mayLoad, mayNavigate, opensExternally, rendererFileFor } from './security';
 
 const rendererRoot = path.join(__dirname, '../renderer');
@@ -127,6 +129,17 @@ if (!app.requestSingleInstanceLock()) {
       services = createServicesWithFirstRun({ dataDir, askFirstRun: app.isPackaged });
       bindApi(services);
       const win = createWindow(services);
+      // The payer's screen (客显) on the second display, when IT switched it on.
+      const payerDisplay = readConfig(services.layout)?.payerDisplay;
+      if (payerDisplay?.enabled) {
+        const payerWin = openPayerWindow({
+          services,
+          displayIndex: payerDisplay.displayIndex,
+          pageUrl: devServerUrl ?? `${APP_ORIGIN}/index.html`,
+          devServerUrl,
+        });
+        win.on('closed', () => payerWin?.close());
+      }
       app.on('second-instance', () => {
         if (win.isMinimized()) win.restore();
         win.focus();

@@ -56,6 +56,11 @@ export const CounterConfig = z
       .object({ url: z.string().url(), key: z.string().min(8) })
       .strict()
       .optional(),
+    /** The payer's screen (客显): the desktop's second window and the time allowed to rate. */
+    payerDisplay: z
+      .object({ enabled: z.boolean(), displayIndex: z.number().int().min(0).max(8), evaluationSeconds: z.number().int().min(5).max(300) })
+      .strict()
+      .optional(),
     devices: z
       .object({
         /** Serial path of the ID-card reader, 'auto' to search, 'simulated', or '' for none. */

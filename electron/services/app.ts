@@ -27,6 +27,7 @@ import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
 import { SETTING } from './setup/commission';
+import { PayerDisplayService } from './payer-display/service';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -435,7 +436,23 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       client ? (channel, channelRef, counterId) => client.claimExchange(channel, channelRef, counterId) : null,
     );
     const dayClose = new DayCloseService(db, clock, log, { timeZone: cfg.timeZone });
-    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, dayClose, demoCards };
+    // The payer's screen (客显) and the 好差评 rating: amounts from the same policy engine as the counter.
+    const payerDisplay = new PayerDisplayService({
+      db,
+      clock,
+      events,
+      log,
+      training,
+      hallName: cfg.hallName,
+      quote: (payerId, lines) => payments.quote(payerId, lines),
+      period: () => {
+        const t = today();
+        const c = policies.table(cfg.policyRegion, Number(t.slice(0, 4)), t)?.collection;
+        return c ? { year: Number(t.slice(0, 4)), from: c.from, to: c.to, ended: t > c.to } : null;
+      },
+      evaluationSeconds: () => cfg.payerDisplay?.evaluationSeconds ?? 30,
+    });
+    running = { db, session: new SessionService(db, clock, log), payers, payments, devices, sync, receipts, dayClose, demoCards, payerDisplay };
     const opened = db;
     backups = new BackupScheduler({
       db: () => (opened.open ? opened : null),
@@ -474,6 +491,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       await countyFill?.stop();
       await backups?.stop();
       if (running) {
+        running.payerDisplay.close();
         await running.sync?.stop();
         await running.devices.stop();
         await running.receipts.pages.stop();

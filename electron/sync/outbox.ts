@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { prepareCached, type Db } from '../platform/db/database';
 import {
   DayClosedPayload,
+  EvaluationRecordedPayload,
   ExchangeClaimedPayload,
   PaymentRecordedPayload,
   ReceiptBlockReturnedPayload,
@@ -21,6 +22,7 @@ export const outboxEvents = {
   'receipt.block_returned': ReceiptBlockReturnedPayload,
   'exchange.claimed': ExchangeClaimedPayload,
   'day.closed': DayClosedPayload,
+  'evaluation.recorded': EvaluationRecordedPayload,
 } as const;
 export type OutboxKind = keyof typeof outboxEvents;
 export type OutboxPayload<K extends OutboxKind> = z.input<(typeof outboxEvents)[K]>;

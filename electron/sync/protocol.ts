@@ -413,6 +413,22 @@ export const DayClosedPayload = z.object({
 });
 export type DayClosedPayload = z.infer<typeof DayClosedPayload>;
 
+/**
+ * 'evaluation.recorded': the payer rated the service of a counter payment (政务服务"好差评") on the
+ * payer's screen. Questions left unanswered (未评价) stay local.
+ */
+export const EvaluationRecordedPayload = z.object({
+  evaluationUid: text(64),
+  transactionUid: text(64),
+  businessDate: IsoDate,
+  operatorUsername: Operator,
+  counterNo: CounterNo,
+  level: z.enum(['very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied']),
+  reasons: z.array(z.enum(['waited_long', 'attitude', 'not_explained', 'slow', 'error'])).max(5),
+  evaluatedAt: Instant,
+});
+export type EvaluationRecordedPayload = z.infer<typeof EvaluationRecordedPayload>;
+
 export const TimeResponse = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   serverTime: Instant,

@@ -38,6 +38,7 @@ import {
 } from './views';
 import { Quote, QuoteLineRequest } from '../policy/schema';
 import { validateIdNumberShape } from './id-input';
+import { DisplayPublish, EvaluationCountRow, EvaluationSubmit, PayerDisplaySettings, PayerDisplayState } from '../payer-display';
 
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   summary: string;
@@ -475,6 +476,53 @@ export const contract = {
     access: counterStaff,
     input: z.object({ paperOut: z.boolean(), coverOpen: z.boolean(), online: z.boolean() }).strict(),
     output: z.object({}),
+  }),
+  'display.publish': method({
+    summary: "The counter's step for the payer's screen (客显); the services mask and price it and push 'payer.display'",
+    access: counterStaff,
+    input: DisplayPublish,
+    output: PayerDisplayState,
+  }),
+  'display.state': method({
+    summary: "What the payer's screen shows now (a screen that opens later starts from it)",
+    access: 'public',
+    input: Empty,
+    output: PayerDisplayState,
+  }),
+  'evaluation.submit': method({
+    summary: "The payer's rating (好差评) of the transaction just paid, from the payer's screen; only the open question can be answered",
+    access: 'public',
+    input: EvaluationSubmit,
+    output: PayerDisplayState,
+  }),
+  'evaluation.counts': method({
+    summary: 'Ratings per operator and business day (hall-local dates, inclusive; default today)',
+    access: ['supervisor'],
+    input: z
+      .object({
+        fromDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+        toDate: z
+          .string()
+          .regex(/^\d{4}-\d{2}-\d{2}$/)
+          .optional(),
+      })
+      .strict(),
+    output: z.array(EvaluationCountRow),
+  }),
+  'display.settings': method({
+    summary: "The payer's screen settings: on/off and which display (desktop), time allowed to rate",
+    access: ['admin', 'supervisor'],
+    input: Empty,
+    output: PayerDisplaySettings,
+  }),
+  'display.configure': method({
+    summary: "Change the payer's screen settings (the desktop window follows at the next start)",
+    access: ['admin'],
+    input: PayerDisplaySettings,
+    output: PayerDisplaySettings,
   }),
 } as const;
 

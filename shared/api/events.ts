@@ -1,5 +1,6 @@
 // Events the services push to the renderer (IPC in the desktop host, WebSocket in the browser host).
 import { z } from 'zod';
+import { PayerDisplayState } from '../payer-display';
 
 export const eventSchemas = {
   /** A card was placed on the reader and read. The full ID number never leaves the services. */
@@ -41,6 +42,8 @@ export const eventSchemas = {
     message: z.string(),
     progress: z.number().min(0).max(1).nullable(),
   }),
+  /** The payer's screen (客显): masked, built by the services from the counter's published step. */
+  'payer.display': PayerDisplayState,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

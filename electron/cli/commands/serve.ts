@@ -77,6 +77,7 @@ async function serveLocked(
   out.write(`pension-counter ${services.info().mode === 'training' ? '【培训模式】' : first}浏览器主机已启动\n`);
   out.write(`  数据目录: ${services.layout.dir}\n`);
   out.write(`  打开: ${host.appUrl}\n`);
+  out.write(`  客显（缴费人屏幕）: ${host.payerUrl}\n`);
   services.ready.then(
     () => {
       const up = services.info().upgradedFrom;

@@ -6,6 +6,7 @@ import { formatYuan, tierLabel } from '../../../shared/domain/money';
 import { channelLabels, lineKindLabels, paymentMethodLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
 import { governmentLevelLabels } from '../../../shared/policy/schema';
 import type { DayCloseRecord, DaySummary, LevelAmount } from './types';
+import { evaluationLine } from '../payer-display/tally';
 
 export const DAY_SUMMARY_TITLE = '税务机关入库城乡居民养老保险费日汇总单';
 
@@ -73,7 +74,11 @@ export function buildDaySummaryModel(s: DaySummary, h: ModelHeader, close: Model
       columns: ['缴费年度', '年次', '个人缴费', '政府补贴（记账）', '政府代缴（记账）'],
       rows: yearRows,
       thermalColumns: [0, 1],
-      notes: [`收款 ${bi(p.transactions)}，缴费 ${nian(p.count)}（一笔收款可缴多个年度）。政府补贴、代缴只记入个人账户，不向缴费人收取，不计入入库金额。`],
+      notes: [
+        `收款 ${bi(p.transactions)}，缴费 ${nian(p.count)}（一笔收款可缴多个年度）。政府补贴、代缴只记入个人账户，不向缴费人收取，不计入入库金额。`,
+        // Closes recorded before the payer's screen existed have no ratings: no line.
+        ...(s.evaluations ? [evaluationLine(s.evaluations)] : []),
+      ],
     }),
   );
 

@@ -4,6 +4,7 @@
 import type { PaymentMethod } from '../../../shared/api/views';
 import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
+import { evaluationTally } from '../payer-display/tally';
 import type { CounterRow, DaySummary, LevelAmount, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
@@ -240,6 +241,8 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
     return e ? [{ channel, count: e.n, amountFen: e.amount }] : [];
   });
 
+  const evaluations = evaluationTally(db, date, op);
+
   return {
     businessDate: date,
     operatorId: op,
@@ -265,6 +268,7 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
       amountFen: exchangesByChannel.reduce((s, e) => s + e.amountFen, 0),
       byChannel: exchangesByChannel,
     },
+    evaluations,
     receipts: {
       used: receiptRows.length,
       issued: receiptRows.filter((r) => r.state === 'issued').length,

@@ -1,6 +1,7 @@
 // The day summary (日汇总) and the day close (日结) as the services return them. Money in integer
 // fen, instants UTC (ISO 8601), business dates YYYY-MM-DD in the hall's zone (Asia/Shanghai).
 import type { PaymentMethod } from '../../../shared/api/views';
+import type { EvaluationTally } from '../payer-display/tally';
 import type { ExchangeChannel } from '../../sync/protocol';
 
 export interface CountAmount {
@@ -145,6 +146,8 @@ export interface DaySummary {
     tenderedFen: number;
     changeFen: number;
   };
+  /** 好差评 of the day's transactions (issue 20); absent in closes recorded before it existed. */
+  evaluations?: EvaluationTally;
 }
 
 export interface OperatorRef {

@@ -17,6 +17,7 @@ import type { ReceiptDesk } from '../counter/receipt-desk';
 import type { DayCloseService } from '../dayclose';
 import type { DemoCardCase } from '../demo/county';
 import type { PayerService } from '../payers/payers';
+import type { PayerDisplayService } from '../payer-display/service';
 import type { ReceiptContext } from '../receipts';
 import type { BackupReason } from '../trust/backup';
 import type { Handlers } from '../api/dispatcher';
@@ -32,6 +33,8 @@ export interface Running {
   receipts: ReceiptDesk;
   dayClose: DayCloseService;
   demoCards: { case: DemoCardCase; card: IdCard }[];
+  /** The payer's screen (客显) and its 好差评 rating. */
+  payerDisplay: PayerDisplayService;
 }
 
 export interface AppContext {

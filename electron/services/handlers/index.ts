@@ -8,6 +8,7 @@ import { healthHandlers } from './health';
 import { setupHandlers } from './setup';
 import { devicesHandlers, printHandlers, trainingHandlers } from './devices';
 import { payerHandlers, paymentHandlers } from './payer';
+import { displayHandlers, evaluationHandlers } from './payer-display';
 import { printingHandlers } from './printing';
 import { exchangeHandlers, receiptHandlers } from './receipt';
 import { appHandlers, sessionHandlers } from './session';
@@ -33,5 +34,7 @@ export function createHandlers(ctx: AppContext): Handlers {
     ...trainingHandlers(ctx),
     ...healthHandlers(ctx),
     ...setupHandlers(ctx),
+    ...displayHandlers(ctx),
+    ...evaluationHandlers(ctx),
   };
 }

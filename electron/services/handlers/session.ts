@@ -9,7 +9,12 @@ export function sessionHandlers(ctx: AppContext): NamespaceHandlers<'session'> {
     // Before start-up has finished nobody is signed in; the sign-in screen asks this first.
     'session.current': () => ctx.running()?.session.view() ?? { operator: null, shift: null, locked: false },
     'session.signIn': ({ username, password, counterNo }) => ctx.live().session.signIn(username, password, counterNo),
-    'session.signOut': () => ctx.live().session.signOut(),
+    'session.signOut': () => {
+      const r = ctx.live();
+      // The next operator's payer does not see the last one's name on the payer's screen.
+      r.payerDisplay.reset();
+      return r.session.signOut();
+    },
     'session.lock': () => ctx.live().session.lock(),
     'session.unlock': ({ password }) => ctx.live().session.unlock(password),
   };

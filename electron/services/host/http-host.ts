@@ -52,6 +52,8 @@ export interface HttpHost {
   readonly url: string;
   /** The URL to open: carries the per-run token the renderer needs for API calls. */
   readonly appUrl: string;
+  /** The payer's screen (客显) for a second monitor: the same renderer at ?view=payer, same token. */
+  readonly payerUrl: string;
   readonly token: string;
   readonly port: number;
   close(): Promise<void>;
@@ -246,6 +248,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
   return {
     url: base,
     appUrl: `${base}/#token=${token}`,
+    payerUrl: `${base}/?view=payer#token=${token}`,
     token,
     port,
     async close() {

@@ -5,6 +5,7 @@ import { call } from '../api/client';
 import { DevicesPage } from './DevicesPage';
 import { HealthPanel } from './HealthPanel';
 import { PrintersPanel } from './PrintersPanel';
+import { PayerDisplaySettings } from '../payer-display/PayerDisplaySettings';
 
 interface Props {
   info: AppInfo;
@@ -31,6 +32,7 @@ export function AdminPage({ info, session, onSignedOut }: Props) {
         <HealthPanel />
         <DevicesPage canConfigure />
         <PrintersPanel canConfigure />
+        <PayerDisplaySettings canConfigure />
       </Layout.Content>
     </Layout>
   );

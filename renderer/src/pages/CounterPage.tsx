@@ -12,6 +12,7 @@ import { PayerSearch, type PayerSearchHandle } from './PayerSearch';
 import { PaymentPanel } from './PaymentPanel';
 import { ReceiptFlow, useReceiptActions } from './ReceiptFlow';
 import { TrainingPanel } from './TrainingPanel';
+import { usePayerDisplayPublisher } from '../payer-display/publish';
 
 interface RecentPayer {
   id: number;
@@ -56,6 +57,7 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged, open
   const [busy, setBusy] = useState(false);
   const search = useRef<PayerSearchHandle>(null);
   const current = useRef<FlowState>(s);
+  usePayerDisplayPublisher(s);
   useEffect(() => {
     current.current = s;
   });

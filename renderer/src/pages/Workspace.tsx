@@ -15,6 +15,7 @@ import { DayClosePanel } from './DayClosePanel';
 import { DevicesPage } from './DevicesPage';
 import { ProgressPanel } from './ProgressPanel';
 import { StockPanel } from './StockPanel';
+import { EvaluationPanel } from '../payer-display/EvaluationPanel';
 
 interface Props {
   info: AppInfo;
@@ -39,7 +40,7 @@ const syncTags: Record<EventPayload<'sync.status'>['state'], { color: string; te
   disabled: { color: 'default', text: '单机' },
 };
 
-type TabKey = 'counter' | 'stock' | 'dayclose' | 'progress' | 'cases' | 'audit' | 'devices';
+type TabKey = 'counter' | 'stock' | 'dayclose' | 'progress' | 'cases' | 'audit' | 'devices' | 'evaluations';
 
 /** The signed-in counter: header with the state of the devices and the day, areas as tabs, the key bar. */
 export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
@@ -112,6 +113,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     { key: 'cases', label: '待处理', testId: 'open-cases', show: supervisor },
     { key: 'audit', label: '审计', testId: 'open-audit', show: supervisor },
     { key: 'devices', label: '设备', testId: 'open-devices', show: supervisor },
+    { key: 'evaluations', label: '好差评', testId: 'open-evaluations', show: supervisor },
   ];
 
   const shown = tabs.filter((t) => t.show);
@@ -187,6 +189,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         {tab === 'cases' ? <CasesPanel timeZone={info.timeZone} /> : null}
         {tab === 'audit' ? <AuditPanel timeZone={info.timeZone} /> : null}
         {tab === 'devices' ? <DevicesPage canConfigure={false} /> : null}
+        {tab === 'evaluations' ? <EvaluationPanel today={info.today} /> : null}
       </main>
       <KeyBar />
     </div>
