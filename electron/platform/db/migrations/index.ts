@@ -8,7 +8,7 @@ import { migration0007 } from './0007-day-close';
 import { migration0008 } from './0008-clerk-day';
 import { migration0009 } from './0009-policy-ledger';
 import { migration0010 } from './0010-spool-jobs';
-import { migration0014 } from './0014-service-evaluations';
+import { migration0011 } from './0011-service-evaluations';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
@@ -23,7 +23,7 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
-  migration0014,
+  migration0011,
 ];
 
 export const latestSchemaVersion = migrations.length;

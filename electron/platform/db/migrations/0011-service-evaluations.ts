@@ -4,10 +4,7 @@ import type { Migration } from './types';
 // payer's screen, one per transaction, with the operator and the counter that served them. A
 // question the payer left unanswered is kept as 'skipped' so the supervisor sees how many were
 // asked. business_date is the transaction's, so the counts fall on the same 日汇总单 as the money.
-//
-// Numbered 0014 as planned for this issue; `version` is its place in the list on this branch
-// (migrations run strictly in order) and becomes 14 when 0011–0013 are merged before it.
-export const migration0014: Migration = {
+export const migration0011: Migration = {
   version: 11,
   name: 'service evaluations (好差评)',
   up(db) {
