@@ -182,8 +182,9 @@ export class BackupError extends Error {
 /**
  * Puts a backup in place of the data directory's database. The backup is checked first (and its
  * copy again before the switch); the database it replaces is moved to <data dir>/replaced/ with its
- * WAL files, never deleted. Run with the app stopped. When the restored database has the audit
- * log, the restore itself is its next row.
+ * WAL files, never deleted. Run with the app stopped (the CLI holds the instance lock). When the
+ * restored database has the audit log, the restore itself is its next row. The restored database
+ * is left in the recovery state until it has reconciled with the upstream.
  */
 export function restoreBackup(backupFile: string, dataDir: string, options: { at?: Date; actor?: string | null } = {}): RestoreResult {
   const at = options.at ?? new Date();
@@ -221,6 +222,14 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
   try {
     conn.pragma('journal_mode = WAL');
     conn.pragma('synchronous = FULL');
+    // Issue 15: a restored file has gone back in time. Until the counter has compared it with
+    // the upstream and read back the work done since the backup, it takes no payment and issues
+    // no receipt (the recovery gate of migration 0012 reads this row).
+    if (conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get()) {
+      conn
+        .prepare("INSERT INTO settings (key, value) VALUES ('recovery.pending', ?) ON CONFLICT (key) DO NOTHING")
+        .run(JSON.stringify({ reason: 'restore', since: at.toISOString() }));
+    }
     if (hasAuditLog(conn)) {
       conn.transaction(() =>
         appendAudit(conn, {
