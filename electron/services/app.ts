@@ -188,7 +188,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   let running: Running | null = null;
-  const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
+  const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key, installationId: cfg.installationId }) : null;
   const live = (): Running => {
     if (!running) throw new AppError('STARTING');
     return running;
