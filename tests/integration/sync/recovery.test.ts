@@ -112,7 +112,7 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     const { local, acknowledged } = checkNoNumberTwice(db, 7);
     expect(local).toEqual([...before, ...after, ...resumed]);
     expect(acknowledged).toBe(7);
-  });
+  }, 30_000);
 });
 
 describe('a -wal lost after a crash', () => {
@@ -154,5 +154,5 @@ describe('a -wal lost after a crash', () => {
     const { local, acknowledged } = checkNoNumberTwice(db, 16);
     expect(local.at(-1)).toBe(`${SERIES}00000016`);
     expect(acknowledged).toBe(16);
-  });
+  }, 30_000);
 });
