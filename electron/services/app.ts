@@ -170,7 +170,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   }
   let db: Db | null = recovery ? null : openDatabase(firstStart ? buildingFile : layout.databaseFile, { create: firstStart });
   const database = (): Db => {
-    if (!db) throw new AppError('DB_CORRUPT', recovery?.message);
+    if (!db) throw new AppError(recovery?.problem === 'cannot_open' ? 'STORAGE_UNAVAILABLE' : 'DB_CORRUPT', recovery?.message);
     return db;
   };
 
@@ -277,6 +277,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const ready = (async () => {
+    if (recovery?.problem === 'cannot_open') throw new AppError('STORAGE_UNAVAILABLE', recovery.message);
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
     let db = database();
     // Checked before anything is written: a refused directory is left exactly as it was.

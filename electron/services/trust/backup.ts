@@ -64,7 +64,12 @@ export function listBackups(dir: string): BackupInfo[] {
 
 export interface FileCheck {
   ok: boolean;
-  problem?: 'missing' | 'unreadable' | 'corrupt' | 'too_new';
+  /**
+   * cannot_open: the file could not be opened or read for a reason outside it (no permission, a
+   * full or failing disk, another program holding it): a restore would not help and is not
+   * offered. unreadable / corrupt: the file itself is damaged.
+   */
+  problem?: 'missing' | 'cannot_open' | 'unreadable' | 'corrupt' | 'too_new';
   message: string;
   schemaVersion?: number;
 }
@@ -81,6 +86,8 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
       conn = new Database(file, { readonly: true, fileMustExist: true });
       conn.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
+      const cause = cannotOpenCause(file, error);
+      if (cause) return { ok: false, problem: 'cannot_open', message: cause };
       return { ok: false, problem: 'unreadable', message: `数据库文件无法打开或不是数据库：${(error as Error).message}` };
     }
     const version = conn.pragma('user_version', { simple: true }) as number;
@@ -88,6 +95,8 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
     try {
       integrity = (conn.pragma(options.quick ? 'quick_check' : 'integrity_check') as Record<string, string>[]).map((r) => String(Object.values(r)[0]));
     } catch (error) {
+      const cause = cannotOpenCause(file, error);
+      if (cause) return { ok: false, problem: 'cannot_open', message: cause, schemaVersion: version };
       return { ok: false, problem: 'corrupt', message: `完整性检查失败：${(error as Error).message}`, schemaVersion: version };
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
@@ -105,6 +114,33 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
   } finally {
     conn?.close();
   }
+}
+
+/**
+ * Why a sound file could not be opened or read, or null when the failure points at the file
+ * itself (not a database, damaged pages). Only the file's own damage makes a restore the answer.
+ */
+export function cannotOpenCause(file: string, error: unknown): string | null {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return '无法打开数据库：文件正被其他程序锁定（请先停止占用它的程序）';
+  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC') return '无法打开数据库：磁盘已满（请腾出空间后重新启动）';
+  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return null;
+  for (const target of [file, path.dirname(file)]) {
+    try {
+      fs.accessSync(target, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === 'EACCES' || c === 'EPERM') return '无法打开数据库：没有读写权限（请检查数据目录的所有者与权限）';
+      if (c === 'EROFS') return '无法打开数据库：数据目录所在的磁盘为只读';
+    }
+  }
+  try {
+    if (fs.statfsSync(path.dirname(file)).bavail === 0) return '无法打开数据库：磁盘已满（请腾出空间后重新启动）';
+  } catch {
+    // No statfs: the codes above decide.
+  }
+  if (/^SQLITE_(CANTOPEN|IOERR|READONLY|PERM|AUTH)/.test(code)) return `无法打开数据库：${code}（文件本身可能完好，请检查磁盘与权限）`;
+  return null;
 }
 
 export interface BackupOptions {
@@ -248,7 +284,7 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
 }
 
 export type StartupProblem = {
-  problem: 'missing' | 'unreadable' | 'corrupt' | 'too_new';
+  problem: 'missing' | 'cannot_open' | 'unreadable' | 'corrupt' | 'too_new';
   message: string;
   /** The newest backup that passes the integrity check, to offer on the recovery screen. */
   latestGoodBackup: BackupInfo | null;
@@ -263,7 +299,10 @@ export function startupCheck(dbFile: string, options: { backupDirs?: string[]; q
   const check = checkDatabaseFile(dbFile, { quick: options.quick });
   if (check.ok) return 'ok';
   const dirs = options.backupDirs ?? [defaultBackupDir(path.dirname(dbFile))];
-  return { problem: check.problem ?? 'corrupt', message: check.message, latestGoodBackup: latestGoodBackup(dirs) };
+  const problem = check.problem ?? 'corrupt';
+  // A file that is fine but cannot be opened now (permission, full disk, locked) is never
+  // replaced: a restore would throw away the work since the backup (issue 15).
+  return { problem, message: check.message, latestGoodBackup: problem === 'cannot_open' ? null : latestGoodBackup(dirs) };
 }
 
 /** The newest backup across `dirs` whose integrity check passes and whose schema this program reads. */
