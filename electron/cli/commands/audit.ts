@@ -56,7 +56,7 @@ export function registerAuditCommands(program: Command): void {
       if (opts.json) {
         process.stdout.write(JSON.stringify({ ...result, upstream }, null, 2) + '\n');
       } else {
-        if (result.ok) process.stdout.write(`本地哈希链完整：${result.rows} 条记录，链头第 ${result.head?.seq ?? 0} 条\n`);
+        if (result.ok) process.stdout.write(`审计日志完整：${result.rows} 条记录，链头第 ${result.head?.seq ?? 0} 条\n`);
         else if (result.firstProblem) {
           const p = result.firstProblem;
           process.stdout.write(`审计日志异常：第 ${p.seq} 条记录${kindLabels[p.kind]}（${p.kind}）：${p.detail}\n`);

@@ -206,6 +206,8 @@ export interface RestoreResult {
   /** Where the database it replaced was moved (with its -wal / -shm), or null if there was none. */
   replacedAside: string | null;
   schemaVersion: number;
+  /** Left in the recovery state until it has reconciled with the upstream (issue 15). */
+  recoveryPending: boolean;
 }
 
 export class BackupError extends Error {
@@ -255,13 +257,22 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
   fs.renameSync(incoming, layout.databaseFile);
 
   const conn = new Database(layout.databaseFile, { fileMustExist: true });
+  let recoveryPending = false;
   try {
     conn.pragma('journal_mode = WAL');
     conn.pragma('synchronous = FULL');
     // Issue 15: a restored file has gone back in time. Until the counter has compared it with
     // the upstream and read back the work done since the backup, it takes no payment and issues
     // no receipt (the recovery gate of migration 0012 reads this row).
-    if (conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get()) {
+    // A stand-alone counter (no upstream in config.json) has no second copy to reconcile with.
+    let standalone = false;
+    try {
+      standalone = !!fs.existsSync(layout.configFile) && !(JSON.parse(fs.readFileSync(layout.configFile, 'utf8')) as { upstream?: unknown }).upstream;
+    } catch {
+      standalone = false;
+    }
+    recoveryPending = !standalone && !!conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get();
+    if (recoveryPending) {
       conn
         .prepare("INSERT INTO settings (key, value) VALUES ('recovery.pending', ?) ON CONFLICT (key) DO NOTHING")
         .run(JSON.stringify({ reason: 'restore', since: at.toISOString() }));
@@ -280,7 +291,7 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
   } finally {
     conn.close();
   }
-  return { databaseFile: layout.databaseFile, replacedAside, schemaVersion: copyCheck.schemaVersion ?? 0 };
+  return { databaseFile: layout.databaseFile, replacedAside, schemaVersion: copyCheck.schemaVersion ?? 0, recoveryPending };
 }
 
 export type StartupProblem = {

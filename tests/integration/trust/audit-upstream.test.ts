@@ -136,7 +136,7 @@ describe('audit verify against the upstream head', () => {
     db.close();
     const caught = await runCli(['audit', 'verify', '--data-dir', c.dir]);
     expect(caught.code).toBe(3);
-    expect(caught.out).toMatch(/本地哈希链完整/);
+    expect(caught.out).toMatch(/审计日志完整/);
     expect(caught.out).toMatch(/与上游链头核对不符：上游记录的链头为第 \d+ 条/);
 
     await sim!.close();
