@@ -23,6 +23,7 @@ import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
 import { BackupScheduler, backupDatabase, defaultBackupDir, startupCheck } from './trust/backup';
+import { appendAudit } from './trust/audit';
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
@@ -343,6 +344,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
           log,
           clock,
           client: upstreamClient,
+          auditRecovery: (after, at) => appendAudit(db, { action: 'sync.apply', entity: 'recovery', after, at }),
           onStatus: (s) => events.emit('sync.status', s),
           // A first sync of a county takes minutes: the header shows how far it has got.
           onProgress: (p) =>

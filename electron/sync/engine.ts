@@ -28,6 +28,8 @@ export interface SyncEngineOptions {
   maxBackoffMs?: number;
   /** Source of jitter, in [0, 1). */
   random?: () => number;
+  /** Audit row of a recovery (issue 15), written inside its transaction. */
+  auditRecovery?: (summary: Record<string, unknown>, atIso: string) => void;
 }
 
 export interface SyncOutcome {
@@ -164,7 +166,15 @@ export class SyncEngine {
     // pushed (no sequence reused) until that succeeded.
     if (this.opts.client.installationId && (!this.reconciled || recoveryPending(this.db))) {
       try {
-        this.lastReconcile = await reconcile({ db: this.db, client: this.opts.client, log: this.log, now: this.now, signal, pageSize: this.opts.pageSize });
+        this.lastReconcile = await reconcile({
+          db: this.db,
+          client: this.opts.client,
+          log: this.log,
+          now: this.now,
+          signal,
+          pageSize: this.opts.pageSize,
+          audit: this.opts.auditRecovery,
+        });
         this.reconciled = true;
       } catch (error) {
         errors.push(describe(error));

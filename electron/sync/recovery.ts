@@ -9,7 +9,6 @@
 // reported by number range, never invented.
 import type { Db } from '../platform/db/database';
 import type { Logger } from '../platform/log';
-import { appendAudit, hasAuditLog } from '../services/trust/audit';
 import { UpstreamError, type UpstreamClient } from './client';
 import { Puller } from './puller';
 import {
@@ -100,6 +99,11 @@ export async function reconcile(options: {
   now: () => string;
   signal?: AbortSignal;
   pageSize?: number;
+  /**
+   * Writes the audit row of a recovery, inside its transaction (the app and the CLI pass
+   * appendAudit: sync/ does not reach into services/).
+   */
+  audit?: (summary: Record<string, unknown>, atIso: string) => void;
 }): Promise<ReconcileReport> {
   const { db, client, log, now, signal } = options;
   const localHigh = (db.prepare('SELECT coalesce(max(seq), 0) AS n FROM outbox').get() as { n: number }).n;
@@ -202,20 +206,16 @@ export async function reconcile(options: {
     report.eventsConfirmed = knownPending.length;
     report.receiptsRestored = ranges(restored);
     report.lostNumbers = lostNumbers(db);
-    if (hasAuditLog(db)) {
-      appendAudit(db, {
-        action: 'sync.apply',
-        entity: 'recovery',
-        after: {
-          localHighSeq: report.localHighSeq,
-          upstreamHighSeq: report.upstreamHighSeq,
-          eventsRecovered: report.eventsRecovered,
-          receiptsRestored: report.receiptsRestored,
-          lostNumbers: report.lostNumbers,
-        },
-        at,
-      });
-    }
+    options.audit?.(
+      {
+        localHighSeq: report.localHighSeq,
+        upstreamHighSeq: report.upstreamHighSeq,
+        eventsRecovered: report.eventsRecovered,
+        receiptsRestored: report.receiptsRestored,
+        lostNumbers: report.lostNumbers,
+      },
+      at,
+    );
     db.prepare('DELETE FROM settings WHERE key IN (?, ?)').run(RECOVERY_APPLYING_KEY, RECOVERY_PENDING_KEY);
   })();
   report.outcome = 'recovered';

@@ -10,6 +10,7 @@ import { createLogger } from '../../platform/log';
 import { reconcile, SyncEngine, TRAINING_COUNTER_KEY, UpstreamClient, type ReconcileReport, type SyncOutcome } from '../../sync';
 import { parseFaults, type FaultConfig } from '../../tools/upstream-sim/faults';
 import { DEFAULT_SIM_PORT, DEFAULT_SIM_SEED, startUpstreamSim } from '../../tools/upstream-sim/server';
+import { appendAudit, hasAuditLog } from '../../services/trust/audit';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 
@@ -77,7 +78,15 @@ export async function runSyncCommand(
       if (!client.installationId) throw new CliError('config.json 中没有安装标识（installationId）：未完成开通的柜台不能与上游核对', 2);
       let report: ReconcileReport;
       try {
-        report = await reconcile({ db, client, log, now: () => new Date().toISOString(), pageSize: opts.pageSize });
+        const conn = db;
+        report = await reconcile({
+          db,
+          client,
+          log,
+          now: () => new Date().toISOString(),
+          pageSize: opts.pageSize,
+          audit: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
+        });
       } catch (error) {
         throw new CliError(`核对未完成，柜台保持原状态：${error instanceof Error ? error.message : String(error)}`, 4);
       }
@@ -92,10 +101,12 @@ export async function runSyncCommand(
   }
   try {
     let lastLine = 0;
+    const conn = db;
     const engine = new SyncEngine({
       db,
       client,
       log,
+      auditRecovery: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
       pageSize: opts.pageSize,
       onProgress: (p) => {
         // One progress line a second is enough for a terminal; the final count is printed below.
