@@ -10,7 +10,9 @@ import { migrate, openDatabase, type Db } from '../../../electron/platform/db/da
 import { backupDatabase, restoreBackup } from '../../../electron/services/trust/backup';
 import { SyncEngine, UpstreamClient, recoveryPending, type ReconcileReport } from '../../../electron/sync';
 import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
+import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/serve';
+import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { clerkContext, counterPayment, customers, operators, receiptService, SERIES } from '../receipts/helpers';
 import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION } from './helpers';
 
@@ -154,5 +156,44 @@ describe('a -wal lost after a crash', () => {
     const { local, acknowledged } = checkNoNumberTwice(db, 16);
     expect(local.at(-1)).toBe(`${SERIES}00000016`);
     expect(acknowledged).toBe(16);
+  }, 30_000);
+});
+
+describe('on demand: pension-counter db restore, then sync --reconcile', () => {
+  it('the CLI restores into the recovery state and --reconcile reads the work back, reporting the numbers by range', async () => {
+    const installationId = crypto.randomUUID();
+    sim = await startSim(PAYERS);
+    const c = await makeCounter({ seedPayers: PAYERS });
+    open.push(c.db);
+    writeConfig(dataDirLayout(c.dir), { ...trainingConfig(PAYERS), installationId, upstream: { url: sim.url, key: KEY } });
+    const ops = operators(c.db);
+    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
+    const people = customers(c.db, 6);
+    await syncOk(c.db, installationId);
+    payAndIssue(c.db, people[0]!);
+    await syncOk(c.db, installationId);
+    const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
+    for (let i = 1; i <= 4; i++) payAndIssue(c.db, people[i]!);
+    await syncOk(c.db, installationId);
+    c.db.close();
+
+    const restored = await runCli(['db', 'restore', '--data-dir', c.dir, '--from', backup.file]);
+    expect(restored.code, restored.err).toBe(0);
+    expect(restored.out).toMatch(/柜台处于恢复状态/);
+    const r = await runCli(['sync', '--data-dir', c.dir, '--reconcile']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(new RegExp(`已恢复已用缴款书号码：\\(2026\\)示税现00000002–\\(2026\\)示税现00000005（4 张）`));
+    expect(r.out).toMatch(/恢复状态已解除/);
+    const again = await runCli(['sync', '--data-dir', c.dir, '--reconcile']);
+    expect(again.out).toMatch(/与上游一致/);
+
+    const db = openDatabase(c.file);
+    open.push(db);
+    expect(recoveryPending(db)).toBeNull();
+    // The recovery is in the audit trail.
+    expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sync.apply' AND entity = 'recovery'").get()).toEqual({ n: 1 });
+    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000006`);
+    await syncOk(db, installationId);
+    checkNoNumberTwice(db, 6);
   }, 30_000);
 });
