@@ -15,7 +15,7 @@ import { registerServeCommands } from './commands/serve';
 import { registerSetupCommands } from './commands/setup';
 import { registerSoakCommands } from './commands/soak';
 import { registerSyncCommands } from './commands/sync';
-import { CliError } from './errors';
+import { CliError, storageErrorLine } from './errors';
 
 /** The `pension-counter` program: every subcommand IT staff can run. */
 export function buildProgram(): Command {
@@ -58,6 +58,12 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`pension-counter: ${error.message}\n`);
       return error.exitCode;
+    }
+    // A disk or database fault is the operator's to fix: one line, no stack (issue 15).
+    const storage = storageErrorLine(error);
+    if (storage) {
+      process.stderr.write(`pension-counter: ${storage}\n`);
+      return 3;
     }
     process.stderr.write(`pension-counter: 意外错误：${error instanceof Error ? error.stack : String(error)}\n`);
     return 1;

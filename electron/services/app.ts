@@ -23,6 +23,7 @@ import { PayerService } from './payers/payers';
 import { openTiersFen, policyInForce } from './policy/current';
 import { PolicyRegistry } from './policy/registry';
 import { BackupScheduler, backupDatabase, defaultBackupDir, startupCheck } from './trust/backup';
+import { appendAudit } from './trust/audit';
 import { pendingCount, SyncEngine, UpstreamClient } from '../sync';
 import { onOutboxChange } from '../sync/outbox';
 import { createHandlers, type AppContext, type Running } from './handlers';
@@ -180,7 +181,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   }
   let db: Db | null = recovery ? null : openDatabase(firstStart ? buildingFile : layout.databaseFile, { create: firstStart });
   const database = (): Db => {
-    if (!db) throw new AppError('DB_CORRUPT', recovery?.message);
+    if (!db) throw new AppError(recovery?.problem === 'cannot_open' ? 'STORAGE_UNAVAILABLE' : 'DB_CORRUPT', recovery?.message);
     return db;
   };
 
@@ -201,7 +202,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // The rest of a training county, written in small steps between counter calls (issue 18: the
   // counter is usable seconds after a first start; lookups say when a payer may not be there yet).
   let countyFill: { progress(): { filled: number; total: number } | null; finished: Promise<void>; stop(): Promise<void> } | null = null;
-  const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key }) : null;
+  const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key, installationId: cfg.installationId }) : null;
   const live = (): Running => {
     if (!running) throw new AppError('STARTING');
     return running;
@@ -329,6 +330,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   };
 
   const ready = (async () => {
+    if (recovery?.problem === 'cannot_open') throw new AppError('STORAGE_UNAVAILABLE', recovery.message);
     if (recovery) throw new AppError('DB_CORRUPT', `${recovery.message}${recovery.restoreCommand ? '' : '（没有可用的备份）'}`);
     let db = database();
     // Checked before anything is written: a refused directory is left exactly as it was.
@@ -400,6 +402,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
           log,
           clock,
           client: upstreamClient,
+          auditRecovery: (after, at) => appendAudit(db, { action: 'sync.apply', entity: 'recovery', after, at }),
           onStatus: (s) => events.emit('sync.status', s),
           // A first sync of a county takes minutes: the header shows how far it has got.
           onProgress: (p) =>

@@ -16,6 +16,7 @@ import {
   TimeResponse,
   DayTotalsResponse,
   HelloResponse,
+  HistoryPage,
   INSTALLATION_HEADER,
   PROTOCOL_VERSION,
   type HelloRequest,
@@ -80,7 +81,8 @@ export class UpstreamClient {
   private readonly key: string;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
-  private readonly installationId: string | undefined;
+  /** The counter's installation id, when commissioned (the history and recovery need it). */
+  readonly installationId: string | undefined;
 
   constructor(options: UpstreamClientOptions) {
     let url: URL;
@@ -143,6 +145,20 @@ export class UpstreamClient {
       throw new UpstreamError('上游应答的幂等键与请求不符', 'invalid_response');
     }
     return res;
+  }
+
+  /**
+   * Reads back what this installation pushed after a counter sequence (issue 15): the page of
+   * events, the highest sequence and audit head the upstream holds, and the blocks allocated.
+   */
+  async history(after: number, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<HistoryPage> {
+    if (!this.installationId) throw new Error('没有安装标识：未完成开通的柜台不能读取上游的柜台记录');
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new Error(`page limit out of range: ${limit}`);
+    const page = await this.request('GET', `/history?after=${after}&limit=${limit}`, undefined, HistoryPage, { signal });
+    if (page.installationId !== this.installationId) throw new UpstreamError('上游应答的安装标识与请求不符', 'invalid_response');
+    if (page.after !== String(after)) throw new UpstreamError(`上游应答的分页起点 ${page.after} 与请求的 ${after} 不符`, 'invalid_response');
+    if (page.items.length > limit) throw new UpstreamError(`上游应答 ${page.items.length} 条，超过请求的 ${limit} 条`, 'invalid_response');
+    return page;
   }
 
   /**

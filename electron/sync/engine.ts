@@ -8,6 +8,7 @@ import type { EventPayload } from '../../shared/api/events';
 import { UpstreamError, type UpstreamClient } from './client';
 import { Puller, type PullProgress } from './puller';
 import { pendingCount, Pusher } from './pusher';
+import { enterRecovery, isSequenceReused, reconcile, recoveryPending, type ReconcileReport } from './recovery';
 
 export type SyncStatus = EventPayload<'sync.status'>;
 
@@ -27,6 +28,8 @@ export interface SyncEngineOptions {
   maxBackoffMs?: number;
   /** Source of jitter, in [0, 1). */
   random?: () => number;
+  /** Audit row of a recovery (issue 15), written inside its transaction. */
+  auditRecovery?: (summary: Record<string, unknown>, atIso: string) => void;
 }
 
 export interface SyncOutcome {
@@ -58,6 +61,9 @@ export class SyncEngine {
   private started = false;
   private failures = 0;
   private abort = new AbortController();
+  /** Whether this process has compared its marks with the upstream's yet (issue 15). */
+  private reconciled = false;
+  private lastReconcile: ReconcileReport | null = null;
 
   constructor(options: SyncEngineOptions) {
     this.opts = options;
@@ -136,6 +142,11 @@ export class SyncEngine {
     this.timer.unref();
   }
 
+  /** The last reconcile of this process (null before the first). */
+  reconcileReport(): ReconcileReport | null {
+    return this.lastReconcile;
+  }
+
   backoffDelay(failures = this.failures): number {
     return backoffDelay(failures, this.opts.initialBackoffMs ?? 1_000, this.opts.maxBackoffMs ?? 5 * 60_000, this.opts.random ?? Math.random);
   }
@@ -150,6 +161,30 @@ export class SyncEngine {
 
     let pullAllowed = true;
     let confirmed = 0;
+    // Issue 15: at the first run of the process, and whenever the counter is in recovery, the
+    // counter's marks are compared with the upstream's before anything is pushed; nothing is
+    // pushed (no sequence reused) until that succeeded.
+    if (this.opts.client.installationId && (!this.reconciled || recoveryPending(this.db))) {
+      try {
+        this.lastReconcile = await reconcile({
+          db: this.db,
+          client: this.opts.client,
+          log: this.log,
+          now: this.now,
+          signal,
+          pageSize: this.opts.pageSize,
+          audit: this.opts.auditRecovery,
+        });
+        this.reconciled = true;
+      } catch (error) {
+        errors.push(describe(error));
+        outcome.pending = pendingCount(this.db);
+        outcome.error = errors.join('；');
+        this.failures++;
+        this.setStatus({ state: 'offline', lastSuccessAt: this.current.lastSuccessAt, pending: outcome.pending, message: `离线：${outcome.error}` });
+        return outcome;
+      }
+    }
     try {
       const r = await this.pusher.pushAll({
         now: this.now,
@@ -165,6 +200,12 @@ export class SyncEngine {
       // Events confirmed before the failure count as pushed: the run made progress.
       outcome.pushed = confirmed;
       errors.push(describe(error));
+      // The upstream already holds this sequence from us: the file went back in time. No more
+      // work until the next run (at once) has reconciled.
+      if (isSequenceReused(error)) {
+        enterRecovery(this.db, 'sequence_reused', this.now());
+        pullAllowed = false;
+      }
       // With the link down the pulls would only wait for the same timeout again.
       if (error instanceof UpstreamError && (error.kind === 'network' || error.kind === 'timeout' || error.kind === 'auth')) pullAllowed = false;
     }

@@ -3,6 +3,7 @@ export { UpstreamClient, UpstreamError, type ClaimOutcome, type ServerTime, type
 export { SyncEngine, backoffDelay, type SyncEngineOptions, type SyncOutcome, type SyncStatus } from './engine';
 export { Puller, readCursor, type PullProgress } from './puller';
 export { Pusher, listRejectedEvents, pendingCount, type RejectedEvent } from './pusher';
+export { reconcile, recoveryPending, enterRecovery, type ReconcileReport, type RecoveryMark } from './recovery';
 export { listConflicts, type ConflictPayment, type PaymentConflict } from './conflicts';
 export { PROTOCOL_VERSION, type PaymentRecordedPayload, type ReceiptBlock, type ExchangeChannel } from './protocol';
 

@@ -153,12 +153,27 @@ export const EventKind = z
   .max(64);
 export const IdempotencyKey = z.string().regex(/^[\w.:-]{1,128}$/, 'idempotency key: 1–128 of [A-Za-z0-9_.:-]');
 
+export const InstallationId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'installation id must be a UUID');
+
+/** The newest row of the counter's hash-chained audit log: its seq and hash. */
+export const AuditHead = z.object({ seq: safeInt, hash: z.string().regex(/^[0-9a-f]{64}$/) });
+export type AuditHead = z.infer<typeof AuditHead>;
+
 export const PushRequest = z.object({
   idempotencyKey: IdempotencyKey,
   kind: EventKind,
   /** When the counter recorded the event (its own clock). */
   occurredAt: Instant,
   payload: z.record(z.string(), z.unknown()),
+  /**
+   * Issue 15: which installation pushed it and its place in that installation's own sequence
+   * (the outbox seq). The upstream keeps the highest per installation, so a counter whose
+   * database went back in time (restore, lost WAL, copied file) can tell that it did.
+   */
+  installationId: InstallationId.optional(),
+  counterSeq: safeInt.positive().optional(),
+  /** The counter's audit-chain head when the event was pushed: the upstream remembers the last. */
+  auditHead: AuditHead.optional(),
 });
 export type PushRequest = z.infer<typeof PushRequest>;
 
@@ -441,7 +456,6 @@ export const TimeResponse = z.object({
  * installation (a UUID it generated once at setup) and the upstream answers with the station it
  * maps the key to, its clock, and whether it has seen this installation before.
  */
-export const InstallationId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'installation id must be a UUID');
 export const HelloRequest = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   installationId: InstallationId,
@@ -464,6 +478,47 @@ export type HelloResponse = z.infer<typeof HelloResponse>;
 /** Header naming the installation on every request of a commissioned counter. */
 export const INSTALLATION_HEADER = 'x-pension-installation';
 
+// ---- history: a counter reads back what it pushed (issue 15) ---------------------------------
+
+/** One event as the upstream stored it for an installation, with the answer it gave. */
+export const HistoryEvent = z.object({
+  counterSeq: safeInt.positive(),
+  idempotencyKey: IdempotencyKey,
+  kind: EventKind,
+  occurredAt: Instant,
+  payload: z.record(z.string(), z.unknown()),
+  result: PushResult,
+});
+export type HistoryEvent = z.infer<typeof HistoryEvent>;
+
+/**
+ * GET /v1/history?after=<counterSeq>&limit=<n> (with the installation header): the events this
+ * installation pushed after a sequence, the highest sequence and audit head the upstream holds
+ * for it, and the receipt blocks it was allocated (so a lost block can be put back too).
+ */
+export const HistoryPage = z
+  .object({
+    protocol: z.literal(PROTOCOL_VERSION),
+    installationId: InstallationId,
+    /** Highest counterSeq the upstream has from this installation (0: none). */
+    highSeq: safeInt,
+    auditHead: AuditHead.extend({ at: Instant }).nullable(),
+    after: Cursor,
+    items: z.array(HistoryEvent).max(MAX_PAGE_LIMIT),
+    next: Cursor,
+    more: z.boolean(),
+    blocks: z.array(ReceiptBlock).max(10_000),
+  })
+  .superRefine((page, ctx) => {
+    for (const [i, it] of page.items.entries()) {
+      if (it.counterSeq <= Number(page.after) || it.counterSeq > Number(page.next) || it.counterSeq > page.highSeq) {
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'counterSeq'], message: 'event outside the page' });
+      }
+    }
+    if (page.more && page.next === page.after) ctx.addIssue({ code: 'custom', path: ['more'], message: 'more without progress' });
+  });
+export type HistoryPage = z.infer<typeof HistoryPage>;
+
 export const ErrorResponse = z.object({
   error: z.object({ code: z.string().max(64), message: z.string().max(1000) }),
 });
@@ -474,6 +529,10 @@ export const errorCodes = {
   NOT_FOUND: 404,
   PAYMENT_NOT_FOUND: 404,
   IDEMPOTENCY_MISMATCH: 409,
+  /** Issue 15: an installation pushed a new event at a sequence the upstream already holds. */
+  SEQUENCE_REUSED: 409,
+  /** Issue 15: the key belongs to another installation (re-issue the key to move it). */
+  INSTALLATION_MISMATCH: 409,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -48,6 +48,16 @@ export function listRejectedEvents(db: Db): RejectedEvent[] {
   });
 }
 
+/** The audit chain's head (seq, hash), or undefined before the audit log exists or has rows. */
+export function auditHeadOf(db: Db): { seq: number; hash: string } | undefined {
+  try {
+    const row = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+    return row && row.seq > 0 ? row : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Pusher {
   private readonly stmts;
 
@@ -78,7 +88,15 @@ export class Pusher {
       let result: PushResult;
       try {
         const payload = JSON.parse(row.payload) as Record<string, unknown>;
-        const res = await this.client.push({ idempotencyKey: row.idempotency_key, kind: row.kind, occurredAt: row.created_at, payload }, options.signal);
+        // Issue 15: the installation and its own sequence (the outbox seq), and the audit head,
+        // so the upstream knows how far this counter got even if its database later does not.
+        const installation = this.client.installationId
+          ? { installationId: this.client.installationId, counterSeq: row.seq, auditHead: auditHeadOf(this.db) }
+          : {};
+        const res = await this.client.push(
+          { idempotencyKey: row.idempotency_key, kind: row.kind, occurredAt: row.created_at, payload, ...installation },
+          options.signal,
+        );
         result = res.result;
         if (res.replay) this.log.info({ seq: row.seq, kind: row.kind }, 'upstream already had this event: stored result taken');
       } catch (error) {

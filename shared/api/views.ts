@@ -41,7 +41,7 @@ export const AppInfo = z.object({
   /** Set when the database cannot be used: what is wrong and how to recover. */
   recovery: z
     .object({
-      problem: z.enum(['missing', 'unreadable', 'corrupt', 'too_new']),
+      problem: z.enum(['missing', 'cannot_open', 'unreadable', 'corrupt', 'too_new']),
       message: z.string(),
       latestGoodBackup: z.object({ file: z.string(), at: z.string() }).nullable(),
       restoreCommand: z.string().nullable(),

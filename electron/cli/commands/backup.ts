@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { openDatabase } from '../../platform/db/database';
 import { backupDatabase, defaultBackupDir, DEFAULT_KEEP, listBackups, restoreBackup } from '../../services/trust/backup';
+import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
 import { parseIntOption } from '../options';
 
@@ -50,14 +51,20 @@ export function registerBackupCommands(program: Command): void {
     .requiredOption('--from <file>', '备份文件')
     .action((opts: { dataDir: string; from: string }) => {
       if (!fs.existsSync(opts.from)) throw new CliError(`备份文件不存在：${opts.from}`);
+      // Refused while the counter (or another command) runs on this directory: payments confirmed
+      // by a running counter after the swap would vanish (issue 15).
+      const lock = lockDataDir(opts.dataDir, 'db restore');
       let r;
       try {
         r = restoreBackup(opts.from, opts.dataDir, { actor: 'cli' });
       } catch (error) {
         throw new CliError(error instanceof Error ? error.message : String(error), 3);
+      } finally {
+        lock.release();
       }
       process.stdout.write(`已恢复：${r.databaseFile}（数据库版本 ${r.schemaVersion}）\n`);
       if (r.replacedAside) process.stdout.write(`原数据库已移至：${r.replacedAside}\n`);
+      if (r.recoveryPending) process.stdout.write('柜台处于恢复状态：与上游核对（pension-counter sync --reconcile，或启动程序自动核对）之前不能收款或开具缴款书\n');
     });
 
   db.command('backups')

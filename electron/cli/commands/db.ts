@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/api/errors';
 import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { checkDatabase, migrate, openDatabase } from '../../platform/db/database';
 import { createAppServices } from '../../services/app';
+import { checkDatabaseFile } from '../../services/trust/backup';
 import { fixedStartClock } from '../../platform/clock';
 import { lockDataDir } from '../data-dir';
 import { CliError } from '../errors';
@@ -19,6 +20,14 @@ function openExisting(dataDir: string) {
     throw new CliError(error instanceof Error ? error.message : String(error));
   }
 }
+
+const problemLabels = {
+  missing: '文件不存在',
+  cannot_open: '无法打开，文件本身可能完好，不要用备份替换',
+  unreadable: '不是数据库或无法读取',
+  corrupt: '已损坏',
+  too_new: '版本过新',
+} as const;
 
 export function registerDbCommands(program: Command): void {
   const db = program.command('db').description('数据库维护');
@@ -47,6 +56,16 @@ export function registerDbCommands(program: Command): void {
     .option('--data-dir <dir>', '数据目录', defaultDataDir())
     .option('--json', '以 JSON 输出')
     .action((opts: { dataDir: string; json?: boolean }) => {
+      const layout = dataDirLayout(opts.dataDir);
+      // The file is looked at before it is opened for use: a damaged or locked file gets its
+      // diagnosis in one line instead of an exception from the first query (issue 15).
+      const file = checkDatabaseFile(layout.databaseFile);
+      if (!file.ok && file.problem !== 'too_new' && file.problem !== 'missing') {
+        if (opts.json) process.stdout.write(JSON.stringify({ ok: false, problem: file.problem, message: file.message }, null, 2) + '\n');
+        else process.stdout.write(`结果: 有问题（${problemLabels[file.problem ?? 'corrupt']}）：${file.message}\n`);
+        process.exitCode = 3;
+        return;
+      }
       const conn = openExisting(opts.dataDir);
       let result;
       try {

@@ -7,9 +7,10 @@ import { dataDirLayout, defaultDataDir, readConfig } from '../../platform/config
 import { lockDataDir } from '../data-dir';
 import { migrate, openDatabase } from '../../platform/db/database';
 import { createLogger } from '../../platform/log';
-import { SyncEngine, TRAINING_COUNTER_KEY, UpstreamClient, type SyncOutcome } from '../../sync';
+import { reconcile, SyncEngine, TRAINING_COUNTER_KEY, UpstreamClient, type ReconcileReport, type SyncOutcome } from '../../sync';
 import { parseFaults, type FaultConfig } from '../../tools/upstream-sim/faults';
 import { DEFAULT_SIM_PORT, DEFAULT_SIM_SEED, startUpstreamSim } from '../../tools/upstream-sim/server';
+import { appendAudit, hasAuditLog } from '../../services/trust/audit';
 import { CliError } from '../errors';
 import { parseClock, parseIntOption } from '../options';
 
@@ -21,6 +22,8 @@ export interface SyncCommandOptions {
   pageSize?: number;
   timeoutMs?: number;
   json?: boolean;
+  /** Only compare with the upstream and read this counter's own work back (issue 15). */
+  reconcile?: boolean;
 }
 
 /** Env var for the counter key, so it need not appear in the process list or shell history. */
@@ -70,12 +73,40 @@ export async function runSyncCommand(
     throw error;
   }
   const log = createLogger(layout.logDir);
+  if (opts.reconcile) {
+    try {
+      if (!client.installationId) throw new CliError('config.json 中没有安装标识（installationId）：未完成开通的柜台不能与上游核对', 2);
+      let report: ReconcileReport;
+      try {
+        const conn = db;
+        report = await reconcile({
+          db,
+          client,
+          log,
+          now: () => new Date().toISOString(),
+          pageSize: opts.pageSize,
+          audit: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
+        });
+      } catch (error) {
+        throw new CliError(`核对未完成，柜台保持原状态：${error instanceof Error ? error.message : String(error)}`, 4);
+      }
+      if (opts.json) out.write(JSON.stringify(report) + '\n');
+      else out.write(describeReconcile(report));
+      return { ok: true, progressed: report.eventsRecovered > 0, pushed: 0, rejected: 0, pulledPayers: 0, pulledPayments: report.paymentsPulled, pending: 0, error: null };
+    } finally {
+      db.close();
+      log.flush?.();
+      lock.release();
+    }
+  }
   try {
     let lastLine = 0;
+    const conn = db;
     const engine = new SyncEngine({
       db,
       client,
       log,
+      auditRecovery: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
       pageSize: opts.pageSize,
       onProgress: (p) => {
         // One progress line a second is enough for a terminal; the final count is printed below.
@@ -98,6 +129,25 @@ export async function runSyncCommand(
     log.flush?.();
     lock.release();
   }
+}
+
+/** The reconcile report in an IT person's words, one fact a line. */
+export function describeReconcile(r: ReconcileReport): string {
+  const lines = [`本机记录的最高业务序号 ${r.localHighSeq}，上游记录的本机最高序号 ${r.upstreamHighSeq}`];
+  if (r.outcome === 'in_step') lines.push('与上游一致：没有需要取回的业务');
+  else {
+    lines.push(`已从上游取回本机业务 ${r.eventsRecovered} 条；缴费明细在账 ${r.paymentLinesPresent} 笔${r.paymentLinesMissing.length ? `，缺失 ${r.paymentLinesMissing.length} 笔` : ''}`);
+    for (const g of r.receiptsRestored) lines.push(`已恢复已用缴款书号码：${g.first}–${g.last}（${g.count} 张）`);
+    if (r.voidsRestored) lines.push(`已恢复作废 ${r.voidsRestored} 张`);
+    if (r.exchangesRestored) lines.push(`已恢复换开 ${r.exchangesRestored} 笔`);
+    if (r.blocksRestored) lines.push(`已恢复票号段 ${r.blocksRestored} 个`);
+    if (r.eventsRenumbered) lines.push(`未上传的业务 ${r.eventsRenumbered} 条已排在上游记录之后`);
+    lines.push('恢复状态已解除，可以继续收款');
+  }
+  for (const g of r.lostNumbers) lines.push(`号码已用但本机与上游均无记录（丢失的业务，请核对纸质票证）：${g.first}–${g.last}（${g.count} 张）`);
+  for (const n of r.notRestored) lines.push(`未能恢复：序号 ${n.counterSeq} ${n.kind}：${n.reason}`);
+  if (r.outcome === 'recovered') lines.push('上游记录之后本机若还有未上传即丢失的业务，无法从上游取回：请以纸质票证核对下一个号码之后是否已有用过的票');
+  return lines.join('\n') + '\n';
 }
 
 export interface UpstreamSimCommandOptions {
@@ -167,6 +217,7 @@ export function registerSyncCommands(program: Command): void {
     .option('--page-size <n>', '每页条数', (v) => parseIntOption(v, '--page-size', 1, 1000))
     .option('--timeout-ms <n>', '单次请求超时（毫秒）', (v) => parseIntOption(v, '--timeout-ms', 100, 600_000))
     .option('--json', '以 JSON 输出结果')
+    .option('--reconcile', '只与上游核对：上游记录的本机业务多于数据库时（恢复备份、丢失 -wal），取回本机业务并解除恢复状态')
     .action(async (opts: SyncCommandOptions) => {
       await runSyncCommand(opts);
     });

@@ -81,6 +81,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
         log.info({ method, code: error.code, transport: ctx.transport }, 'API call refused');
         return { ok: false, error: error.toApiError() };
       }
+      if (error instanceof Error && error.message.startsWith('RECOVERY_PENDING')) {
+        // The database's recovery gate (migration 0012): nothing of this call was recorded.
+        log.warn({ method }, 'API call refused: counter in recovery until it reconciles with the upstream');
+        return { ok: false, error: new AppError('RECOVERY_PENDING').toApiError() };
+      }
       if (isStorageError(error)) {
         // The transaction was rolled back by SQLite: nothing of this call was recorded.
         log.error({ method, code: (error as { code: string }).code, err: error }, 'API call failed: database not writable');

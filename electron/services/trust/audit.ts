@@ -360,3 +360,48 @@ export function queryAudit(db: Db, filters: AuditFilters = {}): AuditPage {
 export function hasAuditLog(db: Db): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get() !== undefined;
 }
+
+export type UpstreamAuditCheck =
+  | { checked: false; reason: string }
+  | {
+      checked: true;
+      ok: boolean;
+      /** The head the upstream holds (seq, hash, when it received it). */
+      upstreamHead: { seq: number; hash: string; at: string } | null;
+      problem?: { seq: number; kind: 'truncated' | 'rewritten' | 'backdated'; detail: string };
+      /** Rows after the upstream's head: the next push vouches for them. */
+      unvouched: number;
+    };
+
+/**
+ * Checks the local chain against the last head the upstream holds for this counter (issue 15):
+ * someone with the file can rewrite it so that it verifies on its own (rewind the head after
+ * deleting the newest rows, recompute every hash, append a well-linked row), but cannot change
+ * what the upstream was told. The row at the upstream's seq must exist with the upstream's hash;
+ * rows after it must not claim a time before that row (a row slipped in afterwards, backdated).
+ */
+export function verifyAgainstUpstreamHead(db: Db, upstreamHead: { seq: number; hash: string; at: string } | null): UpstreamAuditCheck {
+  const last = (db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }).n;
+  if (!upstreamHead || upstreamHead.seq === 0) return { checked: true, ok: true, upstreamHead, unvouched: last };
+  const row = db.prepare('SELECT hash, at FROM audit_log WHERE seq = ?').get(upstreamHead.seq) as { hash: string; at: string } | undefined;
+  const fail = (seq: number, kind: 'truncated' | 'rewritten' | 'backdated', detail: string): UpstreamAuditCheck => ({
+    checked: true,
+    ok: false,
+    upstreamHead,
+    problem: { seq, kind, detail },
+    unvouched: Math.max(0, last - upstreamHead.seq),
+  });
+  if (!row) {
+    return fail(last + 1, 'truncated', `上游记录的链头为第 ${upstreamHead.seq} 条，本地只有到第 ${last} 条：最新的记录被删除`);
+  }
+  if (row.hash !== upstreamHead.hash) {
+    return fail(upstreamHead.seq, 'rewritten', `第 ${upstreamHead.seq} 条记录的校验值与上游记录的链头不符：记录被改写并重算了校验值`);
+  }
+  const early = db.prepare('SELECT seq, at FROM audit_log WHERE seq > ? AND at < ? ORDER BY seq LIMIT 1').get(upstreamHead.seq, row.at) as
+    | { seq: number; at: string }
+    | undefined;
+  if (early) {
+    return fail(early.seq, 'backdated', `第 ${early.seq} 条记录在上游已确认的第 ${upstreamHead.seq} 条之后写入，却标着更早的时间（${early.at}）：事后补写`);
+  }
+  return { checked: true, ok: true, upstreamHead, unvouched: last - upstreamHead.seq };
+}

@@ -64,7 +64,12 @@ export function listBackups(dir: string): BackupInfo[] {
 
 export interface FileCheck {
   ok: boolean;
-  problem?: 'missing' | 'unreadable' | 'corrupt' | 'too_new';
+  /**
+   * cannot_open: the file could not be opened or read for a reason outside it (no permission, a
+   * full or failing disk, another program holding it): a restore would not help and is not
+   * offered. unreadable / corrupt: the file itself is damaged.
+   */
+  problem?: 'missing' | 'cannot_open' | 'unreadable' | 'corrupt' | 'too_new';
   message: string;
   schemaVersion?: number;
 }
@@ -81,6 +86,8 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
       conn = new Database(file, { readonly: true, fileMustExist: true });
       conn.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (error) {
+      const cause = cannotOpenCause(file, error);
+      if (cause) return { ok: false, problem: 'cannot_open', message: cause };
       return { ok: false, problem: 'unreadable', message: `数据库文件无法打开或不是数据库：${(error as Error).message}` };
     }
     const version = conn.pragma('user_version', { simple: true }) as number;
@@ -88,6 +95,8 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
     try {
       integrity = (conn.pragma(options.quick ? 'quick_check' : 'integrity_check') as Record<string, string>[]).map((r) => String(Object.values(r)[0]));
     } catch (error) {
+      const cause = cannotOpenCause(file, error);
+      if (cause) return { ok: false, problem: 'cannot_open', message: cause, schemaVersion: version };
       return { ok: false, problem: 'corrupt', message: `完整性检查失败：${(error as Error).message}`, schemaVersion: version };
     }
     if (integrity.length !== 1 || integrity[0] !== 'ok') {
@@ -105,6 +114,33 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
   } finally {
     conn?.close();
   }
+}
+
+/**
+ * Why a sound file could not be opened or read, or null when the failure points at the file
+ * itself (not a database, damaged pages). Only the file's own damage makes a restore the answer.
+ */
+export function cannotOpenCause(file: string, error: unknown): string | null {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return '无法打开数据库：文件正被其他程序锁定（请先停止占用它的程序）';
+  if (/^SQLITE_FULL/.test(code) || code === 'ENOSPC') return '无法打开数据库：磁盘已满（请腾出空间后重新启动）';
+  if (/^SQLITE_(NOTADB|CORRUPT)/.test(code)) return null;
+  for (const target of [file, path.dirname(file)]) {
+    try {
+      fs.accessSync(target, fs.constants.R_OK | fs.constants.W_OK);
+    } catch (e) {
+      const c = (e as NodeJS.ErrnoException).code;
+      if (c === 'EACCES' || c === 'EPERM') return '无法打开数据库：没有读写权限（请检查数据目录的所有者与权限）';
+      if (c === 'EROFS') return '无法打开数据库：数据目录所在的磁盘为只读';
+    }
+  }
+  try {
+    if (fs.statfsSync(path.dirname(file)).bavail === 0) return '无法打开数据库：磁盘已满（请腾出空间后重新启动）';
+  } catch {
+    // No statfs: the codes above decide.
+  }
+  if (/^SQLITE_(CANTOPEN|IOERR|READONLY|PERM|AUTH)/.test(code)) return `无法打开数据库：${code}（文件本身可能完好，请检查磁盘与权限）`;
+  return null;
 }
 
 export interface BackupOptions {
@@ -170,6 +206,8 @@ export interface RestoreResult {
   /** Where the database it replaced was moved (with its -wal / -shm), or null if there was none. */
   replacedAside: string | null;
   schemaVersion: number;
+  /** Left in the recovery state until it has reconciled with the upstream (issue 15). */
+  recoveryPending: boolean;
 }
 
 export class BackupError extends Error {
@@ -182,8 +220,9 @@ export class BackupError extends Error {
 /**
  * Puts a backup in place of the data directory's database. The backup is checked first (and its
  * copy again before the switch); the database it replaces is moved to <data dir>/replaced/ with its
- * WAL files, never deleted. Run with the app stopped. When the restored database has the audit
- * log, the restore itself is its next row.
+ * WAL files, never deleted. Run with the app stopped (the CLI holds the instance lock). When the
+ * restored database has the audit log, the restore itself is its next row. The restored database
+ * is left in the recovery state until it has reconciled with the upstream.
  */
 export function restoreBackup(backupFile: string, dataDir: string, options: { at?: Date; actor?: string | null } = {}): RestoreResult {
   const at = options.at ?? new Date();
@@ -218,9 +257,26 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
   fs.renameSync(incoming, layout.databaseFile);
 
   const conn = new Database(layout.databaseFile, { fileMustExist: true });
+  let recoveryPending = false;
   try {
     conn.pragma('journal_mode = WAL');
     conn.pragma('synchronous = FULL');
+    // Issue 15: a restored file has gone back in time. Until the counter has compared it with
+    // the upstream and read back the work done since the backup, it takes no payment and issues
+    // no receipt (the recovery gate of migration 0012 reads this row).
+    // A stand-alone counter (no upstream in config.json) has no second copy to reconcile with.
+    let standalone = false;
+    try {
+      standalone = !!fs.existsSync(layout.configFile) && !(JSON.parse(fs.readFileSync(layout.configFile, 'utf8')) as { upstream?: unknown }).upstream;
+    } catch {
+      standalone = false;
+    }
+    recoveryPending = !standalone && !!conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get();
+    if (recoveryPending) {
+      conn
+        .prepare("INSERT INTO settings (key, value) VALUES ('recovery.pending', ?) ON CONFLICT (key) DO NOTHING")
+        .run(JSON.stringify({ reason: 'restore', since: at.toISOString() }));
+    }
     if (hasAuditLog(conn)) {
       conn.transaction(() =>
         appendAudit(conn, {
@@ -235,11 +291,11 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
   } finally {
     conn.close();
   }
-  return { databaseFile: layout.databaseFile, replacedAside, schemaVersion: copyCheck.schemaVersion ?? 0 };
+  return { databaseFile: layout.databaseFile, replacedAside, schemaVersion: copyCheck.schemaVersion ?? 0, recoveryPending };
 }
 
 export type StartupProblem = {
-  problem: 'missing' | 'unreadable' | 'corrupt' | 'too_new';
+  problem: 'missing' | 'cannot_open' | 'unreadable' | 'corrupt' | 'too_new';
   message: string;
   /** The newest backup that passes the integrity check, to offer on the recovery screen. */
   latestGoodBackup: BackupInfo | null;
@@ -254,7 +310,10 @@ export function startupCheck(dbFile: string, options: { backupDirs?: string[]; q
   const check = checkDatabaseFile(dbFile, { quick: options.quick });
   if (check.ok) return 'ok';
   const dirs = options.backupDirs ?? [defaultBackupDir(path.dirname(dbFile))];
-  return { problem: check.problem ?? 'corrupt', message: check.message, latestGoodBackup: latestGoodBackup(dirs) };
+  const problem = check.problem ?? 'corrupt';
+  // A file that is fine but cannot be opened now (permission, full disk, locked) is never
+  // replaced: a restore would throw away the work since the backup (issue 15).
+  return { problem, message: check.message, latestGoodBackup: problem === 'cannot_open' ? null : latestGoodBackup(dirs) };
 }
 
 /** The newest backup across `dirs` whose integrity check passes and whose schema this program reads. */

@@ -17,6 +17,8 @@ import {
   ExchangeClaimRequest,
   HelloRequest,
   IdempotencyKey,
+  INSTALLATION_HEADER,
+  InstallationId,
   MAX_PAGE_LIMIT,
   MAX_REQUEST_BYTES,
   PROTOCOL_VERSION,
@@ -65,7 +67,7 @@ export interface UpstreamSimOptions {
   log?: Logger;
 }
 
-export type SimRoute = 'hello' | 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims' | 'day-totals';
+export type SimRoute = 'hello' | 'time' | 'payers' | 'payments' | 'events' | 'receipt-blocks' | 'exchange-claims' | 'day-totals' | 'history';
 
 export interface SimHooks {
   /** Called as each answer starts going out (tests watch the progress of a sync with it). */
@@ -136,7 +138,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   const faultRng = new Rng(options.faultSeed ?? 1, 7);
   const arrivalRng = new Rng(options.faultSeed ?? 1, 8);
   const hooks: SimHooks = {};
-  const served: Record<SimRoute, number> = { hello: 0, time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0 };
+  const served: Record<SimRoute, number> = { hello: 0, time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0, history: 0 };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && faultRng.next() < p;
 
   const advance = (n: number) => store.arrivals(n, arrivalRng, clock.now(), civilDate(clock.now(), HALL_TIME_ZONE));
@@ -244,6 +246,7 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
       'receipt-blocks': ['POST', 'receipt-blocks'],
       'exchange-claims': ['POST', 'exchange-claims'],
       'day-totals': ['GET', 'day-totals'],
+      history: ['GET', 'history'],
     };
     const entry = routes[p];
     if (!entry) return sendError(res, null, 'NOT_FOUND', `no such resource: ${url.pathname}`);
@@ -262,10 +265,21 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
     const cut = chance(faults.cutRate);
     const duplicate = chance(faults.duplicateRate);
     const now = clock.now();
+    // Issue 15: a key belongs to one installation; another installation using it is refused
+    // until the key is re-issued.
+    const headerValue = req.headers[INSTALLATION_HEADER];
+    const installation = typeof headerValue === 'string' ? parse(InstallationId, headerValue) : null;
+    const refuseOther = (id: string | null) => {
+      if (id && store.bindInstallation(station, id, now.toISOString()) === 'refused') {
+        throw new HttpError('INSTALLATION_MISMATCH', 'this counter key belongs to another installation: ask for the key to be re-issued');
+      }
+    };
+    refuseOther(installation);
 
     switch (route) {
       case 'hello': {
         const body = parse(HelloRequest, await readBody(req));
+        refuseOther(body.installationId);
         const registration = store.hello(station, body, now.toISOString());
         return send(
           res,
@@ -282,9 +296,21 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
         return send(res, route, 200, pullPage(route, url, duplicate), cut);
       case 'events': {
         const event = parse(PushRequest, await readBody(req));
-        const outcome = store.recordEvent(station, event, now.toISOString());
+        if (event.installationId && installation && event.installationId !== installation) {
+          throw new HttpError('BAD_REQUEST', 'installationId differs from the installation header');
+        }
+        refuseOther(event.installationId ?? null);
+        const outcome = store.recordEvent(station, event, now.toISOString(), installation);
         if (outcome.kind === 'mismatch') {
           return sendError(res, route, 'IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different event');
+        }
+        if (outcome.kind === 'sequence_reused') {
+          return sendError(
+            res,
+            route,
+            'SEQUENCE_REUSED',
+            `counter sequence ${event.counterSeq} was already used by this installation (highest ${outcome.highSeq}): reconcile before pushing`,
+          );
         }
         if (outcome.kind === 'stored') await hooks.afterStore?.({ idempotencyKey: event.idempotencyKey, kind: event.kind, stored: store.counts().events });
         // The event is stored but the answer is lost: the counter will send it again.
@@ -300,15 +326,25 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
       case 'receipt-blocks': {
         const key = parse(IdempotencyKey, req.headers['idempotency-key']);
         const body = parse(ReceiptBlockRequest, await readBody(req));
-        const r = store.allocateReceiptBlock(station, key, { operatorUsername: body.operatorUsername, count: body.count }, now);
+        const r = store.allocateReceiptBlock(station, key, { operatorUsername: body.operatorUsername, count: body.count }, now, installation);
         if (r.kind === 'mismatch') return sendError(res, route, 'IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request');
         return send(res, route, 200, { protocol: PROTOCOL_VERSION, replay: r.kind === 'replay', block: r.block }, cut);
       }
       case 'exchange-claims': {
         const body = parse(ExchangeClaimRequest, await readBody(req));
-        const r = store.claimExchange(station, body, now.toISOString());
+        const r = store.claimExchange(station, body, now.toISOString(), installation);
         if (r.kind === 'not_found') return sendError(res, route, 'PAYMENT_NOT_FOUND', 'no payment with this slip or voucher number');
         return send(res, route, 200, { protocol: PROTOCOL_VERSION, outcome: r.kind, claim: r.claim }, cut);
+      }
+      case 'history': {
+        if (!installation) throw new HttpError('BAD_REQUEST', `history is per installation: send the ${INSTALLATION_HEADER} header`);
+        const after = parse(Cursor, url.searchParams.get('after') ?? '0');
+        const limitText = url.searchParams.get('limit') ?? '500';
+        if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > MAX_PAGE_LIMIT) {
+          throw new HttpError('BAD_REQUEST', `limit must be 1–${MAX_PAGE_LIMIT}`);
+        }
+        const h = store.history(station, installation, Number(after), Number(limitText));
+        return send(res, route, 200, { protocol: PROTOCOL_VERSION, installationId: installation, ...h }, cut);
       }
       case 'day-totals': {
         const date = url.searchParams.get('date') ?? '';

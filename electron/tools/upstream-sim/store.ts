@@ -47,7 +47,12 @@ export interface StreamSlice<T> {
   remaining: number;
 }
 
-export type RecordOutcome = { kind: 'stored'; result: PushResult } | { kind: 'replay'; result: PushResult } | { kind: 'mismatch' };
+export type RecordOutcome =
+  | { kind: 'stored'; result: PushResult }
+  | { kind: 'replay'; result: PushResult }
+  | { kind: 'mismatch' }
+  /** A new event at a sequence this installation already used: its database went back in time. */
+  | { kind: 'sequence_reused'; highSeq: number };
 
 export type ClaimResult = { kind: 'claimed' | 'already_claimed'; claim: ExchangeClaim } | { kind: 'not_found' };
 
@@ -107,6 +112,30 @@ const SCHEMA = `
     last_seen       TEXT NOT NULL,
     PRIMARY KEY (station, installation_id)
   ) STRICT;
+  -- Issue 15: what the upstream remembers of each installation, so that a counter whose database
+  -- went back in time can find out and read its own work back.
+  CREATE TABLE IF NOT EXISTS installation_marks (
+    installation_id TEXT PRIMARY KEY,
+    station         TEXT NOT NULL,
+    high_seq        INTEGER NOT NULL,
+    audit_seq       INTEGER,
+    audit_hash      TEXT,
+    audit_at        TEXT
+  ) STRICT;
+  -- Every formal receipt number a counter reported using: one receipt per number, ever.
+  -- The one installation a counter key belongs to; a second installation on the key is refused
+  -- until the key is re-issued (reissueKey), so two copies of a counter cannot both work.
+  CREATE TABLE IF NOT EXISTS key_bindings (
+    station         TEXT PRIMARY KEY,
+    installation_id TEXT NOT NULL,
+    bound_at        TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS receipt_numbers (
+    number          TEXT PRIMARY KEY,
+    receipt_uid     TEXT NOT NULL,
+    station         TEXT NOT NULL,
+    installation_id TEXT
+  ) STRICT;
   CREATE TABLE IF NOT EXISTS exchange_claims (
     channel     TEXT NOT NULL,
     channel_ref TEXT NOT NULL,
@@ -134,6 +163,15 @@ export class SimStore {
       this.db.pragma('synchronous = NORMAL');
     }
     this.db.exec(SCHEMA);
+    // Ledgers written before issue 15 lack the per-installation columns.
+    const addColumn = (table: string, column: string, type: string) => {
+      const cols = this.db.prepare(`SELECT name FROM pragma_table_info('${table}')`).all() as { name: string }[];
+      if (!cols.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    };
+    addColumn('events', 'installation_id', 'TEXT');
+    addColumn('events', 'counter_seq', 'INTEGER');
+    addColumn('receipt_blocks', 'installation_id', 'TEXT');
+    this.db.exec('CREATE UNIQUE INDEX IF NOT EXISTS events_installation_seq ON events(installation_id, counter_seq) WHERE installation_id IS NOT NULL');
     const db = this.db;
     this.stmts = {
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -160,9 +198,23 @@ export class SimStore {
       paymentByLocalUid: db.prepare('SELECT 1 FROM payments WHERE local_uid = ?'),
       paidYear: db.prepare('SELECT 1 FROM payments WHERE id_number = ? AND year = ? LIMIT 1'),
       event: db.prepare('SELECT request_hash, result FROM events WHERE station = ? AND idempotency_key = ?'),
-      insertEvent: db.prepare('INSERT INTO events (station, idempotency_key, kind, payload, request_hash, result, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      block: db.prepare('SELECT request_hash, data FROM receipt_blocks WHERE station = ? AND idempotency_key = ?'),
-      insertBlock: db.prepare('INSERT INTO receipt_blocks (block_id, station, idempotency_key, request_hash, data) VALUES (?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (station, idempotency_key, kind, payload, request_hash, result, received_at, installation_id, counter_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      mark: db.prepare('SELECT high_seq, audit_seq, audit_hash, audit_at FROM installation_marks WHERE installation_id = ?'),
+      setHighSeq: db.prepare(
+        `INSERT INTO installation_marks (installation_id, station, high_seq) VALUES (?, ?, ?)
+         ON CONFLICT (installation_id) DO UPDATE SET high_seq = max(high_seq, excluded.high_seq)`,
+      ),
+      setAuditHead: db.prepare(
+        `INSERT INTO installation_marks (installation_id, station, high_seq, audit_seq, audit_hash, audit_at) VALUES (@installationId, @station, 0, @seq, @hash, @at)
+         ON CONFLICT (installation_id) DO UPDATE SET audit_seq = excluded.audit_seq, audit_hash = excluded.audit_hash, audit_at = excluded.audit_at
+         WHERE installation_marks.audit_seq IS NULL OR excluded.audit_seq >= installation_marks.audit_seq`,
+      ),
+      receiptNumber: db.prepare('SELECT receipt_uid FROM receipt_numbers WHERE number = ?'),
+      insertReceiptNumber: db.prepare('INSERT OR IGNORE INTO receipt_numbers (number, receipt_uid, station, installation_id) VALUES (?, ?, ?, ?)'),
+      block: db.prepare('SELECT request_hash, data, installation_id FROM receipt_blocks WHERE station = ? AND idempotency_key = ?'),
+      insertBlock: db.prepare('INSERT INTO receipt_blocks (block_id, station, idempotency_key, request_hash, data, installation_id) VALUES (?, ?, ?, ?, ?, ?)'),
       claim: db.prepare('SELECT data FROM exchange_claims WHERE channel = ? AND channel_ref = ?'),
       insertClaim: db.prepare('INSERT INTO exchange_claims (channel, channel_ref, data) VALUES (?, ?, ?)'),
     };
@@ -344,6 +396,22 @@ export class SimStore {
     })();
   }
 
+  /**
+   * Binds a key (station) to the first installation that uses it; 'refused' for any other
+   * installation until the key is re-issued.
+   */
+  bindInstallation(station: string, installationId: string, nowIso: string): 'bound' | 'refused' {
+    const row = this.db.prepare('SELECT installation_id FROM key_bindings WHERE station = ?').get(station) as { installation_id: string } | undefined;
+    if (row) return row.installation_id === installationId ? 'bound' : 'refused';
+    this.db.prepare('INSERT INTO key_bindings (station, installation_id, bound_at) VALUES (?, ?, ?)').run(station, installationId, nowIso);
+    return 'bound';
+  }
+
+  /** The tax office re-issues a key (new machine, replaced disk): the next installation may take it. */
+  reissueKey(station: string): void {
+    this.db.prepare('DELETE FROM key_bindings WHERE station = ?').run(station);
+  }
+
   /** Installations seen per station (tests, #15's per-installation claims). */
   installations(station: string): { installationId: string; counterNo: number; firstSeen: string }[] {
     return (
@@ -466,21 +534,108 @@ export class SimStore {
    * to the ledger. A repeat gets the stored answer; the same key with a different event is a
    * mismatch (a counter bug the protocol must not paper over).
    */
-  recordEvent(station: string, req: PushRequest, nowIso: string): RecordOutcome {
+  recordEvent(station: string, req: PushRequest, nowIso: string, headerInstallation: string | null = null): RecordOutcome {
     return this.db.transaction((): RecordOutcome => {
+      // The request hash leaves out the audit head: a retry after more audit rows is the same event.
       const requestHash = hash({ kind: req.kind, payload: req.payload });
       const seen = this.stmts.event.get(station, req.idempotencyKey) as { request_hash: string; result: string } | undefined;
       if (seen) {
         if (seen.request_hash !== requestHash) return { kind: 'mismatch' };
         return { kind: 'replay', result: JSON.parse(seen.result) as PushResult };
       }
-      const result = this.applyEvent(station, req, nowIso);
-      this.stmts.insertEvent.run(station, req.idempotencyKey, req.kind, JSON.stringify(req.payload), requestHash, JSON.stringify(result), nowIso);
+      const installation = req.installationId ?? headerInstallation;
+      const counterSeq = installation ? (req.counterSeq ?? null) : null;
+      if (installation && counterSeq !== null) {
+        const high = (this.stmts.mark.get(installation) as { high_seq: number } | undefined)?.high_seq ?? 0;
+        if (counterSeq <= high) return { kind: 'sequence_reused', highSeq: high };
+      }
+      const result = this.applyEvent(station, req, nowIso, installation);
+      this.stmts.insertEvent.run(
+        station,
+        req.idempotencyKey,
+        req.kind,
+        JSON.stringify(req.payload),
+        requestHash,
+        JSON.stringify(result),
+        nowIso,
+        installation,
+        counterSeq,
+      );
+      if (installation && counterSeq !== null) this.stmts.setHighSeq.run(installation, station, counterSeq);
+      if (installation && req.auditHead) this.recordAuditHead(station, installation, req.auditHead, nowIso);
       return { kind: 'stored', result };
     })();
   }
 
-  private applyEvent(station: string, req: PushRequest, nowIso: string): PushResult {
+  /** The newest audit head an installation reported (with a push or a day close). */
+  recordAuditHead(station: string, installationId: string, head: { seq: number; hash: string }, nowIso: string): void {
+    this.stmts.setAuditHead.run({ installationId, station, seq: head.seq, hash: head.hash, at: nowIso });
+  }
+
+  /** What the upstream remembers of an installation (issue 15). */
+  installationMark(installationId: string): { highSeq: number; auditHead: { seq: number; hash: string; at: string } | null } {
+    const m = this.stmts.mark.get(installationId) as
+      | { high_seq: number; audit_seq: number | null; audit_hash: string | null; audit_at: string | null }
+      | undefined;
+    if (!m) return { highSeq: 0, auditHead: null };
+    return {
+      highSeq: m.high_seq,
+      auditHead: m.audit_seq !== null && m.audit_hash && m.audit_at ? { seq: m.audit_seq, hash: m.audit_hash, at: m.audit_at } : null,
+    };
+  }
+
+  /** The events an installation pushed after a sequence, in sequence order, and its blocks. */
+  history(station: string, installationId: string, after: number, limit: number) {
+    const rows = this.db
+      .prepare(
+        `SELECT counter_seq, idempotency_key, kind, payload, result, received_at FROM events
+         WHERE installation_id = ? AND counter_seq > ? ORDER BY counter_seq LIMIT ?`,
+      )
+      .all(installationId, after, limit) as { counter_seq: number; idempotency_key: string; kind: string; payload: string; result: string; received_at: string }[];
+    const mark = this.installationMark(installationId);
+    const items = rows.map((r) => ({
+      counterSeq: r.counter_seq,
+      idempotencyKey: r.idempotency_key,
+      kind: r.kind,
+      occurredAt: r.received_at,
+      payload: JSON.parse(r.payload) as Record<string, unknown>,
+      result: JSON.parse(r.result) as PushResult,
+    }));
+    const next = items.length ? items[items.length - 1]!.counterSeq : after;
+    const blocks = (
+      this.db
+        .prepare('SELECT data FROM receipt_blocks WHERE station = ? AND (installation_id = ? OR installation_id IS NULL) ORDER BY rowid')
+        .all(station, installationId) as { data: string }[]
+    ).map((r) => JSON.parse(r.data) as ReceiptBlock);
+    return { highSeq: mark.highSeq, auditHead: mark.auditHead, after: String(after), items, next: String(next), more: next < mark.highSeq && items.length > 0, blocks };
+  }
+
+  /** Every receipt number used, with the receipts that used it (tests: none twice). */
+  receiptIssuedNumbers(): { number: string; receiptUid: string; station: string }[] {
+    return (
+      this.db
+        .prepare("SELECT json_extract(payload, '$.number') AS number, json_extract(payload, '$.receiptUid') AS uid, station, result FROM events WHERE kind = 'receipt.issued' ORDER BY rowid")
+        .all() as { number: string; uid: string; station: string; result: string }[]
+    )
+      .filter((r) => (JSON.parse(r.result) as PushResult).status === 'accepted')
+      .map((r) => ({ number: r.number, receiptUid: r.uid, station: r.station }));
+  }
+
+  private applyEvent(station: string, req: PushRequest, nowIso: string, installation: string | null): PushResult {
+    if (req.kind === 'receipt.issued') {
+      // One receipt per formal number, ever: a counter that lost track of its stock and printed a
+      // used number again is told so rather than recorded twice (issue 15).
+      const number = typeof req.payload.number === 'string' ? req.payload.number : null;
+      const uid = typeof req.payload.receiptUid === 'string' ? req.payload.receiptUid : null;
+      if (number && uid) {
+        const used = this.stmts.receiptNumber.get(number) as { receipt_uid: string } | undefined;
+        if (used && used.receipt_uid !== uid) {
+          return { status: 'rejected', code: 'RECEIPT_NUMBER_USED', message: `receipt number ${number} was already used by receipt ${used.receipt_uid}` };
+        }
+        this.stmts.insertReceiptNumber.run(number, uid, station, installation);
+      }
+      return { status: 'accepted', receivedAt: nowIso };
+    }
     if (req.kind !== 'payment.recorded') return { status: 'accepted', receivedAt: nowIso };
     const parsed = PaymentRecordedPayload.safeParse(req.payload);
     if (!parsed.success) {
@@ -624,12 +779,18 @@ export class SimStore {
     idempotencyKey: string,
     req: { operatorUsername: string; count: number },
     now: Date,
+    installation: string | null = null,
   ): { kind: 'allocated' | 'replay'; block: ReceiptBlock } | { kind: 'mismatch' } {
     return this.db.transaction(() => {
       const requestHash = hash(req);
-      const seen = this.stmts.block.get(station, idempotencyKey) as { request_hash: string; data: string } | undefined;
+      const seen = this.stmts.block.get(station, idempotencyKey) as { request_hash: string; data: string; installation_id: string | null } | undefined;
       if (seen) {
-        return seen.request_hash === requestHash ? { kind: 'replay' as const, block: JSON.parse(seen.data) as ReceiptBlock } : { kind: 'mismatch' as const };
+        // A block belongs to the installation that asked for it: another counter on the same key
+        // sending the same request is not handed the same numbers (issue 15).
+        const sameAsker = seen.installation_id === installation;
+        return seen.request_hash === requestHash && sameAsker
+          ? { kind: 'replay' as const, block: JSON.parse(seen.data) as ReceiptBlock }
+          : { kind: 'mismatch' as const };
       }
       const year = now.getUTCFullYear();
       const key = `receipt_serial_${year}`;
@@ -646,20 +807,29 @@ export class SimStore {
         operatorUsername: req.operatorUsername,
         allocatedAt: now.toISOString(),
       };
-      this.stmts.insertBlock.run(block.blockId, station, idempotencyKey, requestHash, JSON.stringify(block));
+      this.stmts.insertBlock.run(block.blockId, station, idempotencyKey, requestHash, JSON.stringify(block), installation);
       return { kind: 'allocated' as const, block };
     })();
   }
 
   /** First claim wins; the same counter claiming again is told it holds the claim. */
-  claimExchange(station: string, req: { channel: ExchangeChannel; channelRef: string; counterId: string }, nowIso: string): ClaimResult {
+  claimExchange(
+    station: string,
+    req: { channel: ExchangeChannel; channelRef: string; counterId: string },
+    nowIso: string,
+    installation: string | null = null,
+  ): ClaimResult {
     return this.db.transaction((): ClaimResult => {
       const payment = this.stmts.paymentByRef.get(req.channel, req.channelRef) as PaymentRow | undefined;
       if (!payment) return { kind: 'not_found' };
       const existing = this.stmts.claim.get(req.channel, req.channelRef) as { data: string } | undefined;
       if (existing) {
-        const claim = JSON.parse(existing.data) as ExchangeClaim;
-        const mine = claim.station === station && claim.counterId === req.counterId;
+        const stored = JSON.parse(existing.data) as ExchangeClaim & { installationId?: string | null };
+        const { installationId: holder, ...claim } = stored;
+        // Per installation, never per typed window number: two counters on one key that both call
+        // themselves window 1 are still two claimants (issue 15). Claims from before installations
+        // (no holder recorded) fall back to station and window.
+        const mine = holder ? holder === installation : claim.station === station && claim.counterId === req.counterId && !installation;
         return { kind: mine ? 'claimed' : 'already_claimed', claim };
       }
       const claim: ExchangeClaim = {
@@ -670,7 +840,7 @@ export class SimStore {
         station,
         claimedAt: nowIso,
       };
-      this.stmts.insertClaim.run(req.channel, req.channelRef, JSON.stringify(claim));
+      this.stmts.insertClaim.run(req.channel, req.channelRef, JSON.stringify({ ...claim, installationId: installation }));
       return { kind: 'claimed', claim };
     })();
   }

@@ -9,6 +9,7 @@ import { migration0008 } from './0008-clerk-day';
 import { migration0009 } from './0009-policy-ledger';
 import { migration0010 } from './0010-spool-jobs';
 import { migration0011 } from './0011-service-evaluations';
+import { migration0012 } from './0012-recovery';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
 ];
 
 export const latestSchemaVersion = migrations.length;
