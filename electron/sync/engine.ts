@@ -165,6 +165,7 @@ export class SyncEngine {
     // counter's marks are compared with the upstream's before anything is pushed; nothing is
     // pushed (no sequence reused) until that succeeded.
     if (this.opts.client.installationId && (!this.reconciled || recoveryPending(this.db))) {
+      let failure: string | null = null;
       try {
         this.lastReconcile = await reconcile({
           db: this.db,
@@ -177,7 +178,15 @@ export class SyncEngine {
         });
         this.reconciled = true;
       } catch (error) {
-        errors.push(describe(error));
+        // An upstream without the history resource (404) cannot be compared with: work goes on
+        // as before, unless the counter is already in recovery (then only a reconcile frees it).
+        if (error instanceof UpstreamError && error.status === 404 && error.code === 'NOT_FOUND' && !recoveryPending(this.db)) {
+          this.log.warn({ err: describe(error) }, 'upstream has no history resource: start-up reconcile skipped');
+          this.reconciled = true;
+        } else failure = describe(error);
+      }
+      if (failure !== null) {
+        errors.push(failure);
         outcome.pending = pendingCount(this.db);
         outcome.error = errors.join('；');
         this.failures++;

@@ -197,3 +197,46 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
     checkNoNumberTwice(db, 6);
   }, 30_000);
 });
+
+describe('work taken before the counter could compare (lost -wal, upstream unreachable at start)', () => {
+  it('its events move after the upstream sequence; a receipt number printed twice is refused upstream, never accepted twice', async () => {
+    const installationId = crypto.randomUUID();
+    sim = await startSim(PAYERS);
+    const c = await makeCounter({ seedPayers: PAYERS });
+    open.push(c.db);
+    const ops = operators(c.db);
+    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
+    const people = customers(c.db, 6);
+    await syncOk(c.db, installationId);
+    payAndIssue(c.db, people[0]!);
+    await syncOk(c.db, installationId);
+    c.db.pragma('wal_checkpoint(TRUNCATE)');
+    c.db.pragma('wal_autocheckpoint = 0');
+    for (let i = 1; i <= 3; i++) payAndIssue(c.db, people[i]!);
+    await syncOk(c.db, installationId);
+    const crashed = tempDir('walloss');
+    fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
+    c.db.close();
+
+    const db = openDatabase(path.join(crashed, 'counter.sqlite'));
+    open.push(db);
+    migrate(db);
+    // Offline: the counter cannot know, and prints number 2 a second time.
+    expect(payAndIssue(db, people[4]!)).toBe(`${SERIES}00000002`);
+
+    const engine = engineFor(db, installationId);
+    const outcome = await engine.syncOnce();
+    const report = engine.reconcileReport()!;
+    expect(report).toMatchObject({ outcome: 'recovered', eventsRecovered: 6, eventsRenumbered: 2, paymentLinesPresent: 3 });
+    expect(report.notRestored).toEqual([expect.objectContaining({ kind: 'receipt.issued', reason: expect.stringMatching(/00000002 is held by another receipt/) })]);
+    expect(outcome.rejected).toBe(1);
+    // The upstream holds each number once; the second use is refused and listed for a supervisor.
+    const accepted = sim.store.receiptIssuedNumbers().map((r) => r.number);
+    expect(accepted).toHaveLength(4);
+    expect(new Set(accepted).size).toBe(4);
+    expect(sim.store.events().filter((e) => e.result.status === 'rejected').map((e) => (e.result as { code: string }).code)).toEqual(['RECEIPT_NUMBER_USED']);
+    // The payment taken offline reached the upstream; the next number follows the highest known.
+    expect(compareLedgers(db, sim.store).equal).toBe(true);
+    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000005`);
+  }, 30_000);
+});
