@@ -6,7 +6,7 @@ import { maskIdNumber } from '../../shared/domain/id-number';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { SessionService } from './auth/session';
 import { civilDate, systemClock, type Clock } from '../platform/clock';
-import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
+import { DEFAULT_PRINTER_SERIAL, DEFAULT_READER_SERIAL, dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
 import { cardForPayer, DeviceService } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk } from './counter/receipt-desk';
@@ -229,7 +229,13 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   const deviceConfig = () => {
     const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
-    return { reader: d.reader, printer: d.printer, paperWidth: d.paperWidth };
+    return {
+      reader: d.reader,
+      printer: d.printer,
+      paperWidth: d.paperWidth,
+      readerSerial: d.readerSerial ?? DEFAULT_READER_SERIAL,
+      printerSerial: d.printerSerial ?? DEFAULT_PRINTER_SERIAL,
+    };
   };
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {

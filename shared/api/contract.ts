@@ -11,6 +11,7 @@ import {
   ProgressView,
   DaySummaryView,
   DevicesView,
+  SerialLineView,
   HealthReportView,
   SetupForm,
   SetupOutcome,
@@ -432,6 +433,12 @@ export const contract = {
         paperWidth: z.union([z.literal(58), z.literal(80)]),
       })
       .strict(),
+    output: DevicesView,
+  }),
+  'devices.serial': method({
+    summary: "Set a serial device's speed and flow control (reader or slip printer); devices restart",
+    access: ['admin'],
+    input: z.object({ device: z.enum(['reader', 'printer']) }).merge(SerialLineView).strict(),
     output: DevicesView,
   }),
   'devices.testPrint': method({

@@ -250,10 +250,21 @@ export const PayerSearchHit = z.object({
 });
 export type PayerSearchHit = z.infer<typeof PayerSearchHit>;
 
+/** A serial line's settings as the IT device screen shows and sets them (8N1 always). */
+export const SerialLineView = z.object({
+  baudRate: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
+  flowControl: z.enum(['none', 'rtscts', 'xonxoff']),
+});
+export type SerialLineView = z.infer<typeof SerialLineView>;
+
 export const DevicesView = z.object({
   reader: z.string(),
   printer: z.string(),
   paperWidth: z.union([z.literal(58), z.literal(80)]),
+  /** The reader's serial line (default 115200, no flow control). */
+  readerSerial: SerialLineView,
+  /** The slip printer's serial line, when it is a serial port (default 9600, no flow control). */
+  printerSerial: SerialLineView,
   /** Serial ports the system lists (virtual COM ports of USB readers included). */
   ports: z.array(z.string()),
 });

@@ -6,7 +6,7 @@ import type { IdCard } from '../../../shared/domain/id-card';
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
-import { closeSerial } from '../../devices/serial';
+import { closeSerial, type SerialSettings } from '../../devices/serial';
 import { daySummary, paymentSlip, testPage, type DaySummaryData } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
 import type { PrinterState } from '../../devices/printer/status';
@@ -27,6 +27,9 @@ export interface DevicesConfig {
   /** 'simulated', a serial path, /dev/usb/lpN, or host:9100. */
   printer: string;
   paperWidth: PaperWidth;
+  /** Serial lines (config.devices.readerSerial / printerSerial); defaults 115200 and 9600. */
+  readerSerial?: SerialSettings;
+  printerSerial?: SerialSettings;
 }
 
 export interface SlipContext {
@@ -92,7 +95,7 @@ export class DeviceService {
       this.readerLoop = new CardReaderLoop({
         pollMs: 100,
         connect: async () => {
-          const { port, path: found } = await openReaderPort({ path, includeListed: path === undefined });
+          const { port, path: found } = await openReaderPort({ path, includeListed: path === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
           return { port, path: found, close: () => closeSerial(port) };
         },
       });
