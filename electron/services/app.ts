@@ -7,7 +7,7 @@ import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { SessionService } from './auth/session';
 import { civilDate, systemClock, type Clock } from '../platform/clock';
 import { DEFAULT_PRINTER_SERIAL, DEFAULT_READER_SERIAL, dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
-import { cardForPayer, DeviceService } from './counter/devices';
+import { cardForPayer, DeviceService, type DeviceTimings } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk } from './counter/receipt-desk';
 import { PageSpool, spoolerFor, type SpoolOptions } from '../printing';
@@ -37,6 +37,8 @@ export interface AppServicesOptions {
   logLevel?: string;
   /** Page print jobs: how often the spooler is asked, how long a print call waits (tests shorten them). */
   spool?: SpoolOptions;
+  /** The slip printer's watch: how often it is looked at, the reopen back-off (tests shorten them). */
+  devices?: DeviceTimings;
 }
 
 export interface AppServices {
@@ -241,7 +243,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
       const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
       events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
-    });
+    }, options.devices);
 
   let backups: BackupScheduler | null = null;
   const context: AppContext = {

@@ -311,6 +311,18 @@ export const contract = {
     input: z.object({ jobId: z.number().int().positive() }).strict(),
     output: PrintJobView,
   }),
+  'print.resolve': method({
+    summary: "The clerk's answer for a slip that may have printed (uncertain): printed, or resend a copy marked 重打",
+    access: counterStaff,
+    input: z.object({ jobId: z.number().int().positive(), outcome: z.enum(['printed', 'resend']) }).strict(),
+    output: PrintJobView,
+  }),
+  'print.uncertain': method({
+    summary: 'Slips that may have printed and wait for the clerk (after a restart or an incomplete send)',
+    access: counterStaff,
+    input: Empty,
+    output: z.array(PrintJobView),
+  }),
   'print.reprint': method({
     summary: 'Print a payment slip again, marked 重打',
     access: counterStaff,

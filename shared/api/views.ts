@@ -175,8 +175,14 @@ export const PosRef = z
 export const PrintJobView = z.object({
   id: z.number().int(),
   kind: z.enum(['payment_slip', 'exchange_record', 'day_summary', 'test_page']),
-  state: z.enum(['pending', 'printed', 'failed']),
+  /**
+   * 'sending' from the first byte; 'uncertain' (可能已打印) when a send was cut off or did not
+   * finish: never re-sent by itself, the clerk answers with print.resolve.
+   */
+  state: z.enum(['pending', 'sending', 'printed', 'failed', 'uncertain']),
   lastError: z.string().nullable(),
+  /** An uncertain job the clerk chose to print again: the marked copy is a newer job. */
+  resent: z.boolean().optional(),
 });
 export type PrintJobView = z.infer<typeof PrintJobView>;
 

@@ -11,7 +11,15 @@ import type { AppContext, NamespaceHandlers } from './context';
 export function printHandlers(ctx: AppContext): NamespaceHandlers<'print'> {
   return {
     'print.get': ({ jobId }) => ctx.live().devices.jobView(jobId),
-    'print.retry': ({ jobId }) => ctx.live().devices.retry(jobId),
+    'print.retry': ({ jobId }) => {
+      const r = ctx.live();
+      return r.devices.retry(jobId, ctx.clock.now().toISOString(), r.session.actor());
+    },
+    'print.resolve': ({ jobId, outcome }) => {
+      const r = ctx.live();
+      return r.devices.resolve(jobId, outcome, ctx.clock.now().toISOString(), r.session.actor());
+    },
+    'print.uncertain': () => ctx.live().devices.uncertainJobs(),
     'print.reprint': ({ jobId }) => {
       const r = ctx.live();
       return r.devices.reprint(jobId, ctx.clock.now().toISOString(), r.session.actor());

@@ -29,6 +29,7 @@ const printerTags: Record<EventPayload<'printer.status'>['state'], { color: stri
   offline: { color: 'red', text: '打印机脱机' },
   cover_open: { color: 'red', text: '打印机开盖' },
   paper_out: { color: 'red', text: '打印机缺纸' },
+  absent: { color: 'red', text: '打印机未连接' },
   not_configured: { color: 'default', text: '未配置打印机' },
 };
 

@@ -8,6 +8,7 @@ import { migration0007 } from './0007-day-close';
 import { migration0008 } from './0008-clerk-day';
 import { migration0009 } from './0009-policy-ledger';
 import { migration0010 } from './0010-spool-jobs';
+import { migration0011 } from './0011-print-once';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
@@ -22,6 +23,7 @@ export const migrations: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0010,
+  migration0011,
 ];
 
 export const latestSchemaVersion = migrations.length;
