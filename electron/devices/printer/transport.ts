@@ -18,6 +18,8 @@ import { dleEot, isStatusByte, parseStatus, unknownStatus, type PrinterState, ty
 
 /** How long a printer gets to answer one status byte once the line is clear. */
 export const STATUS_ANSWER_MS = 500;
+/** A write that has not left after its wire time and this long means the link is gone. */
+const WRITE_MARGIN_MS = 3000;
 
 export interface PrinterTransport {
   readonly description: string;
@@ -86,8 +88,20 @@ export class DuplexTransport implements PrinterTransport {
   write(data: Buffer): Promise<void> {
     if (this.closed || this.stream.destroyed) return Promise.reject(new Error(deviceWords.printerDisconnected));
     if (this.opts.baudRate) this.wireFreeAt = Math.max(Date.now(), this.wireFreeAt) + wireTimeMs(data.length, this.opts.baudRate);
+    // A serial port whose device has gone (a USB adapter pulled, a pty whose other end died) may
+    // never call back: after the data's wire time and a margin the link counts as gone.
+    const limit = WRITE_MARGIN_MS + (this.opts.baudRate ? wireTimeMs(data.length, this.opts.baudRate) * 2 : 0);
     return new Promise((resolve, reject) => {
-      this.stream.write(data, (err) => (err ? reject(err) : resolve()));
+      const timer = setTimeout(() => {
+        this.closed = true;
+        this.stream.destroy();
+        reject(new Error(deviceWords.printerDisconnected));
+      }, limit);
+      this.stream.write(data, (err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
     });
   }
 
@@ -171,8 +185,16 @@ class FileTransport implements PrinterTransport {
     readonly description: string,
   ) {}
 
+  broken = false;
+
   async write(data: Buffer): Promise<void> {
-    await this.fh.write(data);
+    try {
+      await this.fh.write(data);
+    } catch (e) {
+      // ENODEV after the USB cable was pulled: reopen before the next job.
+      this.broken = true;
+      throw e;
+    }
   }
 
   async queryStatus(): Promise<PrinterStatus | null> {

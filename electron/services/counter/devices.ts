@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { EventPayload } from '../../../shared/api/events';
 import { AppError } from '../../../shared/api/errors';
 import type { PaymentMethod, PrintJobView } from '../../../shared/api/views';
@@ -122,13 +124,13 @@ export class DeviceService {
       this.readerSim = sim;
       this.readerLoop = new CardReaderLoop({ connect, pollMs: 50 });
     } else if (config.reader) {
-      const path = config.reader === 'auto' ? undefined : config.reader;
+      const readerPath = config.reader === 'auto' ? undefined : config.reader;
       // 100 ms: a find-card exchange is ~20 bytes (2 ms at 115200 baud), and the clerk should not
       // wait for the next poll after placing the card.
       this.readerLoop = new CardReaderLoop({
         pollMs: 100,
         connect: async () => {
-          const { port, path: found } = await openReaderPort({ path, includeListed: path === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
+          const { port, path: found } = await openReaderPort({ path: readerPath, includeListed: readerPath === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
           return { port, path: found, close: () => closeSerial(port) };
         },
       });
@@ -184,10 +186,12 @@ export class DeviceService {
    * absent): on demand for a job (`force`), and by the watch with a growing back-off.
    */
   private async ensurePrinter(force: boolean): Promise<PrinterTransport | null> {
-    if (this.transport && !this.transport.broken) return this.transport;
+    if (this.transport && !this.transport.broken && !this.printerPathGone()) return this.transport;
     if (this.transport) {
-      await this.transport.close().catch(() => undefined);
+      const old = this.transport;
       this.transport = null;
+      // Closing a port whose device is gone may never finish: do not wait on it for long.
+      await Promise.race([old.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     }
     if (!this.config.printer || this.config.printer === 'simulated' || this.stopped) return null;
     if (!force && Date.now() < this.nextOpenAt) return null;
@@ -207,6 +211,12 @@ export class DeviceService {
     }
   }
 
+  /** A device path (/dev/ttyUSB0, /dev/usb/lp0) that udev removed: the printer was unplugged. */
+  private printerPathGone(): boolean {
+    const target = this.config.printer;
+    return path.isAbsolute(target) && !fs.existsSync(target);
+  }
+
   /** The watch: runs between jobs, never during one. */
   private watch(): void {
     if (this.watchQueued || this.stopped) return;
@@ -224,7 +234,7 @@ export class DeviceService {
    */
   private async checkPrinter(atStart: boolean): Promise<void> {
     if (!this.config.printer || this.stopped) return;
-    const wasOpen = this.transport !== null && !this.transport.broken;
+    const wasOpen = this.transport !== null && !this.transport.broken && !this.printerPathGone();
     const t = await this.ensurePrinter(atStart);
     if (!t) {
       this.emitPrinter('absent', deviceWords.printerAbsent);

@@ -30,7 +30,7 @@ const until = async (cond: () => boolean | Promise<boolean>, ms = 8000): Promise
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty', () => {
+describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty', { timeout: 30_000 }, () => {
   let pty: PtyPair;
   let dir: string;
   let app: AppServices;
@@ -187,8 +187,9 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     await closeSerial(devicePort);
     await pty.unplug();
     const { jobId, name } = await pay();
-    await until(async () => (await job(jobId)).state === 'failed');
-    expect(await job(jobId)).toMatchObject({ lastError: '打印机未连接，请检查电源和连接线（已配置，接上后自动恢复）' });
+    // Nothing reached the printer: a plain failure the clerk may retry (no 重打 needed).
+    await until(async () => (await job(jobId)).state !== 'pending');
+    expect(await job(jobId)).toMatchObject({ state: 'failed', lastError: '打印机未连接，请检查电源和连接线（已配置，接上后自动恢复）' });
     await until(() => printer.at(-1)?.state === 'absent');
     expect(printer.at(-1)!.message).not.toMatch(/Error|\/dev|\/tmp/);
 
