@@ -141,6 +141,15 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     expect(await job(jobId)).toMatchObject({ state: 'uncertain', resent: true });
   });
 
+  it('paper near its end: a warning on the status, the slip still prints', async () => {
+    sim.state.paperNearEnd = true;
+    const { jobId, name } = await pay();
+    await until(async () => (await job(jobId)).state === 'printed');
+    expect(slipsOf(name)).toHaveLength(1);
+    expect(printer.at(-1)).toEqual({ state: 'ready', message: '打印机纸将用尽，请准备换纸', paperNearEnd: true });
+    sim.state.paperNearEnd = false;
+  });
+
   it('a job left "sending" by a crash is not sent again at start; the clerk settles it', async () => {
     const { jobId, name } = await pay();
     await until(() => slipsOf(name).length === 1);
