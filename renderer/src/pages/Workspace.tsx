@@ -4,6 +4,7 @@ import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call, onEvent } from '../api/client';
+import { UncertainSlips } from '../components/UncertainSlips';
 import { useQuery } from '../api/hooks';
 import { receiptStatusLabels } from '../../../shared/vocab';
 import { hallDateTime, yuan } from '../format';
@@ -139,6 +140,11 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               {printerTag.text}
             </Tag>
           ) : null}
+          {printer?.state === 'ready' && printer.paperNearEnd ? (
+            <Tag color="orange" data-testid="printer-near-end" title={printer.message}>
+              纸将用尽
+            </Tag>
+          ) : null}
           <WaitingReceipts
             tick={receiptsTick}
             onOpen={(payerId) => {
@@ -163,6 +169,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           message={`离线：无法连接上游系统，可继续收费。待上传 ${sync.pending} 笔；最近同步 ${sync.lastSuccessAt ? hallDateTime(sync.lastSuccessAt, info.timeZone) : '从未'}。${sync.message}`}
         />
       ) : null}
+      <UncertainSlips />
       <Tabs
         className="area-tabs"
         activeKey={tab}
