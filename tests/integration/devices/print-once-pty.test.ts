@@ -86,7 +86,7 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
   };
   /** Slips the simulator printed (decoded lines) that carry this payer's name. */
   const slipsOf = (name: string): string[][] => slipTexts.filter((lines) => lines.some((l) => l.includes(name)));
-  let slipTexts: string[][] = [];
+  const slipTexts: string[][] = [];
 
   beforeAll(async () => {
     pty = await startPtyPair();
