@@ -88,17 +88,30 @@ export class DuplexTransport implements PrinterTransport {
   write(data: Buffer): Promise<void> {
     if (this.closed || this.stream.destroyed) return Promise.reject(new Error(deviceWords.printerDisconnected));
     if (this.opts.baudRate) this.wireFreeAt = Math.max(Date.now(), this.wireFreeAt) + wireTimeMs(data.length, this.opts.baudRate);
+    const baudRate = this.opts.baudRate;
+    if (!baudRate) {
+      return new Promise((resolve, reject) => this.stream.write(data, (err) => (err ? reject(err) : resolve())));
+    }
     // A serial port whose device has gone (a USB adapter pulled, a pty whose other end died) may
-    // never call back: after the data's wire time and a margin the link counts as gone.
-    const limit = WRITE_MARGIN_MS + (this.opts.baudRate ? wireTimeMs(data.length, this.opts.baudRate) * 2 : 0);
+    // never call back: after twice the data's wire time and a margin the link counts as gone.
+    const limit = WRITE_MARGIN_MS + wireTimeMs(data.length, baudRate) * 2;
     return new Promise((resolve, reject) => {
+      let done = false;
       const timer = setTimeout(() => {
-        this.closed = true;
-        this.stream.destroy();
-        reject(new Error(deviceWords.printerDisconnected));
+        // A busy event loop (a long synchronous task) fires timers before the I/O that completed
+        // meanwhile is handled: let that I/O through first, then decide.
+        setImmediate(() => {
+          if (done) return;
+          done = true;
+          this.closed = true;
+          this.stream.destroy();
+          reject(new Error(deviceWords.printerDisconnected));
+        });
       }, limit);
       this.stream.write(data, (err) => {
         clearTimeout(timer);
+        if (done) return;
+        done = true;
         if (err) reject(err);
         else resolve();
       });
