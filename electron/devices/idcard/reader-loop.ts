@@ -25,6 +25,8 @@ export interface ReaderLoopOptions {
   /** First wait before reopening; doubles after each failed attempt up to maxReconnectMs. */
   reconnectMs?: number;
   maxReconnectMs?: number;
+  /** Why the first of a run of failed connects failed (for the log). */
+  onConnectError?: (error: unknown) => void;
   /** Consecutive empty polls before a read card counts as removed (a card at the edge of the
    *  field flickers). */
   removalMisses?: number;
@@ -149,6 +151,7 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
     } catch (e) {
       await this.disconnect();
       // The reason (a path, an errno) is for IT's log, not the clerk's status line.
+      if (this.connectFailures === 0) this.opts.onConnectError?.(e);
       this.status('disconnected', null, deviceWords.readerAbsent);
       return false;
     }

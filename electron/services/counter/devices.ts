@@ -129,6 +129,7 @@ export class DeviceService {
       // wait for the next poll after placing the card.
       this.readerLoop = new CardReaderLoop({
         pollMs: 100,
+        onConnectError: (err) => this.log.warn({ err, reader: config.reader }, 'reader not available'),
         connect: async () => {
           const { port, path: found } = await openReaderPort({ path: readerPath, includeListed: readerPath === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
           return { port, path: found, close: () => closeSerial(port) };
