@@ -72,6 +72,7 @@ export const deviceWords = {
   printerNotConfigured: '未配置打印机',
   printerAbsent: '打印机未连接，请检查电源和连接线（已配置，接上后自动恢复）',
   printerReady: '打印机就绪',
+  printDone: '打印完成',
   printerDisconnected: '打印机连接已断开，请检查连接线',
   printerNoAnswer: '打印机无应答，请检查电源和连接线',
   printerNearEnd: '打印机纸将用尽，请准备换纸',

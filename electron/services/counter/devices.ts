@@ -458,7 +458,8 @@ export class DeviceService {
         this.db
           .prepare("UPDATE print_jobs SET state = 'printed', printed_at = ?, last_error = NULL WHERE id = ?")
           .run(new Date().toISOString(), job.id);
-        this.emitStatus(result.after);
+        if (result.after?.paperNearEnd) this.emitStatus(result.after);
+        else this.emitPrinter('ready', deviceWords.printDone);
       } else if (result.sent) {
         // Bytes went out: the slip may be on paper, whole or in part. Never sent again as it was.
         this.db.prepare("UPDATE print_jobs SET state = 'uncertain', last_error = ? WHERE id = ?").run(result.message, job.id);
