@@ -162,7 +162,8 @@ export class DeviceService {
       await this.checkPrinter(true);
     }
     this.kick();
-    if (this.config.printer && this.config.printer !== 'simulated') {
+    if (this.config.printer) {
+      // The simulated printer too: a fault set from the training panel clears itself as well.
       this.watchTimer = setInterval(() => this.watch(), this.timings.watchMs);
       this.watchTimer.unref?.();
     }
