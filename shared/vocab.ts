@@ -51,7 +51,38 @@ export const receiptActionLabels: Record<ReceiptAction, string> = {
 export const exchangeStatusLabels = { exchangeable: '可换开', exchanged: '已换开' } as const;
 
 export const printJobKindLabels = { payment_slip: '缴费凭证', exchange_record: '换开记录', day_summary: '日汇总单', test_page: '打印测试页' } as const;
-export const printJobStateLabels = { pending: '打印中', printed: '已打印', failed: '打印失败' } as const;
+/**
+ * A slip job's state. 'sending' is from the first byte on; a job found sending after a restart,
+ * or whose send did not finish, is 'uncertain' (可能已打印): it is never sent again by itself,
+ * the clerk says whether it printed, and a resend is marked 重打 with the print count.
+ */
+export const printJobStateLabels = {
+  pending: '打印中',
+  sending: '打印中',
+  printed: '已打印',
+  failed: '打印失败',
+  uncertain: '可能已打印，请查看打印机',
+} as const;
+
+/** Serial line settings on the IT device screen. */
+export const flowControlLabels = { none: '无', rtscts: '硬件流控（RTS/CTS）', xonxoff: '软件流控（XON/XOFF）' } as const;
+
+/** What the clerk reads about the reader and the slip printer (never a path or an `Error:`). */
+export const deviceWords = {
+  printerNotConfigured: '未配置打印机',
+  printerAbsent: '打印机未连接，请检查电源和连接线（已配置，接上后自动恢复）',
+  printerReady: '打印机就绪',
+  printDone: '打印完成',
+  printerDisconnected: '打印机连接已断开，请检查连接线',
+  printerNoAnswer: '打印机无应答，请检查电源和连接线',
+  printerNearEnd: '打印机纸将用尽，请准备换纸',
+  readerNotConfigured: '未配置读卡器',
+  readerAbsent: '读卡器未连接，请检查连接线（已配置，接上后自动恢复）',
+  printIncomplete: '打印可能不完整',
+  notPrinted: '未打印',
+  printFailed: '打印失败',
+  askUncertain: '这张凭证可能已经打印：请查看打印机，已打出请点"已打印"，否则点"重打"（将标注重打）',
+} as const;
 
 /** Payment lines by kind: the current year or an earlier year paid now (补缴). */
 export const lineKindLabels = { current: '当年', back_payment: '补缴' } as const;

@@ -4,6 +4,20 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /**
+ * A serial line's settings (8N1 always). Absent = the device's usual speed without flow
+ * control: reader 115200, printer 9600.
+ */
+export const SerialSettingsConfig = z
+  .object({
+    baudRate: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
+    flowControl: z.enum(['none', 'rtscts', 'xonxoff']).default('none'),
+  })
+  .strict();
+export type SerialSettingsConfig = z.infer<typeof SerialSettingsConfig>;
+export const DEFAULT_READER_SERIAL: SerialSettingsConfig = { baudRate: 115200, flowControl: 'none' };
+export const DEFAULT_PRINTER_SERIAL: SerialSettingsConfig = { baudRate: 9600, flowControl: 'none' };
+
+/**
  * The counter's configuration (config.json in the data directory). Its absence means first
  * start: the app writes a training-mode configuration and seeds a demo county, so a fresh
  * install is usable at once and nothing it prints can pass as a real document.
@@ -68,6 +82,10 @@ export const CounterConfig = z
         /** 'simulated', a serial path, /dev/usb/lpN, host:9100, or '' for none. */
         printer: z.string(),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        /** Speed and flow control of a serial reader (default 115200, none). */
+        readerSerial: SerialSettingsConfig.optional(),
+        /** Speed and flow control of a serial slip printer (default 9600, none). */
+        printerSerial: SerialSettingsConfig.optional(),
         /** The printer of the formal receipt: 'simulated', a CUPS queue name, or '' for none. */
         receiptPrinter: z.string().default(''),
         /** A4 plain paper with the form lines, or overlay on the pre-printed form. */

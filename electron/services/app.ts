@@ -6,8 +6,8 @@ import { maskIdNumber } from '../../shared/domain/id-number';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { SessionService } from './auth/session';
 import { civilDate, systemClock, type Clock } from '../platform/clock';
-import { dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
-import { cardForPayer, DeviceService } from './counter/devices';
+import { DEFAULT_PRINTER_SERIAL, DEFAULT_READER_SERIAL, dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
+import { cardForPayer, DeviceService, type DeviceTimings } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk } from './counter/receipt-desk';
 import { PageSpool, spoolerFor, type SpoolOptions } from '../printing';
@@ -39,6 +39,8 @@ export interface AppServicesOptions {
   logLevel?: string;
   /** Page print jobs: how often the spooler is asked, how long a print call waits (tests shorten them). */
   spool?: SpoolOptions;
+  /** The slip printer's watch: how often it is looked at, the reopen back-off (tests shorten them). */
+  devices?: DeviceTimings;
 }
 
 export interface AppServices {
@@ -244,13 +246,19 @@ export function createAppServices(options: AppServicesOptions): AppServices {
 
   const deviceConfig = () => {
     const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
-    return { reader: d.reader, printer: d.printer, paperWidth: d.paperWidth };
+    return {
+      reader: d.reader,
+      printer: d.printer,
+      paperWidth: d.paperWidth,
+      readerSerial: d.readerSerial ?? DEFAULT_READER_SERIAL,
+      printerSerial: d.printerSerial ?? DEFAULT_PRINTER_SERIAL,
+    };
   };
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
       const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
       events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
-    });
+    }, options.devices);
 
   let backups: BackupScheduler | null = null;
   const context: AppContext = {

@@ -11,6 +11,7 @@ import {
   ProgressView,
   DaySummaryView,
   DevicesView,
+  SerialLineView,
   HealthReportView,
   SetupForm,
   SetupOutcome,
@@ -311,6 +312,18 @@ export const contract = {
     input: z.object({ jobId: z.number().int().positive() }).strict(),
     output: PrintJobView,
   }),
+  'print.resolve': method({
+    summary: "The clerk's answer for a slip that may have printed (uncertain): printed, or resend a copy marked 重打",
+    access: counterStaff,
+    input: z.object({ jobId: z.number().int().positive(), outcome: z.enum(['printed', 'resend']) }).strict(),
+    output: PrintJobView,
+  }),
+  'print.uncertain': method({
+    summary: 'Slips that may have printed and wait for the clerk (after a restart or an incomplete send)',
+    access: counterStaff,
+    input: Empty,
+    output: z.array(PrintJobView),
+  }),
   'print.reprint': method({
     summary: 'Print a payment slip again, marked 重打',
     access: counterStaff,
@@ -433,6 +446,12 @@ export const contract = {
         paperWidth: z.union([z.literal(58), z.literal(80)]),
       })
       .strict(),
+    output: DevicesView,
+  }),
+  'devices.serial': method({
+    summary: "Set a serial device's speed and flow control (reader or slip printer); devices restart",
+    access: ['admin'],
+    input: z.object({ device: z.enum(['reader', 'printer']) }).merge(SerialLineView).strict(),
     output: DevicesView,
   }),
   'devices.testPrint': method({

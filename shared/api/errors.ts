@@ -30,6 +30,7 @@ export const errorMessages = {
   NOT_TRAINING: '仅培训模式可用',
   MODE_MISMATCH: '培训数据与正式数据不能混用：该数据目录不能以当前模式启动，请联系信息技术人员',
   NOT_FOUND: '记录不存在',
+  PRINT_JOB_STATE: '该凭证当前不需要确认是否已打印',
   STARTING: '系统正在准备数据，请稍候',
   DB_TOO_NEW: '数据库由更新版本的程序创建，本程序不能打开。请升级程序，数据未被改动。',
   DB_CORRUPT: '数据库文件已损坏或无法读取，请按恢复向导处理。',

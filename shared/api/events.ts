@@ -20,8 +20,11 @@ export const eventSchemas = {
     message: z.string(),
   }),
   'printer.status': z.object({
-    state: z.enum(['ready', 'printing', 'offline', 'cover_open', 'paper_out', 'not_configured']),
+    /** 'absent': configured but not there (unplugged, off); 'not_configured': none chosen. */
+    state: z.enum(['ready', 'printing', 'offline', 'cover_open', 'paper_out', 'absent', 'not_configured']),
     message: z.string(),
+    /** Ready, but the paper is nearly used up: a warning, printing goes on. */
+    paperNearEnd: z.boolean().optional(),
   }),
   'sync.status': z.object({
     state: z.enum(['online', 'syncing', 'offline', 'disabled']),
@@ -33,8 +36,9 @@ export const eventSchemas = {
   'print.job': z.object({
     id: z.number().int(),
     kind: z.enum(['payment_slip', 'exchange_record', 'day_summary', 'test_page']),
-    state: z.enum(['pending', 'printed', 'failed']),
+    state: z.enum(['pending', 'sending', 'printed', 'failed', 'uncertain']),
     lastError: z.string().nullable(),
+    resent: z.boolean().optional(),
   }),
   /** Start-up progress (training data being prepared, migrations). */
   'app.status': z.object({

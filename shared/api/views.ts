@@ -177,8 +177,14 @@ export const PosRef = z
 export const PrintJobView = z.object({
   id: z.number().int(),
   kind: z.enum(['payment_slip', 'exchange_record', 'day_summary', 'test_page']),
-  state: z.enum(['pending', 'printed', 'failed']),
+  /**
+   * 'sending' from the first byte; 'uncertain' (可能已打印) when a send was cut off or did not
+   * finish: never re-sent by itself, the clerk answers with print.resolve.
+   */
+  state: z.enum(['pending', 'sending', 'printed', 'failed', 'uncertain']),
   lastError: z.string().nullable(),
+  /** An uncertain job the clerk chose to print again: the marked copy is a newer job. */
+  resent: z.boolean().optional(),
 });
 export type PrintJobView = z.infer<typeof PrintJobView>;
 
@@ -252,10 +258,21 @@ export const PayerSearchHit = z.object({
 });
 export type PayerSearchHit = z.infer<typeof PayerSearchHit>;
 
+/** A serial line's settings as the IT device screen shows and sets them (8N1 always). */
+export const SerialLineView = z.object({
+  baudRate: z.union([z.literal(9600), z.literal(19200), z.literal(38400), z.literal(57600), z.literal(115200)]),
+  flowControl: z.enum(['none', 'rtscts', 'xonxoff']),
+});
+export type SerialLineView = z.infer<typeof SerialLineView>;
+
 export const DevicesView = z.object({
   reader: z.string(),
   printer: z.string(),
   paperWidth: z.union([z.literal(58), z.literal(80)]),
+  /** The reader's serial line (default 115200, no flow control). */
+  readerSerial: SerialLineView,
+  /** The slip printer's serial line, when it is a serial port (default 9600, no flow control). */
+  printerSerial: SerialLineView,
   /** Serial ports the system lists (virtual COM ports of USB readers included). */
   ports: z.array(z.string()),
 });

@@ -65,3 +65,51 @@ test.fixme('IT staff switch the printer to 58 mm and print the test page; clerks
   await page.getByTestId('devices-page').getByRole('button', { name: '保存并重新连接' }).click();
   await expect(page.getByTestId('devices-message')).toContainText('已保存');
 });
+
+// Issue 16, finding 1: IT staff set a serial device's speed and flow control on the device screen;
+// the main process validates the call and keeps it in config.json; clerks cannot.
+test('IT staff set the slip printer to 19200 baud with RTS/CTS; the setting is kept', async ({ page, host }) => {
+  await page.goto(host.appUrl);
+  const user = page.getByLabel('用户名');
+  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
+  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
+  await user.fill('admin');
+  await page.getByLabel('密码').fill('0000');
+  await page.getByLabel('密码').press('Enter');
+
+  const serial = page.getByTestId('devices-serial');
+  await expect(serial).toBeVisible();
+  await expect(page.getByTestId('serial-printer-baud')).toContainText('9600');
+  await expect(page.getByTestId('serial-reader-baud')).toContainText('115200');
+  await page.getByTestId('serial-printer-baud').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('19200').click();
+  await expect(page.getByTestId('devices-message')).toContainText('串口设置已保存');
+  await page.getByTestId('serial-printer-flow').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('硬件流控（RTS/CTS）').click();
+  await expect(page.getByTestId('serial-printer-flow')).toContainText('硬件流控（RTS/CTS）');
+  await page.screenshot({ path: path.join(shots, '21-devices-serial.png'), fullPage: true });
+
+  const config = JSON.parse(fs.readFileSync(path.join(host.dataDir, 'config.json'), 'utf8')) as {
+    devices: { printerSerial?: { baudRate: number; flowControl: string }; readerSerial?: unknown };
+  };
+  expect(config.devices.printerSerial).toEqual({ baudRate: 19200, flowControl: 'rtscts' });
+  expect(config.devices.readerSerial).toBeUndefined();
+
+  // Validated in main: a speed outside the list is refused, whoever calls.
+  const res = await fetch(`${host.url}/api/devices.serial`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+    body: JSON.stringify({ device: 'printer', baudRate: 4800, flowControl: 'none' }),
+  });
+  const refused = (await res.json()) as { ok: boolean; error?: { code: string; issues?: { path: string }[] } };
+  expect(refused.error?.code).toBe('VALIDATION');
+  expect(refused.error?.issues?.map((i) => i.path)).toEqual(['baudRate']);
+
+  // Back to the defaults for the other tests.
+  await page.getByTestId('serial-printer-baud').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('9600').click();
+  await expect(page.getByTestId('serial-printer-baud')).toContainText('9600');
+  await page.getByTestId('serial-printer-flow').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('无').click();
+  await expect(page.getByTestId('serial-printer-flow')).toContainText('无');
+});

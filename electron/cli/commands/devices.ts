@@ -11,7 +11,9 @@ import { openPrinter, printJob } from '../../devices/printer/transport';
 import { sampleCards } from '../../devices/sim/cards';
 import { PrinterSimulator } from '../../devices/sim/printer-sim';
 import { ReaderSimulator } from '../../devices/sim/reader-sim';
-import { closeSerial, listSerialPaths, openSerial } from '../../devices/serial';
+import { FLOW_CONTROLS, closeSerial, listPorts, openSerial, type FlowControl } from '../../devices/serial';
+import { pacedLine } from '../../devices/sim/paced';
+import { dataDirLayout, defaultDataDir, readConfig } from '../../platform/config';
 import { CliError } from '../errors';
 import { parseIntOption } from '../options';
 
@@ -24,6 +26,15 @@ async function open(path: string, baudRate: number): Promise<SerialPort> {
     return await openSerial(path, baudRate);
   } catch (e) {
     throw new CliError(`无法打开端口 ${path}：${e instanceof Error ? e.message : String(e)}`, 2);
+  }
+}
+
+/** The slip printer's port in the counter's configuration, if any (a broken config counts as none). */
+function configuredPrinter(dataDir: string): string | null {
+  try {
+    return readConfig(dataDirLayout(dataDir))?.devices?.printer || null;
+  } catch {
+    return null;
   }
 }
 
@@ -48,14 +59,27 @@ export function registerDevicesCommands(program: Command): void {
 
   devices
     .command('list')
-    .description('列出系统中的串口，并指出哪个端口连着读卡器')
+    .description('列出系统中的串口；加 --probe 时向各端口发读卡器状态命令，指出哪个连着读卡器')
     .option('--candidate <path...>', '另外要试的端口（如模拟器的 pty）')
-    .action(async (opts: { candidate?: string[] }) => {
-      const listed = await listSerialPaths();
-      for (const p of listed) out(`${p}\n`);
-      if (listed.length === 0) out('（系统未列出串口）\n');
-      const reader = await detectReaderPort({ candidates: opts.candidate ?? [] });
-      out(reader ? `读卡器：${reader}\n` : '未找到读卡器\n');
+    .option('--probe', '向端口发送读卡器命令以找出读卡器（不会碰已配置为打印机的端口）')
+    .option('--data-dir <dir>', '数据目录（读取已配置的打印机端口）', defaultDataDir())
+    .option('--dev-root <dir>', '扫描设备节点的目录（系统列表不可用时）', '/dev')
+    .action(async (opts: { candidate?: string[]; probe?: boolean; dataDir: string; devRoot: string }) => {
+      const { paths, listProblem } = await listPorts({ devRoot: opts.devRoot });
+      if (listProblem) {
+        out(`注意：无法取得系统的串口列表（${listProblem}），以下为扫描 ${opts.devRoot} 所得\n`);
+      }
+      for (const p of paths) out(`${p}\n`);
+      if (paths.length === 0) out(listProblem ? `（扫描 ${opts.devRoot} 未找到串口或 USB 打印机）\n` : '（系统未列出串口）\n');
+      if (opts.probe) {
+        // A serial printer prints whatever it is sent: reader commands never go to it.
+        const printer = configuredPrinter(opts.dataDir);
+        const candidates = [...new Set([...(opts.candidate ?? []), ...paths])].filter((p) => p !== printer && !/\/usb\/lp\d+$/.test(p));
+        if (printer && paths.concat(opts.candidate ?? []).includes(printer)) out(`跳过已配置为打印机的端口：${printer}\n`);
+        const reader = await detectReaderPort({ candidates, includeListed: false });
+        out(reader ? `读卡器：${reader}\n` : '未找到读卡器\n');
+      }
+      if (listProblem && paths.length === 0) throw new CliError(`无法列出串口：${listProblem}`, 2);
     });
 
   devices
@@ -112,14 +136,16 @@ export function registerDevicesCommands(program: Command): void {
     .requiredOption('--port <target>', '打印机：串口路径、/dev/usb/lp0，或 host:9100')
     .option('--width <mm>', '纸宽 58 或 80', '58')
     .option('--baud <rate>', '串口波特率', (v) => parseIntOption(v, '--baud', 1200, 921600), 9600)
+    .option('--flow <mode>', '串口流控：none、rtscts（硬件）、xonxoff（软件）', 'none')
     .option('--time-zone <tz>', '办税服务厅时区', 'Asia/Shanghai')
     .option('--training', '按培训样张打印')
-    .action(async (opts: { port: string; width: string; baud: number; timeZone: string; training?: boolean }) => {
+    .action(async (opts: { port: string; width: string; baud: number; flow: string; timeZone: string; training?: boolean }) => {
+      if (!(FLOW_CONTROLS as readonly string[]).includes(opts.flow)) throw new CliError(`--flow 只能是 ${FLOW_CONTROLS.join('、')}，收到 "${opts.flow}"`, 2);
       if (opts.width !== '58' && opts.width !== '80') throw new CliError(`--width 只能是 58 或 80，收到 "${opts.width}"`, 2);
       const width = opts.width === '58' ? 58 : 80;
       let transport;
       try {
-        transport = await openPrinter(opts.port, { baudRate: opts.baud });
+        transport = await openPrinter(opts.port, { baudRate: opts.baud, flowControl: opts.flow as FlowControl });
       } catch (e) {
         throw new CliError(`无法连接打印机 ${opts.port}：${e instanceof Error ? e.message : String(e)}`, 2);
       }
@@ -160,10 +186,13 @@ export function registerDevicesCommands(program: Command): void {
     .option('--baud <rate>', '串口波特率', (v) => parseIntOption(v, '--baud', 1200, 921600), 9600)
     .option('--paper-out', '模拟缺纸')
     .option('--cover-open', '模拟上盖打开')
+    .option('--near-end', '模拟纸将用尽')
+    .option('--paced', '按波特率的实际速度接收（pty 本身不限速），如同真实串口')
     .option('--for <ms>', '运行指定毫秒后退出', (v) => parseIntOption(v, '--for', 1, 86_400_000))
-    .action(async (opts: { port: string; baud: number; paperOut?: boolean; coverOpen?: boolean; for?: number }) => {
+    .action(async (opts: { port: string; baud: number; paperOut?: boolean; coverOpen?: boolean; nearEnd?: boolean; paced?: boolean; for?: number }) => {
       const port = await open(opts.port, opts.baud);
-      const sim = new PrinterSimulator(port, { paperOut: !!opts.paperOut, coverOpen: !!opts.coverOpen });
+      const line = opts.paced ? pacedLine(port, opts.baud) : port;
+      const sim = new PrinterSimulator(line, { paperOut: !!opts.paperOut, coverOpen: !!opts.coverOpen, paperNearEnd: !!opts.nearEnd });
       sim.on('slip', (slip) => {
         out(`----- 小票（${slip.lines.length} 行，二维码 ${slip.qr.join(', ') || '无'}）-----\n`);
         for (const l of slip.lines) out(`${l}\n`);

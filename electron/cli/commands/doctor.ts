@@ -4,19 +4,21 @@ import type { Command } from 'commander';
 import { READER_BAUD_RATE, detectReaderPort } from '../../devices/idcard/detect';
 import { SamReader } from '../../devices/idcard/reader';
 import { openPrinter } from '../../devices/printer/transport';
-import { closeSerial, openSerial } from '../../devices/serial';
+import { closeSerial, listSerialPaths, openSerial, type SerialSettings } from '../../devices/serial';
 import { systemClock } from '../../platform/clock';
 import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { describeHolder, readLockHolder } from '../../platform/instance-lock';
 import { formatReport, runDoctor, type PrinterProbe, type ReaderProbe } from '../../services/doctor';
 import { openDataDirForReport } from '../data-dir';
 
-export async function probeReader(configured: string): Promise<ReaderProbe> {
-  const port = configured === 'auto' ? await detectReaderPort() : configured;
+export async function probeReader(configured: string, line?: SerialSettings, printer?: string): Promise<ReaderProbe> {
+  // The search writes reader commands: never to the slip printer's port, which would print them.
+  const listed = configured === 'auto' ? (await listSerialPaths()).filter((p) => p !== printer) : [];
+  const port = configured === 'auto' ? await detectReaderPort({ candidates: listed, includeListed: false, ...(line ? { serial: line } : {}) }) : configured;
   if (!port) return { ok: false, message: '没有找到应答的读卡器（auto）' };
   let serial;
   try {
-    serial = await openSerial(port, READER_BAUD_RATE);
+    serial = await openSerial(port, line ?? READER_BAUD_RATE);
   } catch (error) {
     return { ok: false, port, message: `无法打开端口 ${port}：${(error as Error).message}` };
   }
@@ -31,10 +33,10 @@ export async function probeReader(configured: string): Promise<ReaderProbe> {
   }
 }
 
-export async function probePrinter(target: string): Promise<PrinterProbe> {
+export async function probePrinter(target: string, line?: SerialSettings): Promise<PrinterProbe> {
   let t;
   try {
-    t = await openPrinter(target);
+    t = await openPrinter(target, line ?? {});
   } catch (error) {
     return { ok: false, state: 'offline', message: `无法连接：${(error as Error).message}` };
   }
@@ -66,8 +68,8 @@ export function registerDoctorCommands(program: Command): void {
           config,
           db,
           clock: systemClock,
-          probeReader: skipDevices ? undefined : () => probeReader(config.devices!.reader),
-          probePrinter: skipDevices ? undefined : () => probePrinter(config.devices!.printer),
+          probeReader: skipDevices ? undefined : () => probeReader(config.devices!.reader, config.devices!.readerSerial, config.devices!.printer),
+          probePrinter: skipDevices ? undefined : () => probePrinter(config.devices!.printer, config.devices!.printerSerial),
         });
         if (holder) {
           for (const l of report.lines) {

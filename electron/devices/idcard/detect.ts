@@ -1,6 +1,6 @@
 // Finds which serial port has a SAM reader: the first that answers the status command.
 import type { SerialPort } from 'serialport';
-import { closeSerial, listSerialPaths, openSerial } from '../serial';
+import { closeSerial, listSerialPaths, openSerial, type SerialSettings } from '../serial';
 import { SamReader } from './reader';
 
 export const READER_BAUD_RATE = 115200;
@@ -12,6 +12,8 @@ export interface DetectOptions {
   includeListed?: boolean;
   /** How long each port gets to answer. */
   timeoutMs?: number;
+  /** The reader's line (default 115200, no flow control). */
+  serial?: SerialSettings;
 }
 
 export async function detectReaderPort(opts: DetectOptions = {}): Promise<string | null> {
@@ -22,7 +24,7 @@ export async function detectReaderPort(opts: DetectOptions = {}): Promise<string
   for (const path of paths) {
     let port: SerialPort | undefined;
     try {
-      port = await openSerial(path, READER_BAUD_RATE);
+      port = await openSerial(path, opts.serial ?? READER_BAUD_RATE);
       const reader = new SamReader(port, { timeoutMs: opts.timeoutMs ?? 300, retries: 0 });
       await reader.status();
       reader.detach();
@@ -40,5 +42,5 @@ export async function detectReaderPort(opts: DetectOptions = {}): Promise<string
 export async function openReaderPort(opts: { path?: string } & DetectOptions): Promise<{ port: SerialPort; path: string }> {
   const path = opts.path ?? (await detectReaderPort(opts));
   if (path === null) throw new Error('未找到身份证读卡器，请检查读卡器是否已连接');
-  return { port: await openSerial(path, READER_BAUD_RATE), path };
+  return { port: await openSerial(path, opts.serial ?? READER_BAUD_RATE), path };
 }

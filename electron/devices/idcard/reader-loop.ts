@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import type { IdCardReaderEvent } from '../../../shared/domain/id-card';
+import { deviceWords } from '../../../shared/vocab';
 import { ReaderError } from './protocol';
 import { SamReader, type SamReaderOptions } from './reader';
 import { decodeTextBlock } from './text-block';
@@ -21,7 +22,11 @@ export interface ReaderLoopOptions {
   /** Opens (or finds) the reader; called again after every disconnect. Throws when none. */
   connect: () => Promise<ReaderConnection>;
   pollMs?: number;
+  /** First wait before reopening; doubles after each failed attempt up to maxReconnectMs. */
   reconnectMs?: number;
+  maxReconnectMs?: number;
+  /** Why the first of a run of failed connects failed (for the log). */
+  onConnectError?: (error: unknown) => void;
   /** Consecutive empty polls before a read card counts as removed (a card at the edge of the
    *  field flickers). */
   removalMisses?: number;
@@ -38,12 +43,15 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
   private readonly pollMs: number;
   private readonly reconnectMs: number;
   private readonly removalMisses: number;
+  private readonly maxReconnectMs: number;
+  private connectFailures = 0;
 
   constructor(private readonly opts: ReaderLoopOptions) {
     super();
     this.pollMs = opts.pollMs ?? 300;
     this.reconnectMs = opts.reconnectMs ?? 1000;
     this.removalMisses = opts.removalMisses ?? 2;
+    this.maxReconnectMs = Math.max(this.reconnectMs, opts.maxReconnectMs ?? 10_000);
   }
 
   start(): void {
@@ -81,9 +89,12 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
         present = false;
         lastError = null;
         if (!(await this.tryConnect())) {
-          await this.sleep(this.reconnectMs);
+          // Back-off: a reader left unplugged all day is not opened ten times a second.
+          this.connectFailures++;
+          await this.sleep(Math.min(this.maxReconnectMs, this.reconnectMs * 2 ** Math.min(this.connectFailures - 1, 10)));
           continue;
         }
+        this.connectFailures = 0;
       }
       const reader = this.reader!;
       const path = this.conn!.path;
@@ -139,8 +150,9 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
       return true;
     } catch (e) {
       await this.disconnect();
-      const why = e instanceof Error ? e.message : String(e);
-      this.status('disconnected', null, `未连接身份证读卡器：${why}`);
+      // The reason (a path, an errno) is for IT's log, not the clerk's status line.
+      if (this.connectFailures === 0) this.opts.onConnectError?.(e);
+      this.status('disconnected', null, deviceWords.readerAbsent);
       return false;
     }
   }

@@ -1,15 +1,20 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { EventPayload } from '../../../shared/api/events';
 import { AppError } from '../../../shared/api/errors';
 import type { PaymentMethod, PrintJobView } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import type { IdCard } from '../../../shared/domain/id-card';
 import { maskIdNumber } from '../../../shared/domain/id-number';
+import { hallDate } from '../../../shared/domain/time';
+import { deviceWords } from '../../../shared/vocab';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
-import { closeSerial } from '../../devices/serial';
+import { closeSerial, type SerialSettings } from '../../devices/serial';
 import { daySummary, paymentSlip, testPage, type DaySummaryData } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
-import type { PrinterState } from '../../devices/printer/status';
+import type { PrinterState, PrinterStatus } from '../../devices/printer/status';
+import { EscPosBuilder } from '../../devices/printer/escpos';
 import type { DecodedSlip } from '../../devices/printer/decoder';
 import type { PrinterSimulator } from '../../devices/sim/printer-sim';
 import type { ReaderSimulator } from '../../devices/sim/reader-sim';
@@ -27,6 +32,9 @@ export interface DevicesConfig {
   /** 'simulated', a serial path, /dev/usb/lpN, or host:9100. */
   printer: string;
   paperWidth: PaperWidth;
+  /** Serial lines (config.devices.readerSerial / printerSerial); defaults 115200 and 9600. */
+  readerSerial?: SerialSettings;
+  printerSerial?: SerialSettings;
 }
 
 export interface SlipContext {
@@ -37,12 +45,32 @@ export interface SlipContext {
 
 type PrinterUiState = EventPayload<'printer.status'>['state'];
 
-function uiState(state: PrinterState | 'printing' | 'not_configured'): PrinterUiState {
+/** Tuning of the printer watch (tests shorten it). */
+export interface DeviceTimings {
+  /** How often the printer is looked at while absent, broken or in a fault (ms). */
+  watchMs?: number;
+  /** Wait before the n-th reopen after n failed ones (ms). */
+  backoffMs?: (failures: number) => number;
+}
+
+/** 1 s, 2 s, 4 s … up to 30 s between attempts to open a printer that is not there. */
+export const defaultBackoffMs = (failures: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, failures - 1));
+
+/** The 流水号 on a payment slip: the hall's date of the payment, then the transaction id. */
+export function slipSerial(createdAt: string, transactionId: number, timeZone: string): string {
+  return `${hallDate(createdAt, timeZone).replaceAll('-', '')}-${String(transactionId).padStart(6, '0')}`;
+}
+
+const FAULTS: ReadonlySet<PrinterUiState> = new Set(['offline', 'cover_open', 'paper_out']);
+
+function uiState(state: PrinterState | 'printing' | 'not_configured' | 'absent'): PrinterUiState {
   // The driver's 'error' (cutter, mechanism) and 'unknown' (a link that cannot answer) read as
   // offline at the counter: either way the clerk must look at the printer.
   if (state === 'error' || state === 'unknown') return 'offline';
   return state;
 }
+
+type Actor = { operatorId: number; username: string; counterNo: number };
 
 interface SlipRow {
   id: number;
@@ -72,6 +100,14 @@ export class DeviceService {
   /** The reader loop has read a card that it has not yet seen taken away. */
   private cardPresent = false;
   private draining: Promise<void> = Promise.resolve();
+  /** Failed attempts to open the configured printer since it was last open; the back-off grows with it. */
+  private printerFailures = 0;
+  private nextOpenAt = 0;
+  private watchTimer: NodeJS.Timeout | null = null;
+  private watchQueued = false;
+  private stopped = false;
+  private lastPrinter: EventPayload<'printer.status'> | null = null;
+  private readonly timings: Required<DeviceTimings>;
 
   constructor(
     private readonly db: Db,
@@ -80,19 +116,22 @@ export class DeviceService {
     private readonly config: DevicesConfig,
     private readonly slip: SlipContext,
     private readonly onCard: (card: IdCard) => void,
+    timings: DeviceTimings = {},
   ) {
+    this.timings = { watchMs: timings.watchMs ?? 1000, backoffMs: timings.backoffMs ?? defaultBackoffMs };
     if (config.reader === 'simulated') {
       const { sim, connect } = simulatedReader();
       this.readerSim = sim;
       this.readerLoop = new CardReaderLoop({ connect, pollMs: 50 });
     } else if (config.reader) {
-      const path = config.reader === 'auto' ? undefined : config.reader;
+      const readerPath = config.reader === 'auto' ? undefined : config.reader;
       // 100 ms: a find-card exchange is ~20 bytes (2 ms at 115200 baud), and the clerk should not
       // wait for the next poll after placing the card.
       this.readerLoop = new CardReaderLoop({
         pollMs: 100,
+        onConnectError: (err) => this.log.warn({ err, reader: config.reader }, 'reader not available'),
         connect: async () => {
-          const { port, path: found } = await openReaderPort({ path, includeListed: path === undefined });
+          const { port, path: found } = await openReaderPort({ path: readerPath, includeListed: readerPath === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
           return { port, path: found, close: () => closeSerial(port) };
         },
       });
@@ -111,21 +150,113 @@ export class DeviceService {
       this.readerLoop.on('event', (e) => this.onReaderEvent(e));
       this.readerLoop.start();
     }
-    if (!this.transport && this.config.printer && this.config.printer !== 'simulated') {
-      try {
-        this.transport = await openPrinter(this.config.printer);
-      } catch (error) {
-        this.log.warn({ err: error, printer: this.config.printer }, 'printer not available');
-      }
+    // A job found 'sending' was cut off by a crash or a power cut after its first byte: it may
+    // have printed. It is never sent again by itself; the clerk is asked.
+    const cut = this.db
+      .prepare("UPDATE print_jobs SET state = 'uncertain', last_error = ? WHERE state = 'sending' RETURNING id")
+      .all(deviceWords.printIncomplete) as { id: number }[];
+    for (const { id } of cut) this.log.warn({ jobId: id }, 'print job was sending when the app stopped: may have printed');
+    if (!this.config.printer) {
+      this.emitPrinter('not_configured', deviceWords.printerNotConfigured);
+    } else {
+      await this.checkPrinter(true);
     }
-    this.emitPrinter(this.transport ? 'ready' : 'not_configured', this.transport ? '打印机就绪' : '未配置打印机');
     this.kick();
+    if (this.config.printer) {
+      // The simulated printer too: a fault set from the training panel clears itself as well.
+      this.watchTimer = setInterval(() => this.watch(), this.timings.watchMs);
+      this.watchTimer.unref?.();
+    }
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.watchTimer) clearInterval(this.watchTimer);
+    this.watchTimer = null;
     await this.readerLoop?.stop();
     await this.draining;
-    await this.transport?.close();
+    await this.transport?.close().catch(() => undefined);
+  }
+
+  /** The printer's last status as the counter shows it. */
+  printerStatus(): EventPayload<'printer.status'> | null {
+    return this.lastPrinter;
+  }
+
+  /**
+   * The configured printer's link, opened when it is not (at start, after an unplug, when it was
+   * absent): on demand for a job (`force`), and by the watch with a growing back-off.
+   */
+  private async ensurePrinter(force: boolean): Promise<PrinterTransport | null> {
+    if (this.transport && !this.transport.broken && !this.printerPathGone()) return this.transport;
+    if (this.transport) {
+      const old = this.transport;
+      this.transport = null;
+      // Closing a port whose device is gone may never finish: do not wait on it for long.
+      await Promise.race([old.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    }
+    if (!this.config.printer || this.config.printer === 'simulated' || this.stopped) return null;
+    if (!force && Date.now() < this.nextOpenAt) return null;
+    try {
+      this.transport = await openPrinter(this.config.printer, {
+        ...(this.config.printerSerial ? { baudRate: this.config.printerSerial.baudRate } : {}),
+        ...(this.config.printerSerial?.flowControl ? { flowControl: this.config.printerSerial.flowControl } : {}),
+      });
+      if (this.printerFailures > 0) this.log.info({ printer: this.config.printer }, 'printer is back');
+      this.printerFailures = 0;
+      return this.transport;
+    } catch (error) {
+      this.printerFailures++;
+      this.nextOpenAt = Date.now() + this.timings.backoffMs(this.printerFailures);
+      if (this.printerFailures === 1) this.log.warn({ err: error, printer: this.config.printer }, 'printer not available');
+      return null;
+    }
+  }
+
+  /** A device path (/dev/ttyUSB0, /dev/usb/lp0) that udev removed: the printer was unplugged. */
+  private printerPathGone(): boolean {
+    const target = this.config.printer;
+    return path.isAbsolute(target) && !fs.existsSync(target);
+  }
+
+  /** The watch: runs between jobs, never during one. */
+  private watch(): void {
+    if (this.watchQueued || this.stopped) return;
+    this.watchQueued = true;
+    this.draining = this.draining
+      .then(() => this.checkPrinter(false))
+      .catch((error: unknown) => this.log.error({ err: error }, 'printer watch failed'))
+      .finally(() => (this.watchQueued = false));
+  }
+
+  /**
+   * Opens the printer when it is absent or broken, and asks its status while it is in a fault,
+   * so that the counter's status clears itself when the paper is in again. A printer that comes
+   * back (re)starts the queue's pending jobs; failed and uncertain ones wait for the clerk.
+   */
+  private async checkPrinter(atStart: boolean): Promise<void> {
+    if (!this.config.printer || this.stopped) return;
+    const wasOpen = this.transport !== null && !this.transport.broken && !this.printerPathGone();
+    const t = await this.ensurePrinter(atStart);
+    if (!t) {
+      this.emitPrinter('absent', deviceWords.printerAbsent);
+      return;
+    }
+    const last = this.lastPrinter?.state;
+    if (!atStart && wasOpen && last !== undefined && !FAULTS.has(last) && last !== 'absent') return;
+    const status = await t.queryStatus();
+    if (t.broken) {
+      this.emitPrinter('absent', deviceWords.printerAbsent);
+      return;
+    }
+    this.emitStatus(status);
+    if ((!wasOpen || (last !== undefined && FAULTS.has(last))) && (status === null || status.state === 'ready')) this.kick();
+  }
+
+  private emitStatus(status: PrinterStatus | null): void {
+    if (status === null) this.emitPrinter('ready', deviceWords.printerReady);
+    else if (status.state === 'ready') this.emitPrinter('ready', status.paperNearEnd ? deviceWords.printerNearEnd : deviceWords.printerReady, status.paperNearEnd);
+    else this.emitPrinter(status.state, status.message);
   }
 
   private onReaderEvent(e: ReaderLoopEvent): void {
@@ -178,12 +309,17 @@ export class DeviceService {
     return this.lastSlip;
   }
 
-  private emitPrinter(state: PrinterState | 'printing' | 'not_configured', message: string): void {
-    this.events.emit('printer.status', { state: uiState(state), message });
+  private emitPrinter(state: PrinterState | 'printing' | 'not_configured' | 'absent', message: string, paperNearEnd = false): void {
+    const next = { state: uiState(state), message, paperNearEnd };
+    const last = this.lastPrinter;
+    this.lastPrinter = next;
+    // The watch looks every second: only changes go out.
+    if (last && last.state === next.state && last.message === next.message && last.paperNearEnd === next.paperNearEnd && state !== 'printing') return;
+    this.events.emit('printer.status', next);
   }
 
   /** Queues a reprint of a payment slip (marked 重打); the original job stays as it was. */
-  reprint(jobId: number, createdAt: string, actor: { operatorId: number; username: string; counterNo: number } | null = null): PrintJobView {
+  reprint(jobId: number, createdAt: string, actor: Actor | null = null): PrintJobView {
     const job = this.db.prepare('SELECT * FROM print_jobs WHERE id = ?').get(jobId) as
       { id: number; kind: PrintJobView['kind']; ref_id: number | null; payload: string } | undefined;
     if (!job) throw new AppError('NOT_FOUND', '打印任务不存在');
@@ -229,18 +365,52 @@ export class DeviceService {
     return this.jobView(id);
   }
 
-  /** Puts a failed job back in the queue. */
-  retry(jobId: number): PrintJobView {
+  /**
+   * Puts a failed job back in the queue: nothing of it reached the printer. A job that may have
+   * printed is never sent again as it was: retrying it queues a copy marked 重打.
+   */
+  retry(jobId: number, createdAt = new Date().toISOString(), actor: Actor | null = null): PrintJobView {
+    const state = this.jobView(jobId).state;
+    if (state === 'uncertain') return this.resolve(jobId, 'resend', createdAt, actor);
     this.db.prepare("UPDATE print_jobs SET state = 'pending' WHERE id = ? AND state = 'failed'").run(jobId);
     this.kick();
     return this.jobView(jobId);
   }
 
+  /**
+   * The clerk's answer for a job that may have printed: 'printed' settles it as printed;
+   * 'resend' queues a copy marked 重打 with the print count (the returned job).
+   */
+  resolve(jobId: number, outcome: 'printed' | 'resend', at = new Date().toISOString(), actor: Actor | null = null): PrintJobView {
+    const job = this.jobView(jobId);
+    if (job.state !== 'uncertain') throw new AppError('PRINT_JOB_STATE');
+    if (outcome === 'printed') {
+      this.db
+        .prepare("UPDATE print_jobs SET state = 'printed', resolution = 'confirmed', printed_at = ?, last_error = NULL WHERE id = ? AND state = 'uncertain'")
+        .run(at, jobId);
+      this.events.emit('print.job', this.jobView(jobId));
+      return this.jobView(jobId);
+    }
+    const copy = this.db.transaction(() => {
+      this.db.prepare("UPDATE print_jobs SET resolution = 'resent' WHERE id = ?").run(jobId);
+      return this.reprint(jobId, at, actor);
+    })();
+    this.events.emit('print.job', this.jobView(jobId));
+    return copy;
+  }
+
   jobView(id: number): PrintJobView {
-    const j = this.db.prepare('SELECT id, kind, state, last_error FROM print_jobs WHERE id = ?').get(id) as
-      { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
+    const j = this.db.prepare('SELECT id, kind, state, last_error, resolution FROM print_jobs WHERE id = ?').get(id) as
+      | { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null; resolution: string | null }
+      | undefined;
     if (!j) throw new AppError('NOT_FOUND', '打印任务不存在');
-    return { id: j.id, kind: j.kind, state: j.state, lastError: j.last_error };
+    return { id: j.id, kind: j.kind, state: j.state, lastError: j.last_error, ...(j.resolution === 'resent' ? { resent: true } : {}) };
+  }
+
+  /** Jobs that may have printed and wait for the clerk's answer, oldest first. */
+  uncertainJobs(): PrintJobView[] {
+    const ids = this.db.prepare("SELECT id FROM print_jobs WHERE state = 'uncertain' AND resolution IS NULL ORDER BY id").all() as { id: number }[];
+    return ids.map((r) => this.jobView(r.id));
   }
 
   /** Starts printing whatever is pending, one job at a time, in order. */
@@ -253,8 +423,14 @@ export class DeviceService {
     for (;;) {
       const job = next.get() as { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string } | undefined;
       if (!job) return;
-      if (!this.transport) {
-        this.fail(job.id, '未配置打印机');
+      if (!this.config.printer) {
+        this.fail(job.id, deviceWords.printerNotConfigured);
+        continue;
+      }
+      let t = await this.ensurePrinter(true);
+      if (!t) {
+        this.fail(job.id, deviceWords.printerAbsent);
+        this.emitPrinter('absent', deviceWords.printerAbsent);
         continue;
       }
       let bytes: Buffer;
@@ -267,24 +443,54 @@ export class DeviceService {
         continue;
       }
       this.emitPrinter('printing', '正在打印');
-      const result = await printJob(this.transport, bytes);
+      // 'sending' is written (synchronously, to disk) before the first byte goes out.
+      const onSending = (): void => void this.markSending(job.id);
+      let result = await printJob(t, bytes, { onSending });
+      if (!result.ok && !result.sent && t.broken) {
+        // The link died since the last job (unplugged and back, maybe at the same path):
+        // nothing went out, so open it again and try once more.
+        const again = await this.ensurePrinter(true);
+        if (again) {
+          t = again;
+          result = await printJob(t, bytes, { onSending });
+        }
+      }
       if (result.ok) {
         this.db
-          .prepare("UPDATE print_jobs SET state = 'printed', attempts = attempts + 1, printed_at = ?, last_error = NULL WHERE id = ?")
+          .prepare("UPDATE print_jobs SET state = 'printed', printed_at = ?, last_error = NULL WHERE id = ?")
           .run(new Date().toISOString(), job.id);
-        this.emitPrinter('ready', '打印完成');
+        if (result.after?.paperNearEnd) this.emitStatus(result.after);
+        else this.emitPrinter('ready', deviceWords.printDone);
+      } else if (result.sent) {
+        // Bytes went out: the slip may be on paper, whole or in part. Never sent again as it was.
+        this.db.prepare("UPDATE print_jobs SET state = 'uncertain', last_error = ? WHERE id = ?").run(result.message, job.id);
+        this.log.warn({ jobId: job.id, state: result.state }, 'print job may have printed');
+        this.emitPrinter(t.broken ? 'absent' : result.state, t.broken ? deviceWords.printerAbsent : result.message);
       } else {
         this.fail(job.id, result.message);
-        this.emitPrinter(result.state, result.message);
+        this.emitPrinter(t.broken ? 'absent' : result.state, t.broken ? deviceWords.printerAbsent : result.message);
       }
       this.events.emit('print.job', this.jobView(job.id));
     }
   }
 
+  private markSending(id: number): void {
+    this.db.prepare("UPDATE print_jobs SET state = 'sending', attempts = attempts + 1, sent_at = ? WHERE id = ?").run(new Date().toISOString(), id);
+  }
+
   private fail(id: number, message: string): void {
-    this.db.prepare("UPDATE print_jobs SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?").run(message, id);
+    this.db.prepare("UPDATE print_jobs SET state = 'failed', last_error = ? WHERE id = ?").run(message, id);
     this.log.warn({ jobId: id, message }, 'print job failed');
     this.events.emit('print.job', this.jobView(id));
+  }
+
+  /** Which copy a reprint is: 1 for the first 重打, 2 for the next … */
+  private reprintCount(kind: string, refId: number | null, jobId: number): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM print_jobs WHERE ref_id IS ? AND kind = ? AND reprint_of IS NOT NULL AND id <= ?').get(refId, kind, jobId) as {
+        n: number;
+      }
+    ).n;
   }
 
   private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string }): Buffer {
@@ -296,7 +502,14 @@ export class DeviceService {
       );
     }
     if (job.kind === 'day_summary') {
-      return daySummary(JSON.parse(job.payload) as DaySummaryData, { width: this.config.paperWidth, training: this.slip.training });
+      const data = JSON.parse(job.payload) as DaySummaryData;
+      const bytes = daySummary(data, { width: this.config.paperWidth, training: this.slip.training });
+      // A copy of a summary is marked like a slip's. The summary layout has no reprint field
+      // (yet): the mark goes on a line of its own at the head of the slip.
+      const reprints = job.reprint_of === null ? 0 : this.reprintCount('day_summary', job.ref_id, job.id);
+      if (reprints === 0) return bytes;
+      const mark = new EscPosBuilder().init().align('center').bold(true).text(`（重打 第${reprints}次）`).bold(false).line().bytes();
+      return Buffer.concat([mark, bytes]);
     }
     if (job.kind !== 'payment_slip' || job.ref_id === null) throw new Error(`不支持的打印任务 ${job.kind}`);
     const tx = this.db
@@ -319,19 +532,12 @@ export class DeviceService {
       back_payment: number;
       lump_sum_years: number | null;
     }[];
-    const reprints =
-      job.reprint_of === null
-        ? 0
-        : (
-            this.db
-              .prepare("SELECT count(*) AS n FROM print_jobs WHERE ref_id = ? AND kind = 'payment_slip' AND reprint_of IS NOT NULL AND id <= ?")
-              .get(tx.id, job.id) as { n: number }
-          ).n;
+    const reprints = job.reprint_of === null ? 0 : this.reprintCount('payment_slip', tx.id, job.id);
     return paymentSlip(
       {
         hallName: this.slip.hallName,
         counter: `${tx.counter_no}号窗口`,
-        slipNo: `${tx.created_at.slice(0, 10).replaceAll('-', '')}-${String(tx.id).padStart(6, '0')}`,
+        slipNo: slipSerial(tx.created_at, tx.id, this.slip.timeZone),
         payerName: tx.payer_name,
         idNumber: maskIdNumber(tx.id_number),
         lines: lines.map((l) => ({

@@ -2,7 +2,7 @@
 // across areas (who is signed in at which counter, training or production, today's hall date).
 // The handler modules stay thin: they read the call's context here and hand the work to a service.
 import type { MethodName } from '../../../shared/api/contract';
-import type { AppInfo } from '../../../shared/api/views';
+import type { AppInfo, SerialLineView } from '../../../shared/api/views';
 import type { IdCard } from '../../../shared/domain/id-card';
 import type { Clock } from '../../platform/clock';
 import type { CounterConfig, DataDirLayout } from '../../platform/config';
@@ -63,7 +63,13 @@ export interface AppContext {
   /** A supervisor's own credentials at the clerk's screen; their operator id when accepted. */
   approverId(approval: { username: string; password: string }): number;
   /** Device settings as configured (reader, slip printer, paper width). */
-  deviceConfig(): { reader: string; printer: string; paperWidth: 58 | 80 };
+  deviceConfig(): {
+    reader: string;
+    printer: string;
+    paperWidth: 58 | 80;
+    readerSerial: SerialLineView;
+    printerSerial: SerialLineView;
+  };
   /** Stops the device service and starts one on the current configuration. */
   restartDevices(): Promise<void>;
   /** Starts an online backup now (after a day close) without waiting for it. */

@@ -11,7 +11,15 @@ import type { AppContext, NamespaceHandlers } from './context';
 export function printHandlers(ctx: AppContext): NamespaceHandlers<'print'> {
   return {
     'print.get': ({ jobId }) => ctx.live().devices.jobView(jobId),
-    'print.retry': ({ jobId }) => ctx.live().devices.retry(jobId),
+    'print.retry': ({ jobId }) => {
+      const r = ctx.live();
+      return r.devices.retry(jobId, ctx.clock.now().toISOString(), r.session.actor());
+    },
+    'print.resolve': ({ jobId, outcome }) => {
+      const r = ctx.live();
+      return r.devices.resolve(jobId, outcome, ctx.clock.now().toISOString(), r.session.actor());
+    },
+    'print.uncertain': () => ctx.live().devices.uncertainJobs(),
     'print.reprint': ({ jobId }) => {
       const r = ctx.live();
       return r.devices.reprint(jobId, ctx.clock.now().toISOString(), r.session.actor());
@@ -26,10 +34,24 @@ export function devicesHandlers(ctx: AppContext): NamespaceHandlers<'devices'> {
       const r = ctx.live();
       const before = ctx.deviceConfig();
       const { cfg } = ctx;
-      cfg.devices = { ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
+      // Settings this call does not carry (serial lines, the receipt printer's) stay as they are.
+      cfg.devices = { ...cfg.devices, ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
       writeConfig(ctx.layout, cfg);
       appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before, after: devices, at: ctx.clock.now() });
       ctx.log.info({ devices }, 'device settings changed');
+      await ctx.restartDevices();
+      return { ...ctx.deviceConfig(), ports: await listSerialPaths() };
+    },
+    'devices.serial': async ({ device, baudRate, flowControl }) => {
+      const r = ctx.live();
+      const { cfg } = ctx;
+      const current = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+      const key = device === 'reader' ? 'readerSerial' : 'printerSerial';
+      const before = ctx.deviceConfig()[key];
+      cfg.devices = { ...current, [key]: { baudRate, flowControl } };
+      writeConfig(ctx.layout, cfg);
+      appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before: { [key]: before }, after: { [key]: { baudRate, flowControl } }, at: ctx.clock.now() });
+      ctx.log.info({ device, baudRate, flowControl }, 'serial settings changed');
       await ctx.restartDevices();
       return { ...ctx.deviceConfig(), ports: await listSerialPaths() };
     },

@@ -1,8 +1,13 @@
 import { useEffect, useState } from 'react';
-import { Alert, AutoComplete, Button, Card, Descriptions, Form, Radio, Space, Tag } from 'antd';
+import { Alert, AutoComplete, Button, Card, Descriptions, Form, Radio, Select, Space, Tag } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
-import type { DevicesView } from '../../../shared/api/views';
+import type { DevicesView, SerialLineView } from '../../../shared/api/views';
+import { flowControlLabels } from '../../../shared/vocab';
 import { call, onEvent } from '../api/client';
+
+type DeviceForm = Pick<DevicesView, 'reader' | 'printer' | 'paperWidth'>;
+const BAUD_RATES: SerialLineView['baudRate'][] = [9600, 19200, 38400, 57600, 115200];
+const FLOW_CONTROLS = Object.keys(flowControlLabels) as SerialLineView['flowControl'][];
 
 interface Props {
   canConfigure: boolean;
@@ -22,7 +27,7 @@ export function DevicesPage({ canConfigure }: Props) {
   const [printer, setPrinter] = useState<EventPayload<'printer.status'> | null>(null);
   const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [lastRead, setLastRead] = useState<string | null>(null);
-  const [form] = Form.useForm<Omit<DevicesView, 'ports'>>();
+  const [form] = Form.useForm<DeviceForm>();
 
   useEffect(() => {
     call('devices.get', {}).then(
@@ -45,7 +50,15 @@ export function DevicesPage({ canConfigure }: Props) {
     };
   }, [form]);
 
-  const save = async (values: Omit<DevicesView, 'ports'>) => {
+  const saveSerial = async (device: 'reader' | 'printer', line: SerialLineView) => {
+    try {
+      setView(await call('devices.serial', { device, ...line }));
+      setMessage({ type: 'success', text: '串口设置已保存，设备已重新连接' });
+    } catch (e) {
+      setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const save = async (values: DeviceForm) => {
     try {
       setView(await call('devices.configure', values));
       setMessage({ type: 'success', text: '已保存，设备已重新连接' });
@@ -104,6 +117,37 @@ export function DevicesPage({ canConfigure }: Props) {
           </Button>
         </Space>
       </Form>
+      {view ? (
+        <Descriptions title="串口设置（8位数据、无校验、1位停止）" size="small" column={1} bordered style={{ marginTop: 16 }} data-testid="devices-serial">
+          {(['reader', 'printer'] as const).map((device) => {
+            const line = device === 'reader' ? view.readerSerial : view.printerSerial;
+            return (
+              <Descriptions.Item key={device} label={device === 'reader' ? '读卡器' : '小票打印机'}>
+                <Space>
+                  <span>波特率</span>
+                  <Select
+                    data-testid={`serial-${device}-baud`}
+                    style={{ width: 110 }}
+                    value={line.baudRate}
+                    disabled={!canConfigure}
+                    options={BAUD_RATES.map((b) => ({ value: b, label: String(b) }))}
+                    onChange={(baudRate) => void saveSerial(device, { ...line, baudRate })}
+                  />
+                  <span>流控</span>
+                  <Select
+                    data-testid={`serial-${device}-flow`}
+                    style={{ width: 200 }}
+                    value={line.flowControl}
+                    disabled={!canConfigure}
+                    options={FLOW_CONTROLS.map((f) => ({ value: f, label: flowControlLabels[f] }))}
+                    onChange={(flowControl) => void saveSerial(device, { ...line, flowControl })}
+                  />
+                </Space>
+              </Descriptions.Item>
+            );
+          })}
+        </Descriptions>
+      ) : null}
     </Card>
   );
 }

@@ -11,7 +11,7 @@ import { Kbd } from '../components/Kbd';
 import { downloadFile } from '../download';
 import { hallDateTime, yuan } from '../format';
 import { Layer, useKeys } from '../keys';
-import { printJobKindLabels, printJobStateLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
+import { deviceWords, printJobKindLabels, printJobStateLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
 
 const statusColors: Record<ReceiptView['status'], string> = { issued: 'orange', printed: 'gold', confirmed: 'green', voided: 'default' };
 const jobText = (state: PrintJobView['state']) => `${printJobKindLabels.payment_slip}${printJobStateLabels[state]}`;
@@ -94,6 +94,9 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
   const { busy, error, issue, print, confirmPrinted, pdf, run } = actions;
   const [voiding, setVoiding] = useState<ReceiptView | null>(null);
   const retrySlip = () => job && run(async () => onJob(await call(job.state === 'failed' ? 'print.retry' : 'print.reprint', { jobId: job.id })));
+  // A slip that may have printed: the clerk looks at the printer and says which.
+  const settleSlip = (outcome: 'printed' | 'resend') => job && run(async () => onJob(await call('print.resolve', { jobId: job.id, outcome })));
+  const uncertain = job?.state === 'uncertain' && !job.resent;
 
   const stepReceipt = step && step.kind !== 'issue' ? step.receipt : null;
   useKeys(
@@ -112,9 +115,9 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
       { key: 'F4', label: '作废并换号重开', enabled: step?.kind === 'confirm', run: () => stepReceipt && setVoiding(stepReceipt) },
       {
         key: 'Shift+F9',
-        label: job?.state === 'failed' ? '重新打印缴费凭证' : '补打缴费凭证',
-        enabled: !!job && job.state !== 'pending',
-        run: () => void retrySlip(),
+        label: job?.state === 'failed' ? '重新打印缴费凭证' : uncertain ? '重打缴费凭证' : '补打缴费凭证',
+        enabled: !!job && job.state !== 'pending' && job.state !== 'sending',
+        run: () => void (uncertain ? settleSlip('resend') : retrySlip()),
       },
     ],
     { layer: Layer.focus, active },
@@ -143,12 +146,29 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
           {job ? (
             <Space style={{ marginTop: 6 }} wrap>
               <Alert
-                type={job.state === 'failed' ? 'error' : job.state === 'printed' ? 'success' : 'info'}
+                type={job.state === 'failed' ? 'error' : job.state === 'uncertain' ? 'warning' : job.state === 'printed' ? 'success' : 'info'}
                 showIcon
-                message={job.state === 'failed' && job.lastError ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）` : jobText(job.state)}
+                message={
+                  job.state === 'failed' && job.lastError
+                    ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）`
+                    : uncertain
+                      ? `${jobText('uncertain')}${job.lastError ? `（${job.lastError}）` : ''}`
+                      : jobText(job.state)
+                }
+                description={uncertain ? deviceWords.askUncertain : undefined}
                 data-testid="print-state"
               />
-              {job.state !== 'pending' ? (
+              {uncertain ? (
+                <Button onClick={() => void settleSlip('printed')} data-testid="slip-printed">
+                  已打印
+                </Button>
+              ) : null}
+              {uncertain ? (
+                <Button onClick={() => void settleSlip('resend')} data-testid="slip-resend">
+                  重打 <Kbd>Shift+F9</Kbd>
+                </Button>
+              ) : null}
+              {job.state !== 'pending' && job.state !== 'sending' && !uncertain ? (
                 <Button onClick={() => void retrySlip()} data-testid="slip-retry">
                   {job.state === 'failed' ? '重新打印' : '补打（重打）'} <Kbd>Shift+F9</Kbd>
                 </Button>

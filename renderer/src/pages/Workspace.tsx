@@ -4,6 +4,7 @@ import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call, onEvent } from '../api/client';
+import { UncertainSlips } from '../components/UncertainSlips';
 import { useQuery } from '../api/hooks';
 import { receiptStatusLabels } from '../../../shared/vocab';
 import { hallDateTime, yuan } from '../format';
@@ -30,6 +31,7 @@ const printerTags: Record<EventPayload<'printer.status'>['state'], { color: stri
   offline: { color: 'red', text: '打印机脱机' },
   cover_open: { color: 'red', text: '打印机开盖' },
   paper_out: { color: 'red', text: '打印机缺纸' },
+  absent: { color: 'red', text: '打印机未连接' },
   not_configured: { color: 'default', text: '未配置打印机' },
 };
 
@@ -140,6 +142,11 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
               {printerTag.text}
             </Tag>
           ) : null}
+          {printer?.state === 'ready' && printer.paperNearEnd ? (
+            <Tag color="orange" data-testid="printer-near-end" title={printer.message}>
+              纸将用尽
+            </Tag>
+          ) : null}
           <WaitingReceipts
             tick={receiptsTick}
             onOpen={(payerId) => {
@@ -164,6 +171,7 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           message={`离线：无法连接上游系统，可继续收费。待上传 ${sync.pending} 笔；最近同步 ${sync.lastSuccessAt ? hallDateTime(sync.lastSuccessAt, info.timeZone) : '从未'}。${sync.message}`}
         />
       ) : null}
+      <UncertainSlips />
       <Tabs
         className="area-tabs"
         activeKey={tab}

@@ -32,7 +32,7 @@ const digest = () =>
       operators: ['failed_attempts', 'locked_until'],
       audit_log: '*',
       audit_head: '*',
-      print_jobs: ['state', 'attempts', 'last_error', 'printed_at'],
+      print_jobs: ['state', 'attempts', 'last_error', 'printed_at', 'sent_at'],
     },
   });
 

@@ -10,6 +10,7 @@ import { migration0009 } from './0009-policy-ledger';
 import { migration0010 } from './0010-spool-jobs';
 import { migration0011 } from './0011-service-evaluations';
 import { migration0012 } from './0012-recovery';
+import { migration0013 } from './0013-print-once';
 import type { Migration } from './types';
 
 /** Every schema change, in order. Append only: a shipped migration is never edited. */
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];
 
 export const latestSchemaVersion = migrations.length;
