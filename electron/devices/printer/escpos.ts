@@ -15,7 +15,7 @@
 import iconv from 'iconv-lite';
 import { ThermalPrinter, PrinterTypes } from 'node-thermal-printer';
 import { renderLine, toRgba, type Bitmap } from './raster';
-import { displayWidth, type Align } from './text-width';
+import type { Align } from './text-width';
 
 export { displayWidth, type Align } from './text-width';
 

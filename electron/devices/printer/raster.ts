@@ -1,11 +1,11 @@
 // Text drawn as a 1-bit bitmap for the thermal printer, from the embedded font and its fallbacks
-// (electron/documents/fonts.ts: Noto Sans SC, then e.g. Noto Sans CJK for 𠮷). Used where the
+// (electron/platform/fonts.ts: Noto Sans SC, then e.g. Noto Sans CJK for 𠮷). Used where the
 // printer's own font cannot be trusted with a character: outside GBK when the printer is set to
 // GBK, and for every Chinese line on a STAR printer (Star Line Mode has JIS / Shift-JIS Kanji
 // modes only, no GB). The bitmap keeps the printer's text grid — 12 dots per column, 24 dots per
 // line — so a raster line lines up with the text lines around it.
 import type { Font } from 'fontkit';
-import { documentFonts, type FontSet } from '../../documents/fonts';
+import { documentFonts, type FontSet } from '../../platform/fonts';
 import { displayWidth, type Align } from './text-width';
 
 export const DOTS_PER_COLUMN = 12;
