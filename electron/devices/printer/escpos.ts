@@ -174,8 +174,21 @@ export class EscPosBuilder {
     // The library counts the payload in UTF-16 units for the store length: ASCII only.
     if (!/^[\x20-\x7e]*$/.test(data)) throw new Error('QR payload must be printable ASCII');
     const cellSize = opts.moduleSize ?? 6;
-    if (this.type === 'star') this.printer.printQR(data, { model: 2, cellSize, correctionLevel: opts.ecc ?? 'M' } as never);
-    else this.printer.printQR(data, { model: 2, cellSize, correction: opts.ecc ?? 'M' } as never);
+    const ecc = opts.ecc ?? 'M';
+    if (this.type === 'star') {
+      // Written here: node-thermal-printer 4.6.1's STAR printQR sends nL nH and the data without
+      // the ESC GS y D 1 m header, so a Star printer would print the payload as text and no code.
+      // Star Line Mode: ESC GS y S 0 n model, S 1 n correction, S 2 n cell size,
+      // ESC GS y D 1 0 nL nH data (store), ESC GS y P (print).
+      const payload = Buffer.from(data, 'latin1');
+      return this.raw([ESC, GS, 0x79, 0x53, 0x30, 0x02])
+        .raw([ESC, GS, 0x79, 0x53, 0x31, { L: 0, M: 1, Q: 2, H: 3 }[ecc]])
+        .raw([ESC, GS, 0x79, 0x53, 0x32, cellSize])
+        .raw([ESC, GS, 0x79, 0x44, 0x31, 0x00, payload.length & 0xff, payload.length >> 8])
+        .raw(payload)
+        .raw([ESC, GS, 0x79, 0x50]);
+    }
+    this.printer.printQR(data, { model: 2, cellSize, correction: ecc });
     return this;
   }
 
