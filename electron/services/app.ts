@@ -228,8 +228,14 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const deviceConfig = () => {
-    const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
-    return { reader: d.reader, printer: d.printer, paperWidth: d.paperWidth };
+    const d = cfg.devices;
+    return {
+      reader: d?.reader ?? '',
+      printer: d?.printer ?? '',
+      paperWidth: d?.paperWidth ?? 80,
+      printerType: d?.printerType ?? 'epson',
+      printerFont: d?.printerFont ?? 'gbk',
+    };
   };
   const makeDevices = (database: Db, payers: PayerService) =>
     new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {

@@ -430,6 +430,8 @@ export const contract = {
         reader: z.string().trim().max(200),
         printer: z.string().trim().max(200),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        printerType: z.enum(['epson', 'star']).default('epson'),
+        printerFont: z.enum(['gbk', 'gb18030']).default('gbk'),
       })
       .strict(),
     output: DevicesView,

@@ -254,6 +254,10 @@ export const DevicesView = z.object({
   reader: z.string(),
   printer: z.string(),
   paperWidth: z.union([z.literal(58), z.literal(80)]),
+  /** The slip printer's command set (test page and slips are built for it). */
+  printerType: z.enum(['epson', 'star']),
+  /** GBK: characters outside it (e.g. 𠮷) are printed as images; GB18030: sent as text. */
+  printerFont: z.enum(['gbk', 'gb18030']),
   /** Serial ports the system lists (virtual COM ports of USB readers included). */
   ports: z.array(z.string()),
 });

@@ -7,7 +7,8 @@ import { maskIdNumber } from '../../../shared/domain/id-number';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
 import { closeSerial } from '../../devices/serial';
-import { daySummary, paymentSlip, testPage, type DaySummaryData } from '../../devices/printer/slips';
+import type { PrinterFont, PrinterType } from '../../devices/printer/escpos';
+import { daySummary, paymentSlip, testPage, type DaySummaryData, type SlipOptions } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
 import type { PrinterState } from '../../devices/printer/status';
 import type { DecodedSlip } from '../../devices/printer/decoder';
@@ -27,6 +28,9 @@ export interface DevicesConfig {
   /** 'simulated', a serial path, /dev/usb/lpN, or host:9100. */
   printer: string;
   paperWidth: PaperWidth;
+  /** The slip printer's command set and font (config devices.printerType / printerFont). */
+  printerType?: PrinterType;
+  printerFont?: PrinterFont;
 }
 
 export interface SlipContext {
@@ -287,16 +291,17 @@ export class DeviceService {
     this.events.emit('print.job', this.jobView(id));
   }
 
+  private slipOptions(): SlipOptions {
+    return { width: this.config.paperWidth, training: this.slip.training, printerType: this.config.printerType, printerFont: this.config.printerFont };
+  }
+
   private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string }): Buffer {
     if (job.kind === 'test_page') {
       const { at } = JSON.parse(job.payload) as { at: string };
-      return testPage(
-        { printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone },
-        { width: this.config.paperWidth, training: this.slip.training },
-      );
+      return testPage({ printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone }, this.slipOptions());
     }
     if (job.kind === 'day_summary') {
-      return daySummary(JSON.parse(job.payload) as DaySummaryData, { width: this.config.paperWidth, training: this.slip.training });
+      return daySummary(JSON.parse(job.payload) as DaySummaryData, this.slipOptions());
     }
     if (job.kind !== 'payment_slip' || job.ref_id === null) throw new Error(`不支持的打印任务 ${job.kind}`);
     const tx = this.db
@@ -352,7 +357,7 @@ export class DeviceService {
         qrPayload: `PC:${tx.uid}`,
         ...(reprints > 0 ? { reprint: reprints } : {}),
       },
-      { width: this.config.paperWidth, training: this.slip.training },
+      this.slipOptions(),
     );
   }
 }

@@ -58,7 +58,7 @@ export interface AppContext {
   /** A supervisor's own credentials at the clerk's screen; their operator id when accepted. */
   approverId(approval: { username: string; password: string }): number;
   /** Device settings as configured (reader, slip printer, paper width). */
-  deviceConfig(): { reader: string; printer: string; paperWidth: 58 | 80 };
+  deviceConfig(): { reader: string; printer: string; paperWidth: 58 | 80; printerType: 'epson' | 'star'; printerFont: 'gbk' | 'gb18030' };
   /** Stops the device service and starts one on the current configuration. */
   restartDevices(): Promise<void>;
   /** Starts an online backup now (after a day close) without waiting for it. */

@@ -26,7 +26,7 @@ export function devicesHandlers(ctx: AppContext): NamespaceHandlers<'devices'> {
       const r = ctx.live();
       const before = ctx.deviceConfig();
       const { cfg } = ctx;
-      cfg.devices = { ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
+      cfg.devices = { ...cfg.devices, ...devices, receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
       writeConfig(ctx.layout, cfg);
       appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before, after: devices, at: ctx.clock.now() });
       ctx.log.info({ devices }, 'device settings changed');

@@ -40,7 +40,15 @@ export function printingHandlers(ctx: AppContext): NamespaceHandlers<'printing'>
       const r = ctx.live();
       const { cfg } = ctx;
       const before = { receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
-      const devices = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+      const devices = cfg.devices ?? {
+        reader: '',
+        printer: '',
+        paperWidth: 80 as const,
+        printerType: 'epson' as const,
+        printerFont: 'gbk' as const,
+        receiptPrinter: '',
+        receiptLayout: 'a4' as const,
+      };
       cfg.devices = { ...devices, receiptPrinter, receiptLayout };
       writeConfig(ctx.layout, cfg);
       appendAudit(r.db, {
