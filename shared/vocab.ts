@@ -106,3 +106,7 @@ export const auditEntityLabels: Record<string, string> = {
 export function labelOr<T extends string>(labels: Readonly<Record<string, string>>, code: T, fallback = '其他操作'): string {
   return Object.prototype.hasOwnProperty.call(labels, code) ? labels[code]! : fallback;
 }
+
+/** What the clerk reads when a card's data does not hold together after a second read (a garbled
+ *  number must never open a record, whoever's it would be). */
+export const CARD_DATA_UNRELIABLE = '证件读取异常，请重新放卡';
