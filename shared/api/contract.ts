@@ -286,6 +286,17 @@ export const contract = {
     input: z.object({ receiptPrinter: z.string().trim().max(200), receiptLayout: z.enum(['a4', 'overlay']) }).strict(),
     output: PrintingView,
   }),
+  'printing.calibrate': method({
+    summary: 'Store the overlay offsets of the receipt printer (mm, right and down positive), kept per printer',
+    access: ['admin'],
+    input: z
+      .object({
+        xMm: z.number().finite().min(-30, '校准偏移应在 -30 到 30 毫米之间').max(30, '校准偏移应在 -30 到 30 毫米之间'),
+        yMm: z.number().finite().min(-30, '校准偏移应在 -30 到 30 毫米之间').max(30, '校准偏移应在 -30 到 30 毫米之间'),
+      })
+      .strict(),
+    output: PrintingView,
+  }),
   'printing.calibrationFrame': method({
     summary: 'Print the calibration frame (rulers, frame, overlay origin) on the receipt printer at 100 %',
     access: ['admin', 'supervisor'],

@@ -64,6 +64,24 @@ export function printingHandlers(ctx: AppContext): NamespaceHandlers<'printing'>
       ctx.log.info({ receiptPrinter, receiptLayout }, 'receipt printer changed');
       return printingView(ctx);
     },
+    'printing.calibrate': ({ xMm, yMm }) => {
+      const r = ctx.live();
+      const desk = r.receipts;
+      const printer = desk.printerConfig.printer;
+      if (!printer) throw new AppError('VALIDATION', '未配置缴款书打印机：请先在打印机列表中选择');
+      const before = desk.service.calibration(printer);
+      const after = desk.service.setCalibration(printer, { xMm, yMm });
+      appendAudit(r.db, {
+        action: 'device.change',
+        entity: 'devices',
+        actor: r.session.actor(),
+        before: { printer, ...before },
+        after: { printer, ...after },
+        at: ctx.clock.now(),
+      });
+      ctx.log.info({ printer, ...after }, 'receipt printer calibration changed');
+      return printingView(ctx);
+    },
     'printing.calibrationFrame': async () => {
       const desk = ctx.live().receipts;
       const cfg = desk.printerConfig;
