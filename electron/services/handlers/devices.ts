@@ -70,7 +70,15 @@ export function trainingHandlers(ctx: AppContext): NamespaceHandlers<'training'>
     'training.lastSlip': () => {
       const slip = ctx.trainingOnly().devices.lastPrintedSlip();
       if (!slip) return null;
-      const lines = slip.items.flatMap((i) => (i.type === 'line' ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }] : []));
+      // A raster line (a character beyond the printer's font) cannot be shown as text: the preview
+      // says where one was printed, as the paper has it there.
+      const lines = slip.items.flatMap((i) =>
+        i.type === 'line'
+          ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }]
+          : i.type === 'raster'
+            ? [{ text: '〔此行含打印机字库外的字，按图像打印〕', align: 'left' as const, bold: false, widthMul: 1 }]
+            : [],
+      );
       return { lines, qr: slip.qr, cuts: slip.cuts };
     },
     'training.printerFault': ({ paperOut, coverOpen, online }) => {
