@@ -414,11 +414,11 @@ export function decodeStarLine(bytes: Uint8Array): DecodedSlip {
 }
 
 /** Splits a byte stream into slips at each cut (the preview shows the last one). */
-export function splitAtCuts(bytes: Uint8Array): { slips: Buffer[]; rest: Buffer } {
+export function splitAtCuts(bytes: Uint8Array, decode: (b: Uint8Array) => DecodedSlip = decodeEscPos): { slips: Buffer[]; rest: Buffer } {
   const b = Buffer.from(bytes);
   const slips: Buffer[] = [];
   let start = 0;
-  for (const it of decodeEscPos(b).items) {
+  for (const it of decode(b).items) {
     if (it.type === 'cut') {
       slips.push(b.subarray(start, it.end));
       start = it.end;

@@ -103,6 +103,7 @@ export class DeviceService {
     }
     if (config.printer === 'simulated') {
       const { sim, transport } = simulatedPrinter();
+      sim.commandSet = config.printerType ?? 'epson';
       this.printerSim = sim;
       this.transport = transport;
       sim.on('slip', (decoded) => (this.lastSlip = decoded));

@@ -1,6 +1,8 @@
 // Slips for the two command sets, and names with characters the printer's font lacks.
 import { describe, expect, it } from 'vitest';
-import { decodeEscPos, decodeStarLine, type DecodedItem } from '../../../electron/devices/printer/decoder';
+import { decodeEscPos, decodeStarLine, type DecodedItem, type DecodedSlip } from '../../../electron/devices/printer/decoder';
+import { createDuplexPair } from '../../../electron/devices/sim/duplex-pair';
+import { PrinterSimulator } from '../../../electron/devices/sim/printer-sim';
 import { inkCount, renderLine, type Bitmap } from '../../../electron/devices/printer/raster';
 import { paymentSlip, testPage, type PaymentSlipData } from '../../../electron/devices/printer/slips';
 
@@ -118,5 +120,22 @@ describe('test page', () => {
     expect(d.rasters.some((r) => same(r, renderLine('打印机类型：STAR（Star Line Mode）', 48)))).toBe(true);
     expect(d.rasters.some((r) => same(r, renderLine(`图像：${RARE}吉`, 48)))).toBe(true);
     expect(d.cuts).toBe(1);
+  });
+});
+
+describe('the simulated printer set to STAR (training preview)', () => {
+  it('splits STAR bytes at the cut and decodes them as Star Line Mode', async () => {
+    const [host, device] = createDuplexPair();
+    const sim = new PrinterSimulator(device);
+    sim.commandSet = 'star';
+    const got: DecodedSlip[] = [];
+    sim.on('slip', (d) => got.push(d));
+    host.write(paymentSlip(payment, { width: 58, printerType: 'star' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toHaveLength(1);
+    expect(got[0]!.problems).toEqual([]);
+    expect(got[0]!.qr).toEqual(['XY20240601-0007']);
+    expect(got[0]!.rasters.length).toBeGreaterThan(10);
+    expect(sim.lastSlip()?.cuts).toBe(1);
   });
 });
