@@ -162,3 +162,6 @@ export const evaluationReasonLabels: Record<EvaluationReason, string> = {
 };
 /** The payer left without rating within the time allowed. */
 export const EVALUATION_SKIPPED_LABEL = '未评价';
+/** What the clerk reads when a card's data does not hold together after a second read (a garbled
+ *  number must never open a record, whoever's it would be). */
+export const CARD_DATA_UNRELIABLE = '证件读取异常，请重新放卡';

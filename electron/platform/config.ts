@@ -86,6 +86,10 @@ export const CounterConfig = z
         readerSerial: SerialSettingsConfig.optional(),
         /** Speed and flow control of a serial slip printer (default 9600, none). */
         printerSerial: SerialSettingsConfig.optional(),
+        /** The slip printer's command set: ESC/POS (Epson, Gprinter, Xprinter…) or Star Line Mode. */
+        printerType: z.enum(['epson', 'star']).default('epson'),
+        /** What the slip printer's Chinese font covers; characters beyond it are printed as images. */
+        printerFont: z.enum(['gbk', 'gb18030']).default('gbk'),
         /** The printer of the formal receipt: 'simulated', a CUPS queue name, or '' for none. */
         receiptPrinter: z.string().default(''),
         /** A4 plain paper with the form lines, or overlay on the pre-printed form. */
@@ -116,7 +120,15 @@ export function trainingConfig(demoPayers = 120_000): CounterConfig {
     policyRegion: 'demo',
     timeZone: 'Asia/Shanghai',
     demo: { seed: 20260101, payers: demoPayers },
-    devices: { reader: 'simulated', printer: 'simulated', paperWidth: 80, receiptPrinter: 'simulated', receiptLayout: 'a4' },
+    devices: {
+      reader: 'simulated',
+      printer: 'simulated',
+      paperWidth: 80,
+      printerType: 'epson',
+      printerFont: 'gbk',
+      receiptPrinter: 'simulated',
+      receiptLayout: 'a4',
+    },
   };
 }
 

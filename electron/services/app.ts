@@ -245,13 +245,15 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   });
 
   const deviceConfig = () => {
-    const d = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+    const d = cfg.devices;
     return {
-      reader: d.reader,
-      printer: d.printer,
-      paperWidth: d.paperWidth,
-      readerSerial: d.readerSerial ?? DEFAULT_READER_SERIAL,
-      printerSerial: d.printerSerial ?? DEFAULT_PRINTER_SERIAL,
+      reader: d?.reader ?? '',
+      printer: d?.printer ?? '',
+      paperWidth: d?.paperWidth ?? 80,
+      readerSerial: d?.readerSerial ?? DEFAULT_READER_SERIAL,
+      printerSerial: d?.printerSerial ?? DEFAULT_PRINTER_SERIAL,
+      printerType: d?.printerType ?? 'epson',
+      printerFont: d?.printerFont ?? 'gbk',
     };
   };
   const makeDevices = (database: Db, payers: PayerService) =>

@@ -288,6 +288,17 @@ export const contract = {
     input: z.object({ receiptPrinter: z.string().trim().max(200), receiptLayout: z.enum(['a4', 'overlay']) }).strict(),
     output: PrintingView,
   }),
+  'printing.calibrate': method({
+    summary: 'Store the overlay offsets of the receipt printer (mm, right and down positive), kept per printer',
+    access: ['admin'],
+    input: z
+      .object({
+        xMm: z.number().finite().min(-30, '校准偏移应在 -30 到 30 毫米之间').max(30, '校准偏移应在 -30 到 30 毫米之间'),
+        yMm: z.number().finite().min(-30, '校准偏移应在 -30 到 30 毫米之间').max(30, '校准偏移应在 -30 到 30 毫米之间'),
+      })
+      .strict(),
+    output: PrintingView,
+  }),
   'printing.calibrationFrame': method({
     summary: 'Print the calibration frame (rulers, frame, overlay origin) on the receipt printer at 100 %',
     access: ['admin', 'supervisor'],
@@ -444,6 +455,8 @@ export const contract = {
         reader: z.string().trim().max(200),
         printer: z.string().trim().max(200),
         paperWidth: z.union([z.literal(58), z.literal(80)]),
+        printerType: z.enum(['epson', 'star']).default('epson'),
+        printerFont: z.enum(['gbk', 'gb18030']).default('gbk'),
       })
       .strict(),
     output: DevicesView,

@@ -273,6 +273,10 @@ export const DevicesView = z.object({
   readerSerial: SerialLineView,
   /** The slip printer's serial line, when it is a serial port (default 9600, no flow control). */
   printerSerial: SerialLineView,
+  /** The slip printer's command set (test page and slips are built for it). */
+  printerType: z.enum(['epson', 'star']),
+  /** GBK: characters outside it (e.g. 𠮷) are printed as images; GB18030: sent as text. */
+  printerFont: z.enum(['gbk', 'gb18030']),
   /** Serial ports the system lists (virtual COM ports of USB readers included). */
   ports: z.array(z.string()),
 });

@@ -3,6 +3,7 @@
 // bytes (only a vendor library can decode it), so the card carries just `hasPhoto`.
 // The full ID number is in here: whoever logs or forwards a card masks it (maskIdNumber).
 import { z } from 'zod';
+import { validateIdNumber } from './id-number';
 import { Gender, IsoDate } from './payer';
 
 export const idCardKinds = ['resident', 'foreign_permanent', 'hmt_permit'] as const;
@@ -136,3 +137,39 @@ export const IdCardReaderEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type IdCardReaderEvent = z.infer<typeof IdCardReaderEvent>;
+
+function isCalendarDate(iso: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+}
+
+/**
+ * Whether a card's data holds together before anything is looked up with it: the number's check
+ * character (GB 11643), the birth date and gender the number encodes against the card's own
+ * fields, and real calendar dates in a sensible order. The reader's XOR checksum misses paired
+ * bit flips; a garbled number that happens to exist would open someone else's record. Returns
+ * the reasons (for the log, never with the number) — empty when the card is consistent.
+ */
+export function cardDataProblems(card: IdCard): string[] {
+  const problems: string[] = [];
+  if (!isCalendarDate(card.birthDate)) problems.push('birth date is not a calendar date');
+  if (!isCalendarDate(card.validFrom)) problems.push('valid-from is not a calendar date');
+  if (card.validTo !== '长期' && !isCalendarDate(card.validTo)) problems.push('valid-to is not a calendar date');
+  if (card.validTo !== '长期' && card.validTo < card.validFrom) problems.push('valid-to before valid-from');
+  if (card.validFrom < card.birthDate) problems.push('issued before birth');
+  // The 2017 foreigner's card has a 15-character number (letters, no check character); every
+  // other card carries an 18-character GB 11643 number.
+  const oldForeign = card.kind === 'foreign_permanent' && /^[A-Z]{3}\d{12}$/.test(card.idNumber);
+  if (oldForeign) return problems;
+  const v = validateIdNumber(card.idNumber);
+  if (!v.ok) {
+    problems.push(`number: ${v.code}`);
+    return problems;
+  }
+  const expectedKind = { resident: 'resident', hmt_permit: 'hmt_residence_permit', foreign_permanent: 'foreigner_permanent_residence' }[card.kind];
+  if (v.kind !== expectedKind) problems.push('number does not fit the card type');
+  if (v.birthDate !== card.birthDate) problems.push('birth date in the number differs from the card');
+  if (v.gender !== card.gender) problems.push('gender in the number differs from the card');
+  return problems;
+}

@@ -139,9 +139,14 @@ export function registerDevicesCommands(program: Command): void {
     .option('--flow <mode>', '串口流控：none、rtscts（硬件）、xonxoff（软件）', 'none')
     .option('--time-zone <tz>', '办税服务厅时区', 'Asia/Shanghai')
     .option('--training', '按培训样张打印')
-    .action(async (opts: { port: string; width: string; baud: number; flow: string; timeZone: string; training?: boolean }) => {
+    .option('--type <type>', '打印机指令集：epson（ESC/POS，佳博、芯烨等）或 star', 'epson')
+    .option('--font <font>', '打印机汉字字库：gbk 或 gb18030', 'gbk')
+    .action(async (opts: { port: string; width: string; baud: number; flow: string; timeZone: string; training?: boolean; type: string; font: string }) => {
       if (!(FLOW_CONTROLS as readonly string[]).includes(opts.flow)) throw new CliError(`--flow 只能是 ${FLOW_CONTROLS.join('、')}，收到 "${opts.flow}"`, 2);
       if (opts.width !== '58' && opts.width !== '80') throw new CliError(`--width 只能是 58 或 80，收到 "${opts.width}"`, 2);
+      if (opts.type !== 'epson' && opts.type !== 'star') throw new CliError(`--type 只能是 epson 或 star，收到 "${opts.type}"`, 2);
+      if (opts.font !== 'gbk' && opts.font !== 'gb18030') throw new CliError(`--font 只能是 gbk 或 gb18030，收到 "${opts.font}"`, 2);
+      const printer = { printerType: opts.type, printerFont: opts.font } as const;
       const width = opts.width === '58' ? 58 : 80;
       let transport;
       try {
@@ -150,7 +155,7 @@ export function registerDevicesCommands(program: Command): void {
         throw new CliError(`无法连接打印机 ${opts.port}：${e instanceof Error ? e.message : String(e)}`, 2);
       }
       try {
-        const bytes = testPage({ printer: transport.description, at: new Date(), timeZone: opts.timeZone }, { width, training: opts.training });
+        const bytes = testPage({ printer: transport.description, at: new Date(), timeZone: opts.timeZone }, { width, training: opts.training, ...printer });
         const r = await printJob(transport, bytes);
         if (!r.ok) throw new CliError(r.message, 3);
         out(`已打印测试页（${width}mm，${bytes.length} 字节）：${r.message}\n`);

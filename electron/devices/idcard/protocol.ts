@@ -63,7 +63,7 @@ export function sw3Message(sw3: number): string {
   return sw3Messages[sw3] ?? `读卡器返回未知状态 0x${sw3.toString(16).padStart(2, '0')}`;
 }
 
-export type ReaderErrorCode = 'timeout' | 'closed' | 'bad_response' | 'bad_card_data' | `sw_${string}`;
+export type ReaderErrorCode = 'timeout' | 'closed' | 'bad_response' | 'bad_card_data' | 'card_data_mismatch' | `sw_${string}`;
 
 /** A command failed; `message` is meant for the clerk. */
 export class ReaderError extends Error {

@@ -8,7 +8,6 @@ import type { IdCardReaderEvent } from '../../../shared/domain/id-card';
 import { deviceWords } from '../../../shared/vocab';
 import { ReaderError } from './protocol';
 import { SamReader, type SamReaderOptions } from './reader';
-import { decodeTextBlock } from './text-block';
 
 export interface ReaderConnection {
   port: Duplex;
@@ -81,12 +80,15 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
 
   private async run(): Promise<void> {
     let present = false;
+    /** The card lying there was refused (its data did not hold together). */
+    let rejected = false;
     let misses = 0;
     let lastError: string | null = null;
     this.status('searching', null, '正在查找身份证读卡器…');
     while (this.running) {
       if (!this.reader || this.reader.isClosed) {
         present = false;
+        rejected = false;
         lastError = null;
         if (!(await this.tryConnect())) {
           // Back-off: a reader left unplugged all day is not opened ten times a second.
@@ -103,14 +105,22 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
           misses = 0;
           if (!present) {
             try {
-              await reader.selectCard();
-              const raw = await reader.readRaw();
-              const card = decodeTextBlock(raw.text, raw.photo.length > 0);
+              const { card, photo } = await reader.readCard({ found: true });
               present = true;
               lastError = null;
-              this.emitEvent({ type: 'card', card, port: path, photo: raw.photo });
+              this.emitEvent({ type: 'card', card, port: path, photo });
             } catch (e) {
               if (!(e instanceof ReaderError) || e.code === 'closed' || e.code === 'timeout') throw e;
+              if (e.code === 'card_data_mismatch') {
+                // Read twice and still inconsistent: this placement opens nothing. The clerk is
+                // told to put the card down again; it is not read again until it is lifted.
+                present = true;
+                rejected = true;
+                this.emitEvent({ type: 'error', code: e.code, message: e.message });
+                lastError = e.code;
+                await this.sleep(this.pollMs);
+                continue;
+              }
               // Report each distinct failure once per placement; the next poll retries.
               if (e.code !== lastError) this.emitEvent({ type: 'error', code: e.code, message: e.message });
               lastError = e.code;
@@ -121,7 +131,9 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
           if (present && ++misses >= this.removalMisses) {
             present = false;
             misses = 0;
-            this.emitEvent({ type: 'removed', port: path });
+            // A rejected placement never showed a card, so there is nothing to close.
+            if (!rejected) this.emitEvent({ type: 'removed', port: path });
+            rejected = false;
           }
         }
       } catch (e) {

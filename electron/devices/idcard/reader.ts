@@ -2,7 +2,8 @@
 // wired to the simulator). One command at a time; each waits for its answer with a timeout and
 // is retried a bounded number of times when the answer is missing or garbled in transit.
 import type { Duplex } from 'node:stream';
-import type { IdCard } from '../../../shared/domain/id-card';
+import { cardDataProblems, type IdCard } from '../../../shared/domain/id-card';
+import { CARD_DATA_UNRELIABLE } from '../../../shared/vocab';
 import { FrameDecoder, type CodecOutput } from './frame-codec';
 import { Command, ReaderError, Sw3, encodeRequest } from './protocol';
 import { decodeTextBlock } from './text-block';
@@ -110,12 +111,24 @@ export class SamReader {
     return parseReadData(r.data, withFingerprint);
   }
 
-  /** find → select → read → decode. Throws ReaderError (code sw_80) when no card is there. */
-  async readCard(): Promise<CardRead> {
-    if (!(await this.findCard())) throw ReaderError.fromStatus(Sw3.findFailed);
-    await this.selectCard();
-    const raw = await this.readRaw();
-    return { card: decodeTextBlock(raw.text, raw.photo.length > 0), photo: raw.photo };
+  /** find → select → read → decode → check. Throws ReaderError (code sw_80) when no card is
+   *  there, and card_data_mismatch when the data does not hold together twice running. */
+  async readCard(opts: { found?: boolean } = {}): Promise<CardRead> {
+    let found = opts.found ?? false;
+    const once = async (): Promise<CardRead> => {
+      // The caller may have just found the card (the reader loop polls with find card).
+      if (!found && !(await this.findCard())) throw ReaderError.fromStatus(Sw3.findFailed);
+      found = false;
+      await this.selectCard();
+      const raw = await this.readRaw();
+      return { card: decodeTextBlock(raw.text, raw.photo.length > 0), photo: raw.photo };
+    };
+    const first = await once();
+    if (cardDataProblems(first.card).length === 0) return first;
+    // A bit flip on the way is not repeated: one more read, then give up.
+    const second = await once();
+    if (cardDataProblems(second.card).length === 0) return second;
+    throw new CardDataMismatch(cardDataProblems(second.card));
   }
 
   /** Detaches from the port without closing it (the owner closes the port). */
@@ -197,4 +210,13 @@ export function parseReadData(data: Buffer, withFingerprint: boolean): RawCardRe
   const raw: RawCardRead = { text, photo };
   if (withFingerprint) raw.fingerprint = Buffer.from(data.subarray(start + textLen + photoLen));
   return raw;
+}
+
+/** The card's data did not hold together on two reads running (check character, birth date or
+ *  gender in the number against the card, dates). `problems` is for the log; the clerk reads
+ *  the vocabulary's sentence and puts the card down again. */
+export class CardDataMismatch extends ReaderError {
+  constructor(readonly problems: string[]) {
+    super('card_data_mismatch', CARD_DATA_UNRELIABLE);
+  }
 }

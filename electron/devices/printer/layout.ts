@@ -1,7 +1,8 @@
 // Width-aware line layout for 58 mm (32 columns) and 80 mm (48 columns) paper, where a Chinese
 // character (and the full-width ￥) takes two columns.
 import { formatYuan } from '../../../shared/domain/money';
-import { EscPosBuilder, displayWidth, type Align } from './escpos';
+import { renderLine } from './raster';
+import { EscPosBuilder, displayWidth, type Align, type PrinterFont, type PrinterType } from './escpos';
 
 export type PaperWidth = 58 | 80;
 
@@ -66,10 +67,14 @@ export { hallTimeSeconds as hallTime } from '../../../shared/domain/time';
 /** Writes a slip line by line, keeping every line inside the paper's columns. */
 export class SlipWriter {
   readonly cols: number;
-  private readonly out = new EscPosBuilder().init();
+  private readonly out: EscPosBuilder;
 
-  constructor(readonly width: PaperWidth) {
+  constructor(
+    readonly width: PaperWidth,
+    printer: { type?: PrinterType; font?: PrinterFont } = {},
+  ) {
     this.cols = columnsFor(width);
+    this.out = new EscPosBuilder({ ...printer, cols: this.cols }).init();
   }
 
   /** Double width and height, centred; wraps at half the columns. */
@@ -107,6 +112,27 @@ export class SlipWriter {
     const one = `${label}：${value}`;
     if (displayWidth(one) <= this.cols) return this.text(one);
     return this.text(`${label}：`).text(value);
+  }
+
+  /** A line through the printer's own font even where it may lack a glyph (the test page shows
+   *  IT what the printer does with a 4-byte GB18030 character). */
+  fontProbe(text: string): this {
+    this.out.text(text).raw([0x0a]);
+    return this;
+  }
+
+  /** A line always drawn as a raster image from the embedded font. */
+  raster(text: string): this {
+    this.out.image(renderLine(text, this.cols));
+    return this;
+  }
+
+  get printerType(): PrinterType {
+    return this.out.type;
+  }
+
+  get printerFont(): PrinterFont {
+    return this.out.font;
   }
 
   rule(ch = '-'): this {

@@ -4,12 +4,17 @@
 // ID numbers are masked here, whatever the caller passes: a slip leaves the hall with the payer.
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { DaySummaryModel } from '../../../shared/day-summary-model';
+import { PRINTER_TYPE_LABELS, type PrinterFont, type PrinterType } from './escpos';
 import { SlipWriter, hallTime, tierLabel, yuan, type PaperWidth } from './layout';
 
 export interface SlipOptions {
   width: PaperWidth;
   /** Training mode: the slip is marked 培训样张 at top and bottom so it cannot pass as real. */
   training?: boolean;
+  /** The printer's command set (default EPSON-compatible ESC/POS). */
+  printerType?: PrinterType;
+  /** What the printer's Chinese font covers (default GBK: anything beyond is printed as raster). */
+  printerFont?: PrinterFont;
 }
 
 export interface SlipYearLine {
@@ -69,6 +74,8 @@ export interface DaySummaryData {
   model: DaySummaryModel;
   printedAt: Date | string;
   timeZone: string;
+  /** A copy of a printed summary: marked 重打 with the count, like a slip. */
+  reprint?: number;
 }
 
 export interface TestPageData {
@@ -77,10 +84,13 @@ export interface TestPageData {
   timeZone: string;
 }
 
+const FONT_LABELS: Record<PrinterFont, string> = { gbk: 'GBK（超出部分按图像打印）', gb18030: 'GB18030' };
+export const RARE_PROBE = '\u{20BB7}';
+
 const TRAINING_MARK = '*** 培训样张 非正式凭证 ***';
 
 function begin(opts: SlipOptions): SlipWriter {
-  const w = new SlipWriter(opts.width);
+  const w = new SlipWriter(opts.width, { type: opts.printerType, font: opts.printerFont });
   if (opts.training) w.center(TRAINING_MARK, true);
   return w;
 }
@@ -176,6 +186,7 @@ export function daySummary(d: DaySummaryData, opts: SlipOptions): Buffer {
   const m = d.model;
   const w = begin(opts);
   w.title('日汇总单');
+  reprintMark(w, d.reprint);
   w.center(m.title.replace(/日汇总单$/, ''))
     .field('税务机关', m.taxOffice)
     .field('办税服务厅', m.hallName)
@@ -205,6 +216,8 @@ export function testPage(d: TestPageData, opts: SlipOptions): Buffer {
   w.title('打印测试页');
   const ruler = Array.from({ length: w.cols }, (_, i) => String((i + 1) % 10)).join('');
   w.field('打印机', d.printer)
+    .field('打印机类型', PRINTER_TYPE_LABELS[w.printerType])
+    .field('汉字字库', w.printerType === 'star' ? '不用（STAR 无国标汉字模式，中文按图像打印）' : FONT_LABELS[w.printerFont])
     .field('纸宽', `${opts.width}mm，每行${w.cols}列`)
     .field('时间', hallTime(d.at, d.timeZone))
     .rule()
@@ -215,6 +228,13 @@ export function testPage(d: TestPageData, opts: SlipOptions): Buffer {
     .center('居中')
     .text('右对齐', { align: 'right' })
     .text('粗体 Bold', { bold: true })
+    .rule('=');
+  // A 4-byte GB18030 character (U+20BB7, outside GBK) through the printer's font, then the same
+  // as a raster image: where the first line shows a box or '?', set the font to GBK.
+  w.text('生僻字测试（U+20BB7）：');
+  if (w.printerType === 'epson') w.fontProbe(`字库：${RARE_PROBE}吉`);
+  w.raster(`图像：${RARE_PROBE}吉`)
+    .text(w.printerType === 'epson' ? '两行应相同；“字库”一行缺字时，字库请设为 GBK。' : '“图像”一行应清晰。')
     .rule('=')
     .qr('pension-counter test page')
     .center('扫码应显示 pension-counter test page');

@@ -4,7 +4,8 @@
 // cover is open, the paper is out or it is offline: those bytes are kept apart as `discarded`.
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { decodeEscPos, splitAtCuts, type DecodedSlip } from '../printer/decoder';
+import { decodeEscPos, decodeStarLine, splitAtCuts, type DecodedSlip } from '../printer/decoder';
+import type { PrinterType } from '../printer/escpos';
 
 export interface PrinterSimState {
   online: boolean;
@@ -24,6 +25,8 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
   discarded = Buffer.alloc(0);
   /** Complete slips (up to and including the cut). */
   readonly slips: Buffer[] = [];
+  /** The command set the simulated printer speaks (as configured for the slip printer). */
+  commandSet: PrinterType = 'epson';
   private pending = Buffer.alloc(0);
   private carry = Buffer.alloc(0);
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
@@ -56,7 +59,11 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
   /** The last complete slip as the preview shows it. */
   lastSlip(): DecodedSlip | null {
     const last = this.slips[this.slips.length - 1];
-    return last ? decodeEscPos(last) : null;
+    return last ? this.decode(last) : null;
+  }
+
+  private decode(bytes: Uint8Array): DecodedSlip {
+    return this.commandSet === 'star' ? decodeStarLine(bytes) : decodeEscPos(bytes);
   }
 
   statusByte(n: number): number {
@@ -100,11 +107,11 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
     }
     this.printed = Buffer.concat([this.printed, bytes]);
     this.pending = Buffer.concat([this.pending, bytes]);
-    const { slips, rest } = splitAtCuts(this.pending);
+    const { slips, rest } = splitAtCuts(this.pending, (b) => this.decode(b));
     this.pending = Buffer.from(rest);
     for (const s of slips) {
       this.slips.push(s);
-      this.emit('slip', decodeEscPos(s), s);
+      this.emit('slip', this.decode(s), s);
     }
   }
 }

@@ -52,6 +52,7 @@ export class ReaderSimulator {
   private forcedStatus: number[] = [];
   private corrupt = 0;
   private mute = 0;
+  private flips = 0;
   /** Line noise written before each answer (fuzz tests). */
   noiseBeforeAnswer: (() => Buffer) | null = null;
   sam: SamState;
@@ -102,6 +103,12 @@ export class ReaderSimulator {
   /** The next `count` answers carry a wrong checksum. */
   corruptNext(count = 1): void {
     this.corrupt += count;
+  }
+
+  /** The next `count` card reads come with two ID-number digits altered in a way the reader's
+   *  XOR checksum cannot see. */
+  flipIdBitsNextRead(count = 1): void {
+    this.flips += count;
   }
 
   /** The next `count` requests get no answer at all. */
@@ -202,6 +209,12 @@ export class ReaderSimulator {
     }
     if (!card || this.cardState !== 'selected') return encodeResponse(SimStatus.readFailed);
     const text = encodeTextBlock(card.card);
+    if (this.flips > 0) {
+      this.flips--;
+      // Bit 0 of the 15th and 16th ID digits (UTF-16LE, field at 122): the same bit twice, so
+      // the frame's XOR checksum still matches — what line noise can do unseen.
+      for (const at of [122 + 2 * 14, 122 + 2 * 15]) text.writeUInt8(text.readUInt8(at) ^ 0x01, at);
+    }
     const withFp = key === 0x3010;
     const lengths = Buffer.alloc(withFp ? 6 : 4);
     lengths.writeUInt16BE(text.length, 0);

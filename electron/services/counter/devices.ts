@@ -11,10 +11,10 @@ import { deviceWords } from '../../../shared/vocab';
 import { CardReaderLoop, type ReaderLoopEvent } from '../../devices/idcard/reader-loop';
 import { openReaderPort } from '../../devices/idcard/detect';
 import { closeSerial, type SerialSettings } from '../../devices/serial';
-import { daySummary, paymentSlip, testPage, type DaySummaryData } from '../../devices/printer/slips';
+import type { PrinterFont, PrinterType } from '../../devices/printer/escpos';
+import { daySummary, paymentSlip, testPage, type DaySummaryData, type SlipOptions } from '../../devices/printer/slips';
 import { openPrinter, printJob, type PrinterTransport } from '../../devices/printer/transport';
 import type { PrinterState, PrinterStatus } from '../../devices/printer/status';
-import { EscPosBuilder } from '../../devices/printer/escpos';
 import type { DecodedSlip } from '../../devices/printer/decoder';
 import type { PrinterSimulator } from '../../devices/sim/printer-sim';
 import type { ReaderSimulator } from '../../devices/sim/reader-sim';
@@ -35,6 +35,9 @@ export interface DevicesConfig {
   /** Serial lines (config.devices.readerSerial / printerSerial); defaults 115200 and 9600. */
   readerSerial?: SerialSettings;
   printerSerial?: SerialSettings;
+  /** The slip printer's command set and font (config devices.printerType / printerFont). */
+  printerType?: PrinterType;
+  printerFont?: PrinterFont;
 }
 
 export interface SlipContext {
@@ -131,13 +134,18 @@ export class DeviceService {
         pollMs: 100,
         onConnectError: (err) => this.log.warn({ err, reader: config.reader }, 'reader not available'),
         connect: async () => {
-          const { port, path: found } = await openReaderPort({ path: readerPath, includeListed: readerPath === undefined, ...(config.readerSerial ? { serial: config.readerSerial } : {}) });
+          const { port, path: found } = await openReaderPort({
+            path: readerPath,
+            includeListed: readerPath === undefined,
+            ...(config.readerSerial ? { serial: config.readerSerial } : {}),
+          });
           return { port, path: found, close: () => closeSerial(port) };
         },
       });
     }
     if (config.printer === 'simulated') {
       const { sim, transport } = simulatedPrinter();
+      sim.commandSet = config.printerType ?? 'epson';
       this.printerSim = sim;
       this.transport = transport;
       sim.on('slip', (decoded) => (this.lastSlip = decoded));
@@ -255,7 +263,8 @@ export class DeviceService {
 
   private emitStatus(status: PrinterStatus | null): void {
     if (status === null) this.emitPrinter('ready', deviceWords.printerReady);
-    else if (status.state === 'ready') this.emitPrinter('ready', status.paperNearEnd ? deviceWords.printerNearEnd : deviceWords.printerReady, status.paperNearEnd);
+    else if (status.state === 'ready')
+      this.emitPrinter('ready', status.paperNearEnd ? deviceWords.printerNearEnd : deviceWords.printerReady, status.paperNearEnd);
     else this.emitPrinter(status.state, status.message);
   }
 
@@ -401,8 +410,7 @@ export class DeviceService {
 
   jobView(id: number): PrintJobView {
     const j = this.db.prepare('SELECT id, kind, state, last_error, resolution FROM print_jobs WHERE id = ?').get(id) as
-      | { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null; resolution: string | null }
-      | undefined;
+      { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null; resolution: string | null } | undefined;
     if (!j) throw new AppError('NOT_FOUND', '打印任务不存在');
     return { id: j.id, kind: j.kind, state: j.state, lastError: j.last_error, ...(j.resolution === 'resent' ? { resent: true } : {}) };
   }
@@ -456,9 +464,7 @@ export class DeviceService {
         }
       }
       if (result.ok) {
-        this.db
-          .prepare("UPDATE print_jobs SET state = 'printed', printed_at = ?, last_error = NULL WHERE id = ?")
-          .run(new Date().toISOString(), job.id);
+        this.db.prepare("UPDATE print_jobs SET state = 'printed', printed_at = ?, last_error = NULL WHERE id = ?").run(new Date().toISOString(), job.id);
         if (result.after?.paperNearEnd) this.emitStatus(result.after);
         else this.emitPrinter('ready', deviceWords.printDone);
       } else if (result.sent) {
@@ -493,23 +499,20 @@ export class DeviceService {
     ).n;
   }
 
+  private slipOptions(): SlipOptions {
+    return { width: this.config.paperWidth, training: this.slip.training, printerType: this.config.printerType, printerFont: this.config.printerFont };
+  }
+
   private render(job: { id: number; kind: string; ref_id: number | null; reprint_of: number | null; payload: string }): Buffer {
     if (job.kind === 'test_page') {
       const { at } = JSON.parse(job.payload) as { at: string };
-      return testPage(
-        { printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone },
-        { width: this.config.paperWidth, training: this.slip.training },
-      );
+      return testPage({ printer: this.transport?.description ?? '', at, timeZone: this.slip.timeZone }, this.slipOptions());
     }
     if (job.kind === 'day_summary') {
       const data = JSON.parse(job.payload) as DaySummaryData;
-      const bytes = daySummary(data, { width: this.config.paperWidth, training: this.slip.training });
-      // A copy of a summary is marked like a slip's. The summary layout has no reprint field
-      // (yet): the mark goes on a line of its own at the head of the slip.
+      // A copy of a summary is marked like a slip's, in the printer's own command set.
       const reprints = job.reprint_of === null ? 0 : this.reprintCount('day_summary', job.ref_id, job.id);
-      if (reprints === 0) return bytes;
-      const mark = new EscPosBuilder().init().align('center').bold(true).text(`（重打 第${reprints}次）`).bold(false).line().bytes();
-      return Buffer.concat([mark, bytes]);
+      return daySummary({ ...data, reprint: reprints > 0 ? reprints : undefined }, this.slipOptions());
     }
     if (job.kind !== 'payment_slip' || job.ref_id === null) throw new Error(`不支持的打印任务 ${job.kind}`);
     const tx = this.db
@@ -558,7 +561,7 @@ export class DeviceService {
         qrPayload: `PC:${tx.uid}`,
         ...(reprints > 0 ? { reprint: reprints } : {}),
       },
-      { width: this.config.paperWidth, training: this.slip.training },
+      this.slipOptions(),
     );
   }
 }

@@ -69,6 +69,8 @@ export interface AppContext {
     paperWidth: 58 | 80;
     readerSerial: SerialLineView;
     printerSerial: SerialLineView;
+    printerType: 'epson' | 'star';
+    printerFont: 'gbk' | 'gb18030';
   };
   /** Stops the device service and starts one on the current configuration. */
   restartDevices(): Promise<void>;

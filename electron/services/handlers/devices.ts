@@ -45,12 +45,27 @@ export function devicesHandlers(ctx: AppContext): NamespaceHandlers<'devices'> {
     'devices.serial': async ({ device, baudRate, flowControl }) => {
       const r = ctx.live();
       const { cfg } = ctx;
-      const current = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+      const current = cfg.devices ?? {
+        reader: '',
+        printer: '',
+        paperWidth: 80 as const,
+        printerType: 'epson' as const,
+        printerFont: 'gbk' as const,
+        receiptPrinter: '',
+        receiptLayout: 'a4' as const,
+      };
       const key = device === 'reader' ? 'readerSerial' : 'printerSerial';
       const before = ctx.deviceConfig()[key];
       cfg.devices = { ...current, [key]: { baudRate, flowControl } };
       writeConfig(ctx.layout, cfg);
-      appendAudit(r.db, { action: 'device.change', entity: 'devices', actor: r.session.actor(), before: { [key]: before }, after: { [key]: { baudRate, flowControl } }, at: ctx.clock.now() });
+      appendAudit(r.db, {
+        action: 'device.change',
+        entity: 'devices',
+        actor: r.session.actor(),
+        before: { [key]: before },
+        after: { [key]: { baudRate, flowControl } },
+        at: ctx.clock.now(),
+      });
       ctx.log.info({ device, baudRate, flowControl }, 'serial settings changed');
       await ctx.restartDevices();
       return { ...ctx.deviceConfig(), ports: await listSerialPaths() };
@@ -92,7 +107,15 @@ export function trainingHandlers(ctx: AppContext): NamespaceHandlers<'training'>
     'training.lastSlip': () => {
       const slip = ctx.trainingOnly().devices.lastPrintedSlip();
       if (!slip) return null;
-      const lines = slip.items.flatMap((i) => (i.type === 'line' ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }] : []));
+      // A raster line (a character beyond the printer's font) cannot be shown as text: the preview
+      // says where one was printed, as the paper has it there.
+      const lines = slip.items.flatMap((i) =>
+        i.type === 'line'
+          ? [{ text: i.text, align: i.align, bold: i.bold, widthMul: i.widthMul }]
+          : i.type === 'raster'
+            ? [{ text: '〔此行含打印机字库外的字，按图像打印〕', align: 'left' as const, bold: false, widthMul: 1 }]
+            : [],
+      );
       return { lines, qr: slip.qr, cuts: slip.cuts };
     },
     'training.printerFault': ({ paperOut, coverOpen, online }) => {

@@ -40,7 +40,15 @@ export function printingHandlers(ctx: AppContext): NamespaceHandlers<'printing'>
       const r = ctx.live();
       const { cfg } = ctx;
       const before = { receiptPrinter: cfg.devices?.receiptPrinter ?? '', receiptLayout: cfg.devices?.receiptLayout ?? 'a4' };
-      const devices = cfg.devices ?? { reader: '', printer: '', paperWidth: 80 as const, receiptPrinter: '', receiptLayout: 'a4' as const };
+      const devices = cfg.devices ?? {
+        reader: '',
+        printer: '',
+        paperWidth: 80 as const,
+        printerType: 'epson' as const,
+        printerFont: 'gbk' as const,
+        receiptPrinter: '',
+        receiptLayout: 'a4' as const,
+      };
       cfg.devices = { ...devices, receiptPrinter, receiptLayout };
       writeConfig(ctx.layout, cfg);
       appendAudit(r.db, {
@@ -54,6 +62,24 @@ export function printingHandlers(ctx: AppContext): NamespaceHandlers<'printing'>
       const pages = new PageSpool(r.db, spoolerFor(receiptPrinter, ctx.layout.dir, process.platform, cfg.devices.receiptPaperName), ctx.clock, ctx.log);
       await r.receipts.reconfigure({ printer: receiptPrinter, layout: receiptLayout, paper: cfg.devices.receiptPaper }, pages);
       ctx.log.info({ receiptPrinter, receiptLayout }, 'receipt printer changed');
+      return printingView(ctx);
+    },
+    'printing.calibrate': ({ xMm, yMm }) => {
+      const r = ctx.live();
+      const desk = r.receipts;
+      const printer = desk.printerConfig.printer;
+      if (!printer) throw new AppError('VALIDATION', '未配置缴款书打印机：请先在打印机列表中选择');
+      const before = desk.service.calibration(printer);
+      const after = desk.service.setCalibration(printer, { xMm, yMm });
+      appendAudit(r.db, {
+        action: 'device.change',
+        entity: 'devices',
+        actor: r.session.actor(),
+        before: { printer, ...before },
+        after: { printer, ...after },
+        at: ctx.clock.now(),
+      });
+      ctx.log.info({ printer, ...after }, 'receipt printer calibration changed');
       return printingView(ctx);
     },
     'printing.calibrationFrame': async () => {

@@ -173,6 +173,9 @@ function productionConfig(input: SetupInput, installationId: string): CounterCon
       reader: input.reader,
       printer: input.printer,
       paperWidth: input.paperWidth,
+      // Most halls' slip printers: ESC/POS with a GBK font; changed on the IT device screen.
+      printerType: 'epson',
+      printerFont: 'gbk',
       receiptPrinter: input.receiptPrinter,
       receiptLayout: input.receiptLayout,
     },

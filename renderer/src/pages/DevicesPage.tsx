@@ -5,7 +5,7 @@ import type { DevicesView, SerialLineView } from '../../../shared/api/views';
 import { flowControlLabels } from '../../../shared/vocab';
 import { call, onEvent } from '../api/client';
 
-type DeviceForm = Pick<DevicesView, 'reader' | 'printer' | 'paperWidth'>;
+type DeviceForm = Pick<DevicesView, 'reader' | 'printer' | 'paperWidth' | 'printerType' | 'printerFont'>;
 const BAUD_RATES: SerialLineView['baudRate'][] = [9600, 19200, 38400, 57600, 115200];
 const FLOW_CONTROLS = Object.keys(flowControlLabels) as SerialLineView['flowControl'][];
 
@@ -33,7 +33,7 @@ export function DevicesPage({ canConfigure }: Props) {
     call('devices.get', {}).then(
       (v) => {
         setView(v);
-        form.setFieldsValue({ reader: v.reader, printer: v.printer, paperWidth: v.paperWidth });
+        form.setFieldsValue({ reader: v.reader, printer: v.printer, paperWidth: v.paperWidth, printerType: v.printerType, printerFont: v.printerFont });
       },
       (e: unknown) => setMessage({ type: 'error', text: e instanceof Error ? e.message : String(e) }),
     );
@@ -104,6 +104,18 @@ export function DevicesPage({ canConfigure }: Props) {
           <Radio.Group>
             <Radio value={58}>58 毫米（32 列）</Radio>
             <Radio value={80}>80 毫米（48 列）</Radio>
+          </Radio.Group>
+        </Form.Item>
+        <Form.Item label="打印机指令集" name="printerType" data-testid="devices-printer-type">
+          <Radio.Group>
+            <Radio value="epson">EPSON 兼容（佳博、芯烨等多数小票机）</Radio>
+            <Radio value="star">STAR（中文按图像打印）</Radio>
+          </Radio.Group>
+        </Form.Item>
+        <Form.Item label="打印机汉字字库（看测试页上“生僻字测试”两行是否相同）" name="printerFont">
+          <Radio.Group>
+            <Radio value="gbk">GBK（生僻字按图像打印）</Radio>
+            <Radio value="gb18030">GB18030（全部按文字打印）</Radio>
           </Radio.Group>
         </Form.Item>
         <Space>

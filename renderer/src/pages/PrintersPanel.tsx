@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Radio, Select, Space, Table, Tag } f
 import type { PrintingView, SpoolJobView } from '../../../shared/api/views';
 import { call } from '../api/client';
 import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
+import { CalibrationPanel } from './CalibrationPanel';
 
 /** IT screen: the system's printers, the formal-receipt printer chosen from them, and the calibration frame. */
 export function PrintersPanel({ canConfigure }: { canConfigure: boolean }) {
@@ -70,6 +71,17 @@ export function PrintersPanel({ canConfigure }: { canConfigure: boolean }) {
             向右 {view.calibration.xMm} 毫米，向下 {view.calibration.yMm} 毫米
           </Descriptions.Item>
         </Descriptions>
+      ) : null}
+      {view && canConfigure ? (
+        <CalibrationPanel
+          key={`${view.receiptPrinter}:${view.calibration.xMm}:${view.calibration.yMm}`}
+          view={view}
+          onSaved={(v) => {
+            show(v);
+            setMessage({ type: 'success', text: `套打偏移已保存：向右 ${v.calibration.xMm} 毫米，向下 ${v.calibration.yMm} 毫米；请再打印校准框核对` });
+          }}
+          onError={fail}
+        />
       ) : null}
       <Space wrap style={{ marginTop: 12 }}>
         {canConfigure ? (

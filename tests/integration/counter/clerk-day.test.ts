@@ -2,6 +2,7 @@
 // payment, receipts waiting for print and confirmation, the payer's page, nothing to collect,
 // 换开 practice numbers in training, and a day close that waits for receipts unless a supervisor
 // approves — with the thermal slip (decoded) and the A4 PDF (pdftotext) both showing the one model.
+import iconv from 'iconv-lite';
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -54,6 +55,9 @@ async function payCash(payerId: number): Promise<any> {
 /** Whitespace-free text: table cells and wrapped lines come out with spaces and breaks in between. */
 const squash = (s: string) => s.replace(/\s+/g, '');
 
+const RASTER_LINE = '〔此行含打印机字库外的字，按图像打印〕';
+const inGbk = (s: string | null | undefined) => [...(s ?? '')].every((ch) => ch.charCodeAt(0) < 0x80 || iconv.encode(ch, 'gb18030').length === 2);
+
 /** Every row of every section the document shows: its label and each value. */
 function expectModelIn(text: string, model: DaySummaryModel, which: 'a4' | 'thermal'): void {
   const t = squash(text);
@@ -62,6 +66,13 @@ function expectModelIn(text: string, model: DaySummaryModel, which: 'a4' | 'ther
     expect(t, sec.title).toContain(squash(sec.title));
     for (const n of sec.notes) expect(t, n).toContain(squash(n));
     for (const r of sec.rows) {
+      // The training slip printer has a GBK font: a row with a character beyond it (𠮷 in a name,
+      // the − of 实点 − 应交) is printed as an image, which the preview marks (slips-printers tests
+      // prove the image carries the text).
+      if (which === 'thermal' && ![r.label, ...r.values].every(inGbk)) {
+        expect(t, `${sec.title}: ${r.label}`).toContain(RASTER_LINE);
+        continue;
+      }
       expect(t, `${sec.title}: ${r.label}`).toContain(squash(r.label));
       const cols = which === 'thermal' && sec.thermalColumns ? sec.thermalColumns : r.values.map((_, i) => i);
       for (const i of cols) if (r.values[i]) expect(t, `${sec.title}: ${r.label} ${r.values[i]}`).toContain(squash(r.values[i]!));
