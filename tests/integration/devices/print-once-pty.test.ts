@@ -17,6 +17,7 @@ import { pacedLine } from '../../../electron/devices/sim/paced';
 import type { Envelope } from '../../../shared/api/errors';
 import type { EventPayload } from '../../../shared/api/events';
 import type { PrintJobView } from '../../../shared/api/views';
+import { maskIdNumber } from '../../../shared/domain/id-number';
 import { repoRoot, tempDir, TEST_CLOCK } from '../../helpers/serve';
 
 process.env.PENSION_COUNTER_ROOT ??= repoRoot;
@@ -68,24 +69,33 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     else sim = new PrinterSimulator(line);
   };
   let payerOffset = 0;
-  /** Records a cash payment; its slip job is queued with it. */
-  const pay = async (): Promise<{ jobId: number; name: string }> => {
+  /**
+   * Records a cash payment; its slip job is queued with it. Slips are told apart by the masked ID
+   * number they print: a rare name (the demo county's 陈𠮷祥) is printed as an image on a GBK printer.
+   */
+  const pay = async (): Promise<{ jobId: number; key: string }> => {
     const db = new Database(path.join(dir, 'counter.sqlite'), { readonly: true });
     const p = db
       .prepare(
-        `SELECT id, name FROM payers p WHERE status = 'active' AND in_employee_scheme = 0 AND registration_date < '2026-01-01'
+        `SELECT id, id_number FROM payers p WHERE status = 'active' AND in_employee_scheme = 0 AND registration_date < '2026-01-01'
            AND birth_date > '1967-01-01' AND birth_date < '2008-01-01'
            AND NOT EXISTS (SELECT 1 FROM payer_special_groups g WHERE g.payer_id = p.id)
            AND NOT EXISTS (SELECT 1 FROM payments x WHERE x.payer_id = p.id AND x.year = 2026) ORDER BY id LIMIT 1 OFFSET ?`,
       )
-      .get(payerOffset++) as { id: number; name: string };
+      .get(payerOffset++) as { id: number; id_number: string };
     db.close();
-    const r = await call('payment.record', { transactionUid: uid(), payerId: p.id, lines: [{ year: 2026, tierFen: 30000 }], method: 'cash', tenderedFen: null });
+    const r = await call('payment.record', {
+      transactionUid: uid(),
+      payerId: p.id,
+      lines: [{ year: 2026, tierFen: 30000 }],
+      method: 'cash',
+      tenderedFen: null,
+    });
     expect(r.outcome).toBe('recorded');
-    return { jobId: r.printJob.id, name: p.name };
+    return { jobId: r.printJob.id, key: maskIdNumber(p.id_number) };
   };
-  /** Slips the simulator printed (decoded lines) that carry this payer's name. */
-  const slipsOf = (name: string): string[][] => slipTexts.filter((lines) => lines.some((l) => l.includes(name)));
+  /** Slips the simulator printed (decoded lines) that carry this payer's masked ID number. */
+  const slipsOf = (key: string): string[][] => slipTexts.filter((lines) => lines.some((l) => l.includes(key)));
   const slipTexts: string[][] = [];
 
   beforeAll(async () => {
@@ -110,49 +120,49 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
 
   it('prints a slip once and reports it printed, with the line at 9600 baud', async () => {
     await until(() => printer.at(-1)?.state === 'ready');
-    const { jobId, name } = await pay();
-    await until(() => slipTexts.some((l) => l.some((x) => x.includes(name))));
+    const { jobId, key } = await pay();
+    await until(() => slipTexts.some((l) => l.some((x) => x.includes(key))));
     await until(() => printer.at(-1)?.state === 'ready');
     expect((await job(jobId)).state).toBe('printed');
-    expect(slipsOf(name)).toHaveLength(1);
+    expect(slipsOf(key)).toHaveLength(1);
   });
 
   it('paper running out at the end: "may have printed", the fault clears itself, a retry prints a marked copy', async () => {
     sim.once('slip', () => (sim.state.paperOut = true)); // the roll ends as the slip is cut
-    const { jobId, name } = await pay();
+    const { jobId, key } = await pay();
     await until(() => printer.at(-1)?.state === 'paper_out');
     const after = await job(jobId);
     expect(after.state).toBe('uncertain');
     expect(after.lastError).toBe('打印可能不完整：打印机缺纸，请装入打印纸');
-    expect(slipsOf(name)).toHaveLength(1);
+    expect(slipsOf(key)).toHaveLength(1);
 
     // Paper in: the watch sees it without a print.
     sim.state.paperOut = false;
     await until(() => printer.at(-1)?.state === 'ready');
     await sleep(200);
-    expect(slipsOf(name)).toHaveLength(1); // nothing was sent again by itself
+    expect(slipsOf(key)).toHaveLength(1); // nothing was sent again by itself
 
     const copy = await call<PrintJobView>('print.retry', { jobId });
     expect(copy.id).not.toBe(jobId);
-    await until(() => slipsOf(name).length === 2);
-    expect(slipsOf(name)[1]).toContain('（重打 第1次）');
-    expect(slipsOf(name)[0]).not.toContain('（重打 第1次）');
+    await until(() => slipsOf(key).length === 2);
+    expect(slipsOf(key)[1]).toContain('（重打 第1次）');
+    expect(slipsOf(key)[0]).not.toContain('（重打 第1次）');
     await until(async () => (await job(copy.id)).state === 'printed');
     expect(await job(jobId)).toMatchObject({ state: 'uncertain', resent: true });
   });
 
   it('paper near its end: a warning on the status, the slip still prints', async () => {
     sim.state.paperNearEnd = true;
-    const { jobId, name } = await pay();
+    const { jobId, key } = await pay();
     await until(async () => (await job(jobId)).state === 'printed');
-    expect(slipsOf(name)).toHaveLength(1);
+    expect(slipsOf(key)).toHaveLength(1);
     expect(printer.at(-1)).toEqual({ state: 'ready', message: '打印机纸将用尽，请准备换纸', paperNearEnd: true });
     sim.state.paperNearEnd = false;
   });
 
   it('a job left "sending" by a crash is not sent again at start; the clerk settles it', async () => {
-    const { jobId, name } = await pay();
-    await until(() => slipsOf(name).length === 1);
+    const { jobId, key } = await pay();
+    await until(() => slipsOf(key).length === 1);
     await until(async () => (await job(jobId)).state === 'printed');
     await app.close();
     // The state a kill between the first byte and the printer's answer leaves behind.
@@ -163,14 +173,14 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     await startApp();
     await until(() => printer.at(-1)?.state === 'ready');
     await sleep(300);
-    expect(slipsOf(name)).toHaveLength(1);
+    expect(slipsOf(key)).toHaveLength(1);
     expect(await job(jobId)).toMatchObject({ state: 'uncertain' });
     const waiting = await call<PrintJobView[]>('print.uncertain');
     expect(waiting.map((j) => j.id)).toContain(jobId);
 
     const copy = await call<PrintJobView>('print.resolve', { jobId, outcome: 'resend' });
-    await until(() => slipsOf(name).length === 2);
-    expect(slipsOf(name)[1]).toContain('（重打 第1次）');
+    await until(() => slipsOf(key).length === 2);
+    expect(slipsOf(key)[1]).toContain('（重打 第1次）');
     await until(() => printer.at(-1)?.state === 'ready');
     expect((await job(copy.id)).state).toBe('printed');
     // Settled: no longer asked about.
@@ -195,7 +205,7 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     sim.detach();
     await closeSerial(devicePort);
     await pty.unplug();
-    const { jobId, name } = await pay();
+    const { jobId, key } = await pay();
     // Nothing reached the printer: a plain failure the clerk may retry (no 重打 needed).
     await until(async () => (await job(jobId)).state !== 'pending');
     expect(await job(jobId)).toMatchObject({ state: 'failed', lastError: '打印机未连接，请检查电源和连接线（已配置，接上后自动恢复）' });
@@ -206,7 +216,7 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     await plugSimulator();
     await until(() => printer.at(-1)?.state === 'ready');
     await call('print.retry', { jobId });
-    await until(() => slipsOf(name).length === 1);
+    await until(() => slipsOf(key).length === 1);
     await until(async () => (await job(jobId)).state === 'printed');
   });
 
@@ -221,8 +231,8 @@ describe.skipIf(socatMissing)('slip printing at the counter over a 9600-baud pty
     await pty.replug();
     await plugSimulator();
     await until(() => printer.at(-1)?.state === 'ready');
-    const { jobId, name } = await pay();
-    await until(() => slipsOf(name).length === 1);
+    const { jobId, key } = await pay();
+    await until(() => slipsOf(key).length === 1);
     await until(async () => (await job(jobId)).state === 'printed');
   });
 });
