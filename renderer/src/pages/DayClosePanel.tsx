@@ -37,7 +37,10 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
   const countedFen = parsedCount?.ok ? parsedCount.fen : null;
   const [confirming, setConfirming] = useState(false);
   const [approval, setApproval] = useState({ username: '', password: '' });
-  const ask = () => {
+  const ask = (e?: { preventDefault(): void }) => {
+    // The Enter that opens the dialog must end here: its keypress would otherwise land on the
+    // dialog's close button (focused as it opens) and cancel it at once.
+    e?.preventDefault();
     if (countedFen === null || busy) return;
     setConfirming(true);
   };
