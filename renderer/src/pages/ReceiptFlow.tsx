@@ -141,19 +141,21 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
             </div>
           ) : null}
           {job ? (
-            <Space style={{ marginTop: 6 }} wrap>
-              <Alert
-                type={job.state === 'failed' ? 'error' : job.state === 'printed' ? 'success' : 'info'}
-                showIcon
-                message={job.state === 'failed' && job.lastError ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）` : jobText(job.state)}
-                data-testid="print-state"
-              />
-              {job.state !== 'pending' ? (
-                <Button onClick={() => void retrySlip()} data-testid="slip-retry">
-                  {job.state === 'failed' ? '重新打印' : '补打（重打）'} <Kbd>Shift+F9</Kbd>
-                </Button>
-              ) : null}
-            </Space>
+            // One line: the slip's state and its retry / reprint button (the right column is short at 1024×768).
+            <Alert
+              style={{ marginTop: 6 }}
+              type={job.state === 'failed' ? 'error' : job.state === 'printed' ? 'success' : 'info'}
+              showIcon
+              message={job.state === 'failed' && job.lastError ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）` : jobText(job.state)}
+              data-testid="print-state"
+              action={
+                job.state !== 'pending' ? (
+                  <Button size="small" onClick={() => void retrySlip()} data-testid="slip-retry">
+                    {job.state === 'failed' ? '重新打印' : '补打'} <Kbd>Shift+F9</Kbd>
+                  </Button>
+                ) : null
+              }
+            />
           ) : null}
         </div>
       ) : null}
@@ -183,9 +185,13 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
               type="info"
               showIcon
               style={{ marginBottom: 6 }}
-              message={`缴款书 ${step.receipt.number} 已打印第 ${step.receipt.printCount} 次。打印是否正确？`}
+              message={
+                <>
+                  缴款书 {step.receipt.number} 已打印第 {step.receipt.printCount} 次。打印是否正确？{' '}
+                  <PrintJobState number={step.receipt.number} printCount={step.receipt.printCount} />
+                </>
+              }
             />
-            <PrintJobState number={step.receipt.number} printCount={step.receipt.printCount} />
             <Space wrap>
               <Button type="primary" loading={busy} onClick={() => void confirmPrinted(step.receipt)} data-testid="receipt-ok" autoFocus>
                 打印正确 <Kbd>Enter</Kbd>
@@ -243,9 +249,9 @@ function PrintJobState({ number, printCount }: { number: string; printCount: num
   }, [number, printCount]);
   const current = useSpoolJob(fetched);
   return current ? (
-    <div style={{ marginBottom: 8 }}>
+    <span>
       打印机：
       <SpoolTag job={current} />
-    </div>
+    </span>
   ) : null;
 }
