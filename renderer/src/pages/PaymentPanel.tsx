@@ -49,6 +49,8 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
   // 一次性补缴: offered by the engine to a payer past pension age who is short of the minimum years.
   const lumpOffer = assessment?.lumpSum?.payable ? assessment.lumpSum : null;
   const lumpLine = q?.ok ? q.lines.find((l) => l.kind === 'lump_sum') : undefined;
+  // The government pays the whole tier (e.g. 重度残疾 at the minimum tier): nothing is taken.
+  const nothingDue = q?.ok === true && q.totals.payerFen === 0;
   const payable = (assessment?.years.some((y) => y.payable) ?? false) || !!lumpOffer;
   const canConfirm = !!q?.ok && !cashProblem && !posProblem && !busy;
 
@@ -86,7 +88,7 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
       { key: 'F5', label: '现金', run: () => setMethod('cash'), enabled: payable },
       { key: 'F6', label: '银行卡', run: () => setMethod('bank_card'), enabled: payable },
       { key: 'F7', label: '扫码', run: () => setMethod('qr'), enabled: payable },
-      { key: 'F9', label: '确认收款', run: confirm, enabled: payable },
+      { key: 'F9', label: nothingDue ? '核实无需收费' : '确认收款', run: confirm, enabled: payable },
       { key: 'F10', label: draft.lump ? '取消一次性补缴' : '一次性补缴', run: onToggleLump, enabled: !!lumpOffer },
       { key: 'Enter', label: '确认收款', run: confirm, enabled: payable, hidden: true, outsideFields: true },
     ],
@@ -168,7 +170,15 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
               </Radio.Button>
             ))}
           </Radio.Group>
-          {method === 'cash' ? (
+          {nothingDue ? (
+            <Alert
+              style={{ marginTop: 8 }}
+              type="info"
+              showIcon
+              data-testid="nothing-due"
+              message="所选年度的个人缴费由政府全额代缴：本次不收款、不开具缴款书。按 F9 核实并结束。"
+            />
+          ) : method === 'cash' ? (
             <div className="cash-row">
               <div>
                 <div className="label">实收（元，留空为正好）</div>
@@ -229,7 +239,7 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
         onClick={confirm}
         data-testid="confirm-payment"
       >
-        确认收款 <Kbd>F9</Kbd>
+        {nothingDue ? '核实无需收费' : '确认收款'} <Kbd>F9</Kbd>
       </Button>
     </Card>
   );
