@@ -93,7 +93,15 @@ export type ReceiptActions = ReturnType<typeof useReceiptActions>;
 export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, actions, onJob, onReceipts, onNext }: Props) {
   const { busy, error, issue, print, confirmPrinted, pdf, run } = actions;
   const [voiding, setVoiding] = useState<ReceiptView | null>(null);
-  const retrySlip = () => job && run(async () => onJob(await call(job.state === 'failed' ? 'print.retry' : 'print.reprint', { jobId: job.id })));
+  const retrySlip = () =>
+    job &&
+    run(async () => {
+      const queued = await call(job.state === 'failed' ? 'print.retry' : 'print.reprint', { jobId: job.id });
+      onJob(queued);
+      // The job's print.job event may have come before this answer ("pending" would then stick):
+      // ask once more; a later event still updates it.
+      if (queued.state === 'pending') onJob(await call('print.get', { jobId: queued.id }));
+    });
 
   const stepReceipt = step && step.kind !== 'issue' ? step.receipt : null;
   useKeys(
