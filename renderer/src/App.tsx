@@ -43,7 +43,7 @@ export function App() {
   }, [info?.status, refresh]);
 
   if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
-  if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" />;
+  if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" data-testid="app-connecting" />;
 
   if (info.firstRun) return <FirstRunPage info={info} onDone={refresh} />;
   const training = info.mode === 'training' ? <TrainingBanner fill={info.trainingFill} /> : null;
@@ -96,6 +96,7 @@ export function App() {
         <Result
           icon={<Spin size="large" />}
           title={info.statusMessage}
+          data-testid="app-starting"
           extra={progress !== null ? <Progress percent={Math.round(progress * 100)} style={{ maxWidth: 480 }} /> : null}
         />
       </>

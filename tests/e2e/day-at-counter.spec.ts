@@ -213,6 +213,9 @@ test('a day at the counter, by keyboard, at 1366×768', async ({ page }) => {
     await typeId(page, severe!);
     for (let i = 0; i < 12; i++) await page.keyboard.press('Control+ArrowLeft');
     await expect(page.getByTestId('total-due')).toContainText('¥0.00');
+    // Said before any key: nothing is taken, no receipt; no cash field, no change.
+    await expect(page.getByTestId('nothing-due')).toContainText('本次不收款');
+    await expect(page.getByTestId('tendered')).toHaveCount(0);
     await page.keyboard.press('F9');
     await expect(page.getByTestId('payment-notice')).toContainText('无需缴费');
     await shot(page, 'nothing-to-collect');

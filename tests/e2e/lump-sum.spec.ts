@@ -7,10 +7,7 @@ import { expect, signIn, test } from './fixtures';
 const shots = path.join(__dirname, '..', 'artifacts', 'screens');
 fs.mkdirSync(shots, { recursive: true });
 
-// The engine, ledger, slip and receipt handle the lump sum (tests/unit/policy, tests/integration/counter);
-// its control on the counter screen was built on the previous payment panel and has not yet been
-// carried over to the reworked keyboard flow, so this screen test waits for it.
-test.fixme('past 60 and short of 15 years: 一次性补缴 N 年 as one line, paid by keyboard', async ({ page, host, registry }) => {
+test('past 60 and short of 15 years: 一次性补缴 N 年 as one line, paid by keyboard', async ({ page, host, registry }) => {
   // A demo payer aged 60–64 on 2026-06-15, active, with 1–13 years on record, none paid this year.
   const target = registry
     .prepare(
@@ -30,8 +27,18 @@ test.fixme('past 60 and short of 15 years: 一次性补缴 N 年 as one line, pa
   await expect(page.getByTestId('payer-name')).toBeVisible();
 
   await expect(page.getByTestId('lump-sum-offer')).toContainText(`还差${15 - t.years}年`);
+  // The key hint says F10, and F10 does it: on, off, on again.
+  await expect(page.getByTestId('key-bar')).toContainText('F10一次性补缴');
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('lump-sum')).toBeChecked();
+  await expect(page.getByTestId('key-bar')).toContainText('F10取消一次性补缴');
+  await page.keyboard.press('F10');
+  await expect(page.getByTestId('lump-sum')).not.toBeChecked();
+  await expect(page.getByTestId('kind-lump')).toHaveCount(0);
+  // Keyboard reachable as a control too: focus and Space.
   await page.getByTestId('lump-sum').focus();
   await page.keyboard.press('Space');
+  await expect(page.getByTestId('lump-sum')).toBeChecked();
   const row = page.getByTestId('kind-lump');
   await expect(row).toContainText(/一次性补缴 \d+ 年/);
   const n = Number(/一次性补缴 (\d+) 年/.exec(await row.innerText())?.[1]);

@@ -12,6 +12,9 @@ async function placeCard(page: Page, label: string) {
 }
 
 test('pay, issue the 税收缴款书, reprint on the same number, void with supervisor approval and print on the next', async ({ page, host, registry }) => {
+  // The worker's host is shared: count only what this test prints (layout.spec prints receipts too).
+  const printedDir = path.join(host.dataDir, 'printed');
+  const before = new Set(fs.existsSync(printedDir) ? fs.readdirSync(printedDir) : []);
   await signIn(page, host.appUrl);
   await placeCard(page, '姓名含生僻字');
   await expect(page.getByTestId('payer-name')).toContainText('𠮷');
@@ -50,7 +53,8 @@ test('pay, issue the 税收缴款书, reprint on the same number, void with supe
 
   // The training printer kept each printed PDF: the last one has the rare character, the amount in capitals and the print count.
   const printed = fs
-    .readdirSync(path.join(host.dataDir, 'printed'))
+    .readdirSync(printedDir)
+    .filter((f) => !before.has(f))
     .sort((a, b) => fs.statSync(path.join(host.dataDir, 'printed', a)).mtimeMs - fs.statSync(path.join(host.dataDir, 'printed', b)).mtimeMs);
   expect(printed.length).toBe(3);
   const text = execFileSync('pdftotext', ['-layout', path.join(host.dataDir, 'printed', printed.at(-1)!), '-'], { encoding: 'utf8' });

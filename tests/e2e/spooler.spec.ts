@@ -32,9 +32,8 @@ test('IT screen: the system printers are listed and the calibration frame prints
   expect(fs.existsSync(path.join(host.dataDir, 'printed', '校准框.pdf'))).toBe(true);
 });
 
-// Written against the previous result panel ('result-title'); the reworked counter screen shows the
-// spooler's answer in its confirm step (PrintJobState in ReceiptFlow), and this path must follow it.
-test.fixme('the receipt shows the spooler’s answer (打印完成) before the clerk confirms it', async ({ page, host }) => {
+// The reworked counter screen shows the spooler's answer in its confirm step (PrintJobState in ReceiptFlow).
+test('the receipt shows the spooler’s answer (打印完成) before the clerk confirms it', async ({ page, host }) => {
   await signIn(page, host.appUrl);
   await page.locator('.ant-list-item').filter({ hasText: '本年未缴（常规）' }).getByRole('button', { name: '放卡' }).click();
   await expect(page.getByTestId('payer-name')).toBeVisible(slow);

@@ -18,6 +18,11 @@ export function seedDemoOperators(db: Db, nowIso: string): void {
 }
 
 const BATCH = 5_000;
+/**
+ * A step also ends after this long: while the county is written, the host's other work (the
+ * start-up page and its requests, counter calls) never waits longer than this for a turn.
+ */
+const SLICE_MS = 40;
 
 /** Settings rows of a training county: its options (to rebuild the demo cards) and how far it is filled. */
 export const COUNTY_SETTING = 'demo_county';
@@ -61,13 +66,15 @@ export class CountyFiller {
   }
 
   /**
-   * One step of at most `max` payers: passes over already-written payers first (generation only,
-   * no writes), then inserts the next ones with their history in one transaction.
+   * One step of at most `max` payers (and at most SLICE_MS): passes over already-written payers
+   * first (generation only, no writes), then inserts the next ones with their history in one
+   * transaction.
    */
   step(db: Db, max: number): void {
     if (this.toSkip > 0) {
       // Generating is cheaper than writing: pass over more per step, still in bounded slices.
-      for (let n = Math.min(this.toSkip, max * 4); n > 0; n--, this.toSkip--) this.generator.next();
+      const started = performance.now();
+      for (let n = Math.min(this.toSkip, max * 4); n > 0 && performance.now() - started < SLICE_MS; n--, this.toSkip--) this.generator.next();
       return;
     }
     const insertPayer = db.prepare(
@@ -81,8 +88,9 @@ export class CountyFiller {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const recordFilled = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    const started = performance.now();
     db.transaction(() => {
-      for (let i = 0; i < max && !this.done; i++) {
+      for (let i = 0; i < max && !this.done && performance.now() - started < SLICE_MS; i++) {
         const next = this.generator.next();
         if (next.done) {
           this.inserted = this.options.payers;

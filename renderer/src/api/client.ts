@@ -30,15 +30,6 @@ function browserTransport(): Transport {
     if (takeFragmentToken()) window.location.reload();
   });
   const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-  // After a restart the clerk pastes the new address into the old tab: only the fragment changes,
-  // which loads nothing. Take the new token and start again with it.
-  window.addEventListener('hashchange', () => {
-    const next = /(?:^#|&)token=([^&]+)/.exec(window.location.hash);
-    if (next?.[1]) {
-      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(next[1]));
-      window.location.replace(window.location.pathname + window.location.search);
-    }
-  });
   const listeners = new Set<(name: string, payload: unknown) => void>();
   let retryMs = 500;
 

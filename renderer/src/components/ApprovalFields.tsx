@@ -84,8 +84,13 @@ export function ApprovalDialog({
       onOk={() => void submit()}
       onCancel={cancel}
       keyboard={false}
-      // The dialog takes the focus on open; the reason field is where typing starts.
-      afterOpenChange={(isOpen) => isOpen && reasonRef.current?.focus()}
+      // The dialog takes the focus on open; the reason field is where typing starts — unless the
+      // user already went on to another field during the opening animation (focus is not yanked back).
+      afterOpenChange={(isOpen) => {
+        const at = document.activeElement;
+        const typingInDialog = (at instanceof HTMLInputElement || at instanceof HTMLTextAreaElement) && at.closest('.ant-modal') !== null;
+        if (isOpen && !typingInDialog) reasonRef.current?.focus();
+      }}
       destroyOnHidden
       data-testid={testId}
     >

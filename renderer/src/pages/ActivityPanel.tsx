@@ -112,6 +112,8 @@ export function ActivityPanel({
 
   return (
     <Table<Row>
+      // Fixed layout: the 业务 column wraps inside the card instead of pushing the table past it.
+      tableLayout="fixed"
       size="small"
       pagination={false}
       rowKey="key"
@@ -119,7 +121,7 @@ export function ActivityPanel({
       data-testid="payer-activity"
       locale={{ emptyText: '尚无该缴费人的收款或缴款书' }}
       columns={[
-        { title: '时间', width: 150, render: (_, r) => hallDateTime(r.at, timeZone) },
+        { title: '时间', width: 104, render: (_, r) => hallDateTime(r.at, timeZone) },
         { title: '业务', render: (_, r) => r.what },
         { title: '金额', width: 96, className: 'money', render: (_, r) => yuan(r.amountFen) },
         {

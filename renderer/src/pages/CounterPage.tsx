@@ -44,6 +44,8 @@ interface Props {
   operatorId: number;
   /** The counter tab is showing: its keys work only then. */
   visible: boolean;
+  /** A card placed on the reader opens its payer here (not while the supervisor test-reads on the device view). */
+  takesCards: boolean;
   /** Something changed the clerk's waiting receipts (the header's count). */
   onReceiptsChanged(): void;
   /** Lets the header open a payer (a waiting receipt's). */
@@ -51,7 +53,7 @@ interface Props {
 }
 
 /** The counter: find the payer, take the money, issue and print the receipt, next payer. */
-export function CounterPage({ info, operatorId, visible, onReceiptsChanged, openPayerRef }: Props) {
+export function CounterPage({ info, operatorId, visible, takesCards, onReceiptsChanged, openPayerRef }: Props) {
   const [s, dispatch] = useReducer(flowReducer, initialFlow);
   const [recent, setRecent] = useState<RecentPayer[]>(() => load(storageKey(operatorId, 'recent'), []));
   const [busy, setBusy] = useState(false);
@@ -151,8 +153,13 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged, open
     }
   }, [s.payer, s.draft, s.recorded, s.focus, operatorId]);
 
+  const takesCardsRef = useRef(takesCards);
+  useEffect(() => {
+    takesCardsRef.current = takesCards;
+  });
   useEffect(() => {
     const offCard = onEvent('card.read', (e) => {
+      if (!takesCardsRef.current) return;
       // The card is the start of a new payer: the keys belong to the counter, not to whatever was focused.
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       if (e.payerId === null) {
@@ -302,6 +309,8 @@ export function CounterPage({ info, operatorId, visible, onReceiptsChanged, open
                   onMethod={(method) => dispatch({ type: 'setMethod', method })}
                   onTendered={(tendered) => dispatch({ type: 'setTendered', tendered })}
                   onPosRef={(posRef) => dispatch({ type: 'setPosRef', posRef })}
+                  onToggleLump={() => dispatch({ type: 'toggleLump' })}
+                  onLumpTier={(tierFen) => dispatch({ type: 'setLumpTier', tierFen })}
                   onRecorded={onRecorded}
                 />
               ) : null}

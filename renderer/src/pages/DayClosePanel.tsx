@@ -37,7 +37,10 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
   const countedFen = parsedCount?.ok ? parsedCount.fen : null;
   const [confirming, setConfirming] = useState(false);
   const [approval, setApproval] = useState({ username: '', password: '' });
-  const ask = () => {
+  const ask = (e?: { preventDefault(): void }) => {
+    // The Enter that opens the dialog must end here: its keypress would otherwise land on the
+    // dialog's close button (focused as it opens) and cancel it at once.
+    e?.preventDefault();
     if (countedFen === null || busy) return;
     setConfirming(true);
   };
@@ -100,6 +103,44 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
             <Statistic title="其中当年 / 补缴" value={`${yuan(s.current.amountFen)} / ${yuan(s.backPayment.amountFen)}`} />
             <Statistic title="应交现金" value={yuan(s.cashExpectedFen)} data-testid="dayclose-cash-expected" />
           </Space>
+          {/* The count and the close come first: at 1366×768 they stay above the key bar; the detail follows. */}
+          {closed ? (
+            <Alert
+              style={{ marginTop: 16 }}
+              type={closed.cash.differenceFen === 0 ? 'success' : 'warning'}
+              showIcon
+              data-testid="dayclose-done"
+              message={`已日结，编号 ${closed.number}。实点现金 ${yuan(closed.cash.countedFen)}，应交 ${yuan(closed.cash.expectedFen)}，${cashDifference(closed.cash.differenceFen)}。此后的收款记入下一业务日。`}
+              description={
+                <Space style={{ marginTop: 8 }}>
+                  <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
+                  <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
+                    打印小票汇总 <Kbd>F8</Kbd>
+                  </Button>
+                </Space>
+              }
+            />
+          ) : (
+            <Space style={{ marginTop: 16 }} align="end">
+              <div>
+                <div>实点现金（元）</div>
+                <Input
+                  size="large"
+                  style={{ width: 200 }}
+                  value={counted}
+                  onChange={(e) => setCounted(e.target.value)}
+                  onPressEnter={ask}
+                  aria-label="实点现金"
+                  autoFocus
+                  status={counted && countedFen === null ? 'error' : undefined}
+                />
+              </div>
+              <div style={{ fontSize: 16, paddingBottom: 8 }}>{countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}</div>
+              <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={ask} data-testid="dayclose-confirm">
+                日结… <Kbd>Enter</Kbd>
+              </Button>
+            </Space>
+          )}
           <Table
             style={{ marginTop: 12 }}
             size="small"
@@ -136,43 +177,6 @@ export function DayClosePanel({ supervisor, onClosed }: { supervisor: boolean; t
             ) : null}
           </Descriptions>
         </>
-      ) : null}
-      {closed ? (
-        <Alert
-          style={{ marginTop: 16 }}
-          type={closed.cash.differenceFen === 0 ? 'success' : 'warning'}
-          showIcon
-          data-testid="dayclose-done"
-          message={`已日结，编号 ${closed.number}。实点现金 ${yuan(closed.cash.countedFen)}，应交 ${yuan(closed.cash.expectedFen)}，${cashDifference(closed.cash.differenceFen)}。此后的收款记入下一业务日。`}
-          description={
-            <Space style={{ marginTop: 8 }}>
-              <Button onClick={() => void pdf(closed.no)}>下载日汇总单（PDF）</Button>
-              <Button onClick={() => void slip(closed.no)} data-testid="dayclose-slip">
-                打印小票汇总 <Kbd>F8</Kbd>
-              </Button>
-            </Space>
-          }
-        />
-      ) : s ? (
-        <Space style={{ marginTop: 16 }} align="end">
-          <div>
-            <div>实点现金（元）</div>
-            <Input
-              size="large"
-              style={{ width: 200 }}
-              value={counted}
-              onChange={(e) => setCounted(e.target.value)}
-              onPressEnter={ask}
-              aria-label="实点现金"
-              autoFocus
-              status={counted && countedFen === null ? 'error' : undefined}
-            />
-          </div>
-          <div style={{ fontSize: 16, paddingBottom: 8 }}>{countedFen !== null ? cashDifference(countedFen - s.cashExpectedFen) : ''}</div>
-          <Button type="primary" size="large" danger disabled={countedFen === null} loading={busy} onClick={ask} data-testid="dayclose-confirm">
-            日结… <Kbd>Enter</Kbd>
-          </Button>
-        </Space>
       ) : null}
       {reconciled ? (
         <Alert

@@ -87,11 +87,14 @@ export function FirstRunPage({ info, onDone }: Props) {
 
   const training = async () => {
     setError(null);
+    setBusy(true);
     try {
       await call('setup.training', {});
       onDone();
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
     }
   };
 

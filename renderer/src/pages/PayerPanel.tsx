@@ -97,7 +97,7 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
         columns={[
           {
             title: '选择',
-            width: 52,
+            width: 44,
             render: (_, r) =>
               r.assessment?.payable && selected ? (
                 <Checkbox
@@ -108,10 +108,10 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
                 />
               ) : null,
           },
-          { title: '年度', dataIndex: 'year', width: 64 },
+          { title: '年度', dataIndex: 'year', width: 60 },
           {
             title: '状态',
-            width: 96,
+            width: 88,
             render: (_, r) => {
               if (r.payments.length > 1) return <Tag color="volcano">重复缴费</Tag>;
               if (r.payments.length === 1) return <Tag color="green">已缴</Tag>;
@@ -123,7 +123,7 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
           },
           {
             title: '档次',
-            width: 200,
+            width: 156,
             render: (_, r) => {
               if (r.payments.length) return r.payments.map((p) => tierName(p.tierFen)).join(' / ');
               if (!r.assessment?.payable || !isSelected(r.year)) return '—';
@@ -131,7 +131,7 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
                 <Select
                   size="small"
                   value={tiers[r.year]}
-                  style={{ width: 188 }}
+                  style={{ width: 146 }}
                   popupMatchSelectWidth={false}
                   data-testid={`tier-${r.year}`}
                   onChange={(v: number) => onTierChange(r.year, v)}

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Card, Input, Radio, type InputRef } from 'antd';
+import { Alert, Button, Card, Checkbox, Input, Radio, Select, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
 import { paymentMethodLabels } from '../../../shared/api/views';
 import { parseYuanInput } from '../../../shared/domain/money';
@@ -8,7 +8,7 @@ import { quote } from '../../../shared/policy';
 import { call } from '../api/client';
 import { useAction } from '../api/hooks';
 import { Kbd } from '../components/Kbd';
-import { yuan } from '../format';
+import { tierName, yuan } from '../format';
 import { useKeys } from '../keys';
 import { draftLines, type PaymentDraft } from './counter/flow';
 
@@ -19,13 +19,16 @@ interface Props {
   onMethod(method: PaymentMethod): void;
   onTendered(tendered: string): void;
   onPosRef(posRef: string): void;
+  /** 一次性补缴 on / off (F10) and its tier. */
+  onToggleLump(): void;
+  onLumpTier(tierFen: number): void;
   onRecorded(result: RecordedPayment): void;
 }
 
 const methodKeys: Record<PaymentMethod, string> = { cash: 'F5', bank_card: 'F6', qr: 'F7' };
 
 /** 收款: what is due for the ticked years, how it is paid, the cash handed over and the change. */
-export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPosRef, onRecorded }: Props) {
+export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPosRef, onToggleLump, onLumpTier, onRecorded }: Props) {
   const { run, busy, error } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const tenderedRef = useRef<InputRef>(null);
@@ -43,7 +46,12 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
   const changeFen = tenderedFen !== null ? tenderedFen - totalFen : null;
   const cashProblem = method !== 'cash' ? null : !parsedTender.ok ? parsedTender.message : changeFen !== null && changeFen < 0 ? '实收金额不足' : null;
   const posProblem = method === 'bank_card' && posRef.trim() === '' ? `请输入POS小票上的${POS_REF_LABEL}` : null;
-  const payable = assessment?.years.some((y) => y.payable) ?? false;
+  // 一次性补缴: offered by the engine to a payer past pension age who is short of the minimum years.
+  const lumpOffer = assessment?.lumpSum?.payable ? assessment.lumpSum : null;
+  const lumpLine = q?.ok ? q.lines.find((l) => l.kind === 'lump_sum') : undefined;
+  // The government pays the whole tier (e.g. 重度残疾 at the minimum tier): nothing is taken.
+  const nothingDue = q?.ok === true && q.totals.payerFen === 0;
+  const payable = (assessment?.years.some((y) => y.payable) ?? false) || !!lumpOffer;
   const canConfirm = !!q?.ok && !cashProblem && !posProblem && !busy;
 
   const confirm = () => {
@@ -80,7 +88,8 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
       { key: 'F5', label: '现金', run: () => setMethod('cash'), enabled: payable },
       { key: 'F6', label: '银行卡', run: () => setMethod('bank_card'), enabled: payable },
       { key: 'F7', label: '扫码', run: () => setMethod('qr'), enabled: payable },
-      { key: 'F9', label: '确认收款', run: confirm, enabled: payable },
+      { key: 'F9', label: nothingDue ? '核实无需收费' : '确认收款', run: confirm, enabled: payable },
+      { key: 'F10', label: draft.lump ? '取消一次性补缴' : '一次性补缴', run: onToggleLump, enabled: !!lumpOffer },
       { key: 'Enter', label: '确认收款', run: confirm, enabled: payable, hidden: true, outsideFields: true },
     ],
     { active },
@@ -96,10 +105,39 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
 
   return (
     <Card size="small" title="收款" data-testid="payment-panel" className="side-card">
+      {lumpOffer ? (
+        <div className="lump-offer" data-testid="lump-sum-offer">
+          <Checkbox checked={!!draft.lump} onChange={onToggleLump} data-testid="lump-sum">
+            一次性补缴（还差{lumpOffer.maxYears}年，{lumpOffer.subsidised ? '享受' : '不享受'}政府补贴） <Kbd>F10</Kbd>
+          </Checkbox>
+          {draft.lump ? (
+            <div className="lump-line">
+              <span data-testid="kind-lump">
+                一次性补缴 {lumpLine?.years ?? '—'} 年{lumpLine ? ` ${yuan(lumpLine.payerFen)}` : ''}
+              </span>
+              <Select
+                size="small"
+                value={draft.lump.tierFen}
+                style={{ width: 150 }}
+                popupMatchSelectWidth={false}
+                aria-label="一次性补缴档次"
+                data-testid="tier-lump"
+                onChange={(v: number) => onLumpTier(v)}
+                options={lumpOffer.tiers.map((t) => ({ value: t.tierFen, label: `${tierName(t.tierFen)}/年` }))}
+              />
+            </div>
+          ) : null}
+        </div>
+      ) : null}
       {!payable ? (
         <Alert type="info" showIcon message="该缴费人目前没有可缴费的年度（原因见左侧年度表）" data-testid="nothing-payable" />
       ) : lines.length === 0 ? (
-        <Alert type="info" showIcon message="在左侧年度表中勾选要缴费的年度" data-testid="choose-years" />
+        <Alert
+          type="info"
+          showIcon
+          message={assessment?.years.some((y) => y.payable) ? '在左侧年度表中勾选要缴费的年度' : '按 F10 选择一次性补缴'}
+          data-testid="choose-years"
+        />
       ) : null}
       {q && !q.ok ? (
         <Alert style={{ marginTop: 8 }} type="error" showIcon message={q.errors.map((e) => e.message).join('；')} data-testid="quote-error" />
@@ -132,7 +170,15 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
               </Radio.Button>
             ))}
           </Radio.Group>
-          {method === 'cash' ? (
+          {nothingDue ? (
+            <Alert
+              style={{ marginTop: 8 }}
+              type="info"
+              showIcon
+              data-testid="nothing-due"
+              message="所选年度的个人缴费由政府全额代缴：本次不收款、不开具缴款书。按 F9 核实并结束。"
+            />
+          ) : method === 'cash' ? (
             <div className="cash-row">
               <div>
                 <div className="label">实收（元，留空为正好）</div>
@@ -193,7 +239,7 @@ export function PaymentPanel({ payer, draft, active, onMethod, onTendered, onPos
         onClick={confirm}
         data-testid="confirm-payment"
       >
-        确认收款 <Kbd>F9</Kbd>
+        {nothingDue ? '核实无需收费' : '确认收款'} <Kbd>F9</Kbd>
       </Button>
     </Card>
   );

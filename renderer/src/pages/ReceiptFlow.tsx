@@ -93,7 +93,15 @@ export type ReceiptActions = ReturnType<typeof useReceiptActions>;
 export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, actions, onJob, onReceipts, onNext }: Props) {
   const { busy, error, issue, print, confirmPrinted, pdf, run } = actions;
   const [voiding, setVoiding] = useState<ReceiptView | null>(null);
-  const retrySlip = () => job && run(async () => onJob(await call(job.state === 'failed' ? 'print.retry' : 'print.reprint', { jobId: job.id })));
+  const retrySlip = () =>
+    job &&
+    run(async () => {
+      const queued = await call(job.state === 'failed' ? 'print.retry' : 'print.reprint', { jobId: job.id });
+      onJob(queued);
+      // The job's print.job event may have come before this answer ("pending" would then stick):
+      // ask once more; a later event still updates it.
+      if (queued.state === 'pending') onJob(await call('print.get', { jobId: queued.id }));
+    });
   // A slip that may have printed: the clerk looks at the printer and says which.
   const settleSlip = (outcome: 'printed' | 'resend') => job && run(async () => onJob(await call('print.resolve', { jobId: job.id, outcome })));
   const uncertain = job?.state === 'uncertain' && !job.resent;
@@ -144,36 +152,38 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
             </div>
           ) : null}
           {job ? (
-            <Space style={{ marginTop: 6 }} wrap>
-              <Alert
-                type={job.state === 'failed' ? 'error' : job.state === 'uncertain' ? 'warning' : job.state === 'printed' ? 'success' : 'info'}
-                showIcon
-                message={
-                  job.state === 'failed' && job.lastError
-                    ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）`
-                    : uncertain
-                      ? `${jobText('uncertain')}${job.lastError ? `（${job.lastError}）` : ''}`
-                      : jobText(job.state)
-                }
-                description={uncertain ? deviceWords.askUncertain : undefined}
-                data-testid="print-state"
-              />
-              {uncertain ? (
-                <Button onClick={() => void settleSlip('printed')} data-testid="slip-printed">
-                  已打印
-                </Button>
-              ) : null}
-              {uncertain ? (
-                <Button onClick={() => void settleSlip('resend')} data-testid="slip-resend">
-                  重打 <Kbd>Shift+F9</Kbd>
-                </Button>
-              ) : null}
-              {job.state !== 'pending' && job.state !== 'sending' && !uncertain ? (
-                <Button onClick={() => void retrySlip()} data-testid="slip-retry">
-                  {job.state === 'failed' ? '重新打印' : '补打（重打）'} <Kbd>Shift+F9</Kbd>
-                </Button>
-              ) : null}
-            </Space>
+            // One line: the slip's state and its retry / reprint button (the right column is short at
+            // 1024×768); a slip that may have printed asks the clerk, with the two answers.
+            <Alert
+              style={{ marginTop: 6 }}
+              type={job.state === 'failed' ? 'error' : uncertain ? 'warning' : job.state === 'printed' ? 'success' : 'info'}
+              showIcon
+              message={
+                job.state === 'failed' && job.lastError
+                  ? `${jobText('failed')}：${job.lastError}（款项已入账，不受影响）`
+                  : uncertain
+                    ? `${jobText('uncertain')}${job.lastError ? `（${job.lastError}）` : ''}`
+                    : jobText(job.state)
+              }
+              description={uncertain ? deviceWords.askUncertain : undefined}
+              data-testid="print-state"
+              action={
+                uncertain ? (
+                  <Space direction="vertical" size={4}>
+                    <Button size="small" onClick={() => void settleSlip('printed')} data-testid="slip-printed">
+                      已打印
+                    </Button>
+                    <Button size="small" onClick={() => void settleSlip('resend')} data-testid="slip-resend">
+                      重打 <Kbd>Shift+F9</Kbd>
+                    </Button>
+                  </Space>
+                ) : job.state !== 'pending' && job.state !== 'sending' ? (
+                  <Button size="small" onClick={() => void retrySlip()} data-testid="slip-retry">
+                    {job.state === 'failed' ? '重新打印' : '补打'} <Kbd>Shift+F9</Kbd>
+                  </Button>
+                ) : null
+              }
+            />
           ) : null}
         </div>
       ) : null}
@@ -203,9 +213,13 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
               type="info"
               showIcon
               style={{ marginBottom: 6 }}
-              message={`缴款书 ${step.receipt.number} 已打印第 ${step.receipt.printCount} 次。打印是否正确？`}
+              message={
+                <>
+                  缴款书 {step.receipt.number} 已打印第 {step.receipt.printCount} 次。打印是否正确？{' '}
+                  <PrintJobState number={step.receipt.number} printCount={step.receipt.printCount} />
+                </>
+              }
             />
-            <PrintJobState number={step.receipt.number} printCount={step.receipt.printCount} />
             <Space wrap>
               <Button type="primary" loading={busy} onClick={() => void confirmPrinted(step.receipt)} data-testid="receipt-ok" autoFocus>
                 打印正确 <Kbd>Enter</Kbd>
@@ -263,9 +277,9 @@ function PrintJobState({ number, printCount }: { number: string; printCount: num
   }, [number, printCount]);
   const current = useSpoolJob(fetched);
   return current ? (
-    <div style={{ marginBottom: 8 }}>
+    <span>
       打印机：
       <SpoolTag job={current} />
-    </div>
+    </span>
   ) : null;
 }

@@ -17,6 +17,7 @@ import { DevicesPage } from './DevicesPage';
 import { ProgressPanel } from './ProgressPanel';
 import { StockPanel } from './StockPanel';
 import { EvaluationPanel } from '../payer-display/EvaluationPanel';
+import { TrainingPanel } from './TrainingPanel';
 
 interface Props {
   info: AppInfo;
@@ -104,7 +105,12 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
     ],
     { layer: Layer.page, active: tab !== 'counter' },
   );
-  useEffect(() => onEvent('card.read', () => setTab('counter')), []);
+  // …except on the device view, where the supervisor places a card to test the reader.
+  const tabRef = useRef(tab);
+  useEffect(() => {
+    tabRef.current = tab;
+  });
+  useEffect(() => onEvent('card.read', () => tabRef.current !== 'devices' && setTab('counter')), []);
 
   const printerTag = printer ? printerTags[printer.state] : null;
   const tabs: { key: TabKey; label: string; testId?: string; show: boolean }[] = [
@@ -189,14 +195,35 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
       />
       <main className="area">
         <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
-          <CounterPage info={info} operatorId={op.id} visible={tab === 'counter'} onReceiptsChanged={receiptsChanged} openPayerRef={openPayer} />
+          <CounterPage
+            info={info}
+            operatorId={op.id}
+            visible={tab === 'counter'}
+            takesCards={tab !== 'devices'}
+            onReceiptsChanged={receiptsChanged}
+            openPayerRef={openPayer}
+          />
         </div>
         {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
         {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
         {tab === 'progress' ? <ProgressPanel /> : null}
         {tab === 'cases' ? <CasesPanel timeZone={info.timeZone} /> : null}
         {tab === 'audit' ? <AuditPanel timeZone={info.timeZone} /> : null}
-        {tab === 'devices' ? <DevicesPage canConfigure={false} /> : null}
+        {tab === 'devices' ? (
+          info.mode === 'training' ? (
+            // Training: the simulated reader sits beside the device view, so a test read needs no real card.
+            <div className="counter with-training">
+              <div className="counter-main">
+                <DevicesPage canConfigure={false} />
+              </div>
+              <div className="counter-training">
+                <TrainingPanel />
+              </div>
+            </div>
+          ) : (
+            <DevicesPage canConfigure={false} />
+          )
+        ) : null}
         {tab === 'evaluations' ? <EvaluationPanel today={info.today} /> : null}
       </main>
       <KeyBar />

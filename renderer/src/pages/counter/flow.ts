@@ -9,7 +9,7 @@ import type {
   ReceiptView,
   RecordedPayment,
 } from '../../../../shared/api/views';
-import type { YearAssessment } from '../../../../shared/policy';
+import type { QuoteLineRequest, YearAssessment } from '../../../../shared/policy';
 
 export interface PaymentDraft {
   /** Generated when the payer opened: recording twice with it pays once. */
@@ -22,6 +22,11 @@ export interface PaymentDraft {
   posRef: string;
   /** The year row the keyboard points at (Ctrl+↑ / Ctrl+↓), among the payable years. */
   cursor: number | null;
+  /**
+   * 一次性补缴 (F10): the lump sum for every year still missing after the ticked years, at one
+   * tier, paid in `year`; null when not chosen. Optional: a draft saved before it existed has none.
+   */
+  lump?: { year: number; tierFen: number } | null;
 }
 
 export type Step =
@@ -69,6 +74,8 @@ export type FlowAction =
   | { type: 'restoreDraft'; draft: PaymentDraft }
   | { type: 'toggleYear'; year: number }
   | { type: 'setTier'; year: number; tierFen: number }
+  | { type: 'toggleLump' }
+  | { type: 'setLumpTier'; tierFen: number }
   | { type: 'moveCursor'; by: 1 | -1 }
   | { type: 'toggleCursor' }
   | { type: 'stepTier'; by: 1 | -1 }
@@ -107,12 +114,14 @@ export function draftFor(payer: PayerView, transactionUid: string): PaymentDraft
     tendered: '',
     posRef: '',
     cursor: payer.assessment?.years.find((y) => y.payable)?.year ?? null,
+    lump: null,
   };
 }
 
-/** The selected (year, tier) lines, newest year first. */
-export function draftLines(d: PaymentDraft): { year: number; tierFen: number }[] {
-  return [...d.selected].sort((a, b) => b - a).flatMap((year) => (d.tiers[year] !== undefined ? [{ year, tierFen: d.tiers[year] }] : []));
+/** The selected (year, tier) lines, newest year first, then the lump sum when chosen. */
+export function draftLines(d: PaymentDraft): QuoteLineRequest[] {
+  const years = [...d.selected].sort((a, b) => b - a).flatMap((year) => (d.tiers[year] !== undefined ? [{ year, tierFen: d.tiers[year] }] : []));
+  return d.lump ? [...years, { year: d.lump.year, tierFen: d.lump.tierFen, lumpSum: true }] : years;
 }
 
 const upsert = (list: ReceiptView[], next: ReceiptView[]) => {
@@ -152,6 +161,15 @@ export function flowReducer(s: FlowState, a: FlowAction): FlowState {
     }
     case 'setTier':
       return s.draft ? { ...s, draft: { ...s.draft, tiers: { ...s.draft.tiers, [a.year]: a.tierFen } } } : s;
+    case 'toggleLump': {
+      const offer = s.payer?.assessment?.lumpSum;
+      if (!s.draft || !offer?.payable || !s.payer?.assessment) return s;
+      const tierFen = offer.tiers[0]?.tierFen;
+      if (s.draft.lump || tierFen === undefined) return { ...s, draft: { ...s.draft, lump: null } };
+      return { ...s, draft: { ...s.draft, lump: { year: Number(s.payer.assessment.date.slice(0, 4)), tierFen } } };
+    }
+    case 'setLumpTier':
+      return s.draft?.lump ? { ...s, draft: { ...s.draft, lump: { ...s.draft.lump, tierFen: a.tierFen } } } : s;
     case 'moveCursor': {
       // Rows run newest year first, as on screen: ↓ goes to an earlier year.
       const years = (s.payer?.assessment?.years ?? []).filter((y) => y.payable).map((y) => y.year);
