@@ -73,8 +73,14 @@ export function scanDevicePaths(devRoot = '/dev'): string[] {
     }
   };
   const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
-  const ttys = names(devRoot).filter((n) => SCANNED.some((re) => re.test(n))).sort(natural).map((n) => path.join(devRoot, n));
-  const lps = names(path.join(devRoot, 'usb')).filter((n) => /^lp\d+$/.test(n)).sort(natural).map((n) => path.join(devRoot, 'usb', n));
+  const ttys = names(devRoot)
+    .filter((n) => SCANNED.some((re) => re.test(n)))
+    .sort(natural)
+    .map((n) => path.join(devRoot, n));
+  const lps = names(path.join(devRoot, 'usb'))
+    .filter((n) => /^lp\d+$/.test(n))
+    .sort(natural)
+    .map((n) => path.join(devRoot, 'usb', n));
   return [...ttys, ...lps];
 }
 

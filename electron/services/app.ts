@@ -6,7 +6,16 @@ import { maskIdNumber } from '../../shared/domain/id-number';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { SessionService } from './auth/session';
 import { civilDate, systemClock, type Clock } from '../platform/clock';
-import { DEFAULT_PRINTER_SERIAL, DEFAULT_READER_SERIAL, dataDirLayout, readConfig, trainingConfig, writeConfig, type CounterConfig, type DataDirLayout } from '../platform/config';
+import {
+  DEFAULT_PRINTER_SERIAL,
+  DEFAULT_READER_SERIAL,
+  dataDirLayout,
+  readConfig,
+  trainingConfig,
+  writeConfig,
+  type CounterConfig,
+  type DataDirLayout,
+} from '../platform/config';
 import { cardForPayer, DeviceService, type DeviceTimings } from './counter/devices';
 import { PaymentService, type CounterContext } from './counter/payments';
 import { ReceiptDesk } from './counter/receipt-desk';
@@ -257,10 +266,18 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     };
   };
   const makeDevices = (database: Db, payers: PayerService) =>
-    new DeviceService(database, events, log, deviceConfig(), { hallName: cfg.hallName, timeZone: cfg.timeZone, training }, (card) => {
-      const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
-      events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
-    }, options.devices);
+    new DeviceService(
+      database,
+      events,
+      log,
+      deviceConfig(),
+      { hallName: cfg.hallName, timeZone: cfg.timeZone, training },
+      (card) => {
+        const payerId = payers.findIdByIdNumber(card.idNumber.toUpperCase());
+        events.emit('card.read', { card: { name: card.name, idNumberMasked: maskIdNumber(card.idNumber), kind: card.kind }, payerId });
+      },
+      options.devices,
+    );
 
   let backups: BackupScheduler | null = null;
   const context: AppContext = {

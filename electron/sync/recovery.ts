@@ -43,7 +43,10 @@ export function recoveryPending(db: Db): RecoveryMark | null {
 
 /** Enters the recovery state (keeps the first reason when already in it). */
 export function enterRecovery(db: Db, reason: string, atIso: string): void {
-  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(RECOVERY_PENDING_KEY, JSON.stringify({ reason, since: atIso }));
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING').run(
+    RECOVERY_PENDING_KEY,
+    JSON.stringify({ reason, since: atIso }),
+  );
 }
 
 export interface NumberRange {
@@ -135,7 +138,7 @@ export async function reconcile(options: {
   const after = minPending !== null ? Math.min(localHigh, minPending - 1) : localHigh;
   const items: HistoryEvent[] = [];
   let blocks: ReceiptBlock[] = [];
-  for (let cursor = after; ; ) {
+  for (let cursor = after; ;) {
     const page = await client.history(cursor, options.pageSize ?? 1000, signal);
     report.upstreamHighSeq = Math.max(report.upstreamHighSeq, page.highSeq);
     report.upstreamAuditHead = page.auditHead;
@@ -166,7 +169,10 @@ export async function reconcile(options: {
   // The file is behind the upstream: no payment or receipt until the work is back. Committed on
   // its own, so a failure below leaves the counter refusing work rather than reusing numbers.
   enterRecovery(db, flagged?.reason ?? 'upstream_ahead', now());
-  log.warn({ localHigh, upstreamHigh: report.upstreamHighSeq, lost: lost.length, renumber: collide ? pendingUnknown.length : 0 }, 'counter behind the upstream: recovering');
+  log.warn(
+    { localHigh, upstreamHigh: report.upstreamHighSeq, lost: lost.length, renumber: collide ? pendingUnknown.length : 0 },
+    'counter behind the upstream: recovering',
+  );
 
   // Payments come back through the payments stream with their original local and upstream ids
   // (the puller matches by local uid); the registry first, for payers registered since.
@@ -289,7 +295,9 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
         r.blockId !== null
           ? db.prepare('SELECT id, serial_digits, next_serial, handed_back_from FROM receipt_blocks WHERE upstream_block_id = ?').get(r.blockId)
           : db
-              .prepare('SELECT id, serial_digits, next_serial, handed_back_from FROM receipt_blocks WHERE series = ? AND ? BETWEEN first_serial AND last_serial')
+              .prepare(
+                'SELECT id, serial_digits, next_serial, handed_back_from FROM receipt_blocks WHERE series = ? AND ? BETWEEN first_serial AND last_serial',
+              )
               .get(r.series, r.serial)
       ) as { id: number; serial_digits: number; next_serial: number; handed_back_from: number | null } | undefined;
       if (!block) return skip(`number ${r.number}: its block is not in this file`);
@@ -306,7 +314,9 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
       );
       const firstPayment = paymentIds.find((id) => id !== null) ?? null;
       const transactionId =
-        firstPayment === null ? null : ((db.prepare('SELECT transaction_id FROM payments WHERE id = ?').get(firstPayment) as { transaction_id: number | null }).transaction_id ?? null);
+        firstPayment === null
+          ? null
+          : ((db.prepare('SELECT transaction_id FROM payments WHERE id = ?').get(firstPayment) as { transaction_id: number | null }).transaction_id ?? null);
       const byNumber = (n: string | null) => (n === null ? null : idOf(db, 'SELECT id FROM receipts WHERE number = ?', n));
       const id = Number(
         db
@@ -337,7 +347,9 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
             approvedBy ?? (r.kind === 'reissue' ? operatorId : null),
           ).lastInsertRowid,
       );
-      const insertLine = db.prepare('INSERT OR IGNORE INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)');
+      const insertLine = db.prepare(
+        'INSERT OR IGNORE INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)',
+      );
       r.lines.forEach((l, i) => {
         const paymentId = paymentIds[i];
         if (paymentId === null || paymentId === undefined) return skip(`number ${r.number}: line ${l.year} has no payment in this file`);
@@ -356,8 +368,14 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
       const v = p.data;
       const id = idOf(db, "SELECT id FROM receipts WHERE uid = ? AND state = 'issued'", v.receiptUid);
       if (id === null) return;
-      const approver = idOf(db, 'SELECT id FROM operators WHERE username = ?', v.approvedBy) ?? idOf(db, 'SELECT id FROM operators WHERE username = ?', v.operatorUsername);
-      db.prepare("UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?").run(v.voidedAt, v.reason, approver, id);
+      const approver =
+        idOf(db, 'SELECT id FROM operators WHERE username = ?', v.approvedBy) ?? idOf(db, 'SELECT id FROM operators WHERE username = ?', v.operatorUsername);
+      db.prepare("UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?").run(
+        v.voidedAt,
+        v.reason,
+        approver,
+        id,
+      );
       db.prepare('UPDATE receipt_lines SET active = 0 WHERE receipt_id = ?').run(id);
       report.voidsRestored++;
       return;
@@ -370,12 +388,24 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
       const paymentId = idOf(db, 'SELECT id FROM payments WHERE channel = ? AND channel_ref = ?', x.channel, x.channelRef);
       const receiptId = idOf(db, 'SELECT id FROM receipts WHERE uid = ?', x.receiptUid);
       const operatorId = idOf(db, 'SELECT id FROM operators WHERE username = ?', x.operatorUsername);
-      if (paymentId === null || receiptId === null || operatorId === null) return skip(`exchange of ${x.channelRef}: payment, receipt or operator not in this file`);
+      if (paymentId === null || receiptId === null || operatorId === null)
+        return skip(`exchange of ${x.channelRef}: payment, receipt or operator not in this file`);
       const mode = x.claim ? 'upstream' : 'training_local';
       db.prepare(
         `INSERT OR IGNORE INTO exchanges (uid, payment_id, channel, channel_ref, claim_mode, claim, receipt_id, operator_id, counter_no, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(x.exchangeUid, paymentId, x.channel, x.channelRef, mode, x.claim ? JSON.stringify(x.claim) : null, receiptId, operatorId, x.counterNo, x.exchangedAt);
+      ).run(
+        x.exchangeUid,
+        paymentId,
+        x.channel,
+        x.channelRef,
+        mode,
+        x.claim ? JSON.stringify(x.claim) : null,
+        receiptId,
+        operatorId,
+        x.counterNo,
+        x.exchangedAt,
+      );
       report.exchangesRestored++;
       return;
     }
@@ -386,7 +416,9 @@ function applyEvent(db: Db, e: HistoryEvent, at: string, report: ReconcileReport
       const block = (
         b.blockId !== null
           ? db.prepare('SELECT id, next_serial, handed_back_from FROM receipt_blocks WHERE upstream_block_id = ?').get(b.blockId)
-          : db.prepare('SELECT id, next_serial, handed_back_from FROM receipt_blocks WHERE series = ? AND ? BETWEEN first_serial AND last_serial').get(b.series, b.fromSerial)
+          : db
+              .prepare('SELECT id, next_serial, handed_back_from FROM receipt_blocks WHERE series = ? AND ? BETWEEN first_serial AND last_serial')
+              .get(b.series, b.fromSerial)
       ) as { id: number; next_serial: number; handed_back_from: number | null } | undefined;
       if (!block) return skip('block not in this file');
       if (block.handed_back_from !== null) return;

@@ -464,7 +464,10 @@ export const contract = {
   'devices.serial': method({
     summary: "Set a serial device's speed and flow control (reader or slip printer); devices restart",
     access: ['admin'],
-    input: z.object({ device: z.enum(['reader', 'printer']) }).merge(SerialLineView).strict(),
+    input: z
+      .object({ device: z.enum(['reader', 'printer']) })
+      .merge(SerialLineView)
+      .strict(),
     output: DevicesView,
   }),
   'devices.testPrint': method({

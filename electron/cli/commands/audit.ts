@@ -4,7 +4,15 @@ import type { Command } from 'commander';
 import { dataDirLayout, defaultDataDir } from '../../platform/config';
 import { openDatabase, schemaVersion, type Db } from '../../platform/db/database';
 import { readConfig } from '../../platform/config';
-import { auditActions, hasAuditLog, queryAudit, verifyAgainstUpstreamHead, verifyAuditChain, type AuditAction, type UpstreamAuditCheck } from '../../services/trust/audit';
+import {
+  auditActions,
+  hasAuditLog,
+  queryAudit,
+  verifyAgainstUpstreamHead,
+  verifyAuditChain,
+  type AuditAction,
+  type UpstreamAuditCheck,
+} from '../../services/trust/audit';
 import { UpstreamClient } from '../../sync/client';
 import { CliError } from '../errors';
 import { parseIntOption } from '../options';
@@ -61,7 +69,8 @@ export function registerAuditCommands(program: Command): void {
           const p = result.firstProblem;
           process.stdout.write(`审计日志异常：第 ${p.seq} 条记录${kindLabels[p.kind]}（${p.kind}）：${p.detail}\n`);
         }
-        if (!upstream.checked) process.stdout.write(`未能与上游记录的链头核对（${upstream.reason}）：只做了本地校验，删除最新记录、重算全部校验值或补写记录在本地校验中发现不了\n`);
+        if (!upstream.checked)
+          process.stdout.write(`未能与上游记录的链头核对（${upstream.reason}）：只做了本地校验，删除最新记录、重算全部校验值或补写记录在本地校验中发现不了\n`);
         else if (!upstream.ok && upstream.problem) process.stdout.write(`与上游链头核对不符：${upstream.problem.detail}\n`);
         else if (upstream.upstreamHead) {
           process.stdout.write(

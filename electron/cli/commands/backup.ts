@@ -64,7 +64,8 @@ export function registerBackupCommands(program: Command): void {
       }
       process.stdout.write(`已恢复：${r.databaseFile}（数据库版本 ${r.schemaVersion}）\n`);
       if (r.replacedAside) process.stdout.write(`原数据库已移至：${r.replacedAside}\n`);
-      if (r.recoveryPending) process.stdout.write('柜台处于恢复状态：与上游核对（pension-counter sync --reconcile，或启动程序自动核对）之前不能收款或开具缴款书\n');
+      if (r.recoveryPending)
+        process.stdout.write('柜台处于恢复状态：与上游核对（pension-counter sync --reconcile，或启动程序自动核对）之前不能收款或开具缴款书\n');
     });
 
   db.command('backups')

@@ -85,14 +85,24 @@ export async function runSyncCommand(
           log,
           now: () => new Date().toISOString(),
           pageSize: opts.pageSize,
-          audit: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
+          audit: (after, at) =>
+            hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined,
         });
       } catch (error) {
         throw new CliError(`核对未完成，柜台保持原状态：${error instanceof Error ? error.message : String(error)}`, 4);
       }
       if (opts.json) out.write(JSON.stringify(report) + '\n');
       else out.write(describeReconcile(report));
-      return { ok: true, progressed: report.eventsRecovered > 0, pushed: 0, rejected: 0, pulledPayers: 0, pulledPayments: report.paymentsPulled, pending: 0, error: null };
+      return {
+        ok: true,
+        progressed: report.eventsRecovered > 0,
+        pushed: 0,
+        rejected: 0,
+        pulledPayers: 0,
+        pulledPayments: report.paymentsPulled,
+        pending: 0,
+        error: null,
+      };
     } finally {
       db.close();
       log.flush?.();
@@ -106,7 +116,8 @@ export async function runSyncCommand(
       db,
       client,
       log,
-      auditRecovery: (after, at) => (hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined),
+      auditRecovery: (after, at) =>
+        hasAuditLog(conn) ? void appendAudit(conn, { action: 'sync.apply', entity: 'recovery', actor: { username: 'cli' }, after, at }) : undefined,
       pageSize: opts.pageSize,
       onProgress: (p) => {
         // One progress line a second is enough for a terminal; the final count is printed below.
@@ -136,7 +147,9 @@ export function describeReconcile(r: ReconcileReport): string {
   const lines = [`本机记录的最高业务序号 ${r.localHighSeq}，上游记录的本机最高序号 ${r.upstreamHighSeq}`];
   if (r.outcome === 'in_step') lines.push('与上游一致：没有需要取回的业务');
   else {
-    lines.push(`已从上游取回本机业务 ${r.eventsRecovered} 条；缴费明细在账 ${r.paymentLinesPresent} 笔${r.paymentLinesMissing.length ? `，缺失 ${r.paymentLinesMissing.length} 笔` : ''}`);
+    lines.push(
+      `已从上游取回本机业务 ${r.eventsRecovered} 条；缴费明细在账 ${r.paymentLinesPresent} 笔${r.paymentLinesMissing.length ? `，缺失 ${r.paymentLinesMissing.length} 笔` : ''}`,
+    );
     for (const g of r.receiptsRestored) lines.push(`已恢复已用缴款书号码：${g.first}–${g.last}（${g.count} 张）`);
     if (r.voidsRestored) lines.push(`已恢复作废 ${r.voidsRestored} 张`);
     if (r.exchangesRestored) lines.push(`已恢复换开 ${r.exchangesRestored} 笔`);

@@ -260,11 +260,7 @@ export interface PrintResult {
  * Sends one job: status first (nothing is sent to a printer that is offline, open or out of
  * paper), then the bytes, then status again (the paper may have run out during the slip).
  */
-export async function printJob(
-  t: PrinterTransport,
-  bytes: Buffer,
-  opts: { timeoutMs?: number; onSending?: () => void } = {},
-): Promise<PrintResult> {
+export async function printJob(t: PrinterTransport, bytes: Buffer, opts: { timeoutMs?: number; onSending?: () => void } = {}): Promise<PrintResult> {
   const before = await t.queryStatus(opts.timeoutMs);
   if (before && before.state !== 'ready') {
     return { ok: false, sent: false, state: before.state, message: `${deviceWords.notPrinted}：${before.message}`, before, after: null };

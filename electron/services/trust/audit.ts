@@ -398,8 +398,7 @@ export function verifyAgainstUpstreamHead(db: Db, upstreamHead: { seq: number; h
     return fail(upstreamHead.seq, 'rewritten', `第 ${upstreamHead.seq} 条记录的校验值与上游记录的链头不符：记录被改写并重算了校验值`);
   }
   const early = db.prepare('SELECT seq, at FROM audit_log WHERE seq > ? AND at < ? ORDER BY seq LIMIT 1').get(upstreamHead.seq, row.at) as
-    | { seq: number; at: string }
-    | undefined;
+    { seq: number; at: string } | undefined;
   if (early) {
     return fail(early.seq, 'backdated', `第 ${early.seq} 条记录在上游已确认的第 ${upstreamHead.seq} 条之后写入，却标着更早的时间（${early.at}）：事后补写`);
   }

@@ -138,7 +138,17 @@ export async function startUpstreamSim(options: UpstreamSimOptions = {}): Promis
   const faultRng = new Rng(options.faultSeed ?? 1, 7);
   const arrivalRng = new Rng(options.faultSeed ?? 1, 8);
   const hooks: SimHooks = {};
-  const served: Record<SimRoute, number> = { hello: 0, time: 0, payers: 0, payments: 0, events: 0, 'receipt-blocks': 0, 'exchange-claims': 0, 'day-totals': 0, history: 0 };
+  const served: Record<SimRoute, number> = {
+    hello: 0,
+    time: 0,
+    payers: 0,
+    payments: 0,
+    events: 0,
+    'receipt-blocks': 0,
+    'exchange-claims': 0,
+    'day-totals': 0,
+    history: 0,
+  };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && faultRng.next() < p;
 
   const advance = (n: number) => store.arrivals(n, arrivalRng, clock.now(), civilDate(clock.now(), HALL_TIME_ZONE));

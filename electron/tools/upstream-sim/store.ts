@@ -575,8 +575,7 @@ export class SimStore {
   /** What the upstream remembers of an installation (issue 15). */
   installationMark(installationId: string): { highSeq: number; auditHead: { seq: number; hash: string; at: string } | null } {
     const m = this.stmts.mark.get(installationId) as
-      | { high_seq: number; audit_seq: number | null; audit_hash: string | null; audit_at: string | null }
-      | undefined;
+      { high_seq: number; audit_seq: number | null; audit_hash: string | null; audit_at: string | null } | undefined;
     if (!m) return { highSeq: 0, auditHead: null };
     return {
       highSeq: m.high_seq,
@@ -591,7 +590,14 @@ export class SimStore {
         `SELECT counter_seq, idempotency_key, kind, payload, result, received_at FROM events
          WHERE installation_id = ? AND counter_seq > ? ORDER BY counter_seq LIMIT ?`,
       )
-      .all(installationId, after, limit) as { counter_seq: number; idempotency_key: string; kind: string; payload: string; result: string; received_at: string }[];
+      .all(installationId, after, limit) as {
+      counter_seq: number;
+      idempotency_key: string;
+      kind: string;
+      payload: string;
+      result: string;
+      received_at: string;
+    }[];
     const mark = this.installationMark(installationId);
     const items = rows.map((r) => ({
       counterSeq: r.counter_seq,
@@ -607,14 +613,24 @@ export class SimStore {
         .prepare('SELECT data FROM receipt_blocks WHERE station = ? AND (installation_id = ? OR installation_id IS NULL) ORDER BY rowid')
         .all(station, installationId) as { data: string }[]
     ).map((r) => JSON.parse(r.data) as ReceiptBlock);
-    return { highSeq: mark.highSeq, auditHead: mark.auditHead, after: String(after), items, next: String(next), more: next < mark.highSeq && items.length > 0, blocks };
+    return {
+      highSeq: mark.highSeq,
+      auditHead: mark.auditHead,
+      after: String(after),
+      items,
+      next: String(next),
+      more: next < mark.highSeq && items.length > 0,
+      blocks,
+    };
   }
 
   /** Every receipt number used, with the receipts that used it (tests: none twice). */
   receiptIssuedNumbers(): { number: string; receiptUid: string; station: string }[] {
     return (
       this.db
-        .prepare("SELECT json_extract(payload, '$.number') AS number, json_extract(payload, '$.receiptUid') AS uid, station, result FROM events WHERE kind = 'receipt.issued' ORDER BY rowid")
+        .prepare(
+          "SELECT json_extract(payload, '$.number') AS number, json_extract(payload, '$.receiptUid') AS uid, station, result FROM events WHERE kind = 'receipt.issued' ORDER BY rowid",
+        )
         .all() as { number: string; uid: string; station: string; result: string }[]
     )
       .filter((r) => (JSON.parse(r.result) as PushResult).status === 'accepted')

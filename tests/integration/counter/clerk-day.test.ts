@@ -243,7 +243,8 @@ describe('day close', () => {
 
     // The thermal summary, decoded from the bytes the (simulated) printer received.
     const job = await call('dayclose.printSlip', { no: closed.no });
-    for (let i = 0; i < 100 && (await call('print.get', { jobId: job.id })).state.match(/^(pending|sending)$/); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await call('print.get', { jobId: job.id })).state.match(/^(pending|sending)$/); i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await call('print.get', { jobId: job.id })).state).toBe('printed');
     const slip = await call('training.lastSlip');
     const thermal = slip.lines.map((l: any) => l.text).join('\n');

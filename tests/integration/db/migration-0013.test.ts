@@ -11,7 +11,9 @@ describe('migration 0013: print-once states', () => {
     const db = openDatabase(path.join(tempDir('m13'), 'counter.sqlite'), { create: true });
     migrate(db, migrations.slice(0, 12));
     expect(schemaVersion(db)).toBe(12);
-    const insert = db.prepare('INSERT INTO print_jobs (id, kind, ref_id, payload, state, attempts, reprint_of, last_error, created_at, printed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO print_jobs (id, kind, ref_id, payload, state, attempts, reprint_of, last_error, created_at, printed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const rows = [
       [1, 'payment_slip', 7, '{}', 'printed', 1, null, null, '2026-06-15T01:00:00.000Z', '2026-06-15T01:00:02.000Z'],
       [2, 'payment_slip', 7, '{}', 'failed', 2, 1, '打印机缺纸，请装入打印纸', '2026-06-15T01:05:00.000Z', null],

@@ -228,13 +228,20 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     const outcome = await engine.syncOnce();
     const report = engine.reconcileReport()!;
     expect(report).toMatchObject({ outcome: 'recovered', eventsRecovered: 6, eventsRenumbered: 2, paymentLinesPresent: 3 });
-    expect(report.notRestored).toEqual([expect.objectContaining({ kind: 'receipt.issued', reason: expect.stringMatching(/00000002 is held by another receipt/) })]);
+    expect(report.notRestored).toEqual([
+      expect.objectContaining({ kind: 'receipt.issued', reason: expect.stringMatching(/00000002 is held by another receipt/) }),
+    ]);
     expect(outcome.rejected).toBe(1);
     // The upstream holds each number once; the second use is refused and listed for a supervisor.
     const accepted = sim.store.receiptIssuedNumbers().map((r) => r.number);
     expect(accepted).toHaveLength(4);
     expect(new Set(accepted).size).toBe(4);
-    expect(sim.store.events().filter((e) => e.result.status === 'rejected').map((e) => (e.result as { code: string }).code)).toEqual(['RECEIPT_NUMBER_USED']);
+    expect(
+      sim.store
+        .events()
+        .filter((e) => e.result.status === 'rejected')
+        .map((e) => (e.result as { code: string }).code),
+    ).toEqual(['RECEIPT_NUMBER_USED']);
     // The payment taken offline reached the upstream; the next number follows the highest known.
     expect(compareLedgers(db, sim.store).equal).toBe(true);
     expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000005`);

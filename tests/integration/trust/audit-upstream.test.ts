@@ -32,7 +32,14 @@ const setHead = (db: Db, seq: number) => db.prepare('UPDATE audit_head SET seq =
 function audit(db: Db, from: number, to: number) {
   db.transaction(() => {
     for (let i = from; i <= to; i++) {
-      appendAudit(db, { action: 'payment.record', entity: 'payment', entityId: i, actor: { operatorId: 1, username: 'clerk', counterNo: 1 }, after: { n: i }, at: new Date(T0 + i * 60_000) });
+      appendAudit(db, {
+        action: 'payment.record',
+        entity: 'payment',
+        entityId: i,
+        actor: { operatorId: 1, username: 'clerk', counterNo: 1 },
+        after: { n: i },
+        at: new Date(T0 + i * 60_000),
+      });
     }
   })();
 }
