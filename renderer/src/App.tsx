@@ -1,13 +1,18 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Alert, Progress, Result, Spin } from 'antd';
 import type { AppInfo, SessionView } from '../../shared/api/views';
 import { call, onEvent } from './api/client';
 import { TrainingBanner } from './components/TrainingBanner';
 import { SignInPage } from './pages/SignInPage';
-import { AdminPage } from './pages/AdminPage';
-import { FirstRunPage } from './pages/FirstRunPage';
 import { LockScreen } from './pages/LockScreen';
-import { Workspace } from './pages/Workspace';
+
+// Screens a counter clerk never opens load on demand: IT's settings and the first-run form. The
+// workspace (counter tables and panels) loads while the sign-in screen shows, so the sign-in
+// page's own script stays small and the counter is there by the time the password is typed.
+const loadWorkspace = () => import('./pages/Workspace');
+const Workspace = lazy(() => loadWorkspace().then((m) => ({ default: m.Workspace })));
+const AdminPage = lazy(() => import('./pages/AdminPage').then((m) => ({ default: m.AdminPage })));
+const FirstRunPage = lazy(() => import('./pages/FirstRunPage').then((m) => ({ default: m.FirstRunPage })));
 
 export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
@@ -28,6 +33,10 @@ export function App() {
   }, []);
 
   useEffect(() => {
+    void loadWorkspace();
+  }, []);
+
+  useEffect(() => {
     refresh();
     return onEvent('app.status', (s) => {
       setProgress(s.progress);
@@ -45,7 +54,12 @@ export function App() {
   if (error && !info) return <Result status="error" title="无法连接到本机服务" subTitle={error} />;
   if (!info || !session) return <Spin fullscreen tip="正在准备…（连接本机服务）" data-testid="app-connecting" />;
 
-  if (info.firstRun) return <FirstRunPage info={info} onDone={refresh} />;
+  if (info.firstRun)
+    return (
+      <Suspense fallback={<Spin fullscreen />}>
+        <FirstRunPage info={info} onDone={refresh} />
+      </Suspense>
+    );
   const training = info.mode === 'training' ? <TrainingBanner fill={info.trainingFill} /> : null;
   if (info.status === 'failed' && info.recovery) {
     const r = info.recovery;
@@ -109,9 +123,13 @@ export function App() {
       {session.operator && session.locked ? (
         <LockScreen session={session} onChange={setSession} />
       ) : session.operator?.role === 'admin' ? (
-        <AdminPage info={info} session={session} onSignedOut={setSession} />
+        <Suspense fallback={<Spin fullscreen />}>
+          <AdminPage info={info} session={session} onSignedOut={setSession} />
+        </Suspense>
       ) : session.operator ? (
-        <Workspace info={info} session={session} onSignedOut={setSession} onLocked={setSession} />
+        <Suspense fallback={<Spin fullscreen />}>
+          <Workspace info={info} session={session} onSignedOut={setSession} onLocked={setSession} />
+        </Suspense>
       ) : (
         <SignInPage info={info} onSignedIn={setSession} />
       )}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Form, Input, InputNumber, Table, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, InputNumber, Typography } from 'antd';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
 import { call } from '../api/client';
@@ -56,17 +56,25 @@ export function SignInPage({ info, onSignedIn }: Props) {
             <Typography.Paragraph type="secondary" style={{ marginTop: 16, marginBottom: 4 }}>
               培训账号：
             </Typography.Paragraph>
-            <Table
-              size="small"
-              pagination={false}
-              rowKey="username"
-              dataSource={info.demoAccounts}
-              columns={[
-                { title: '角色', dataIndex: 'role', render: (r: keyof typeof roleLabels) => roleLabels[r] },
-                { title: '用户名', dataIndex: 'username' },
-                { title: '密码', dataIndex: 'password' },
-              ]}
-            />
+            {/* A plain table: the sign-in screen loads before the counter's table component. */}
+            <table className="demo-accounts">
+              <thead>
+                <tr>
+                  <th>角色</th>
+                  <th>用户名</th>
+                  <th>密码</th>
+                </tr>
+              </thead>
+              <tbody>
+                {info.demoAccounts.map((a) => (
+                  <tr key={a.username}>
+                    <td>{roleLabels[a.role]}</td>
+                    <td>{a.username}</td>
+                    <td>{a.password}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </>
         ) : null}
       </Card>

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Popover, Tabs, Tag, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Button, Popover, Spin, Tabs, Tag, Typography } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
@@ -9,15 +9,18 @@ import { useQuery } from '../api/hooks';
 import { receiptStatusLabels } from '../../../shared/vocab';
 import { hallDateTime, yuan } from '../format';
 import { KeyBar, Layer, useKeys } from '../keys';
-import { AuditPanel } from './AuditPanel';
-import { CasesPanel } from './CasesPanel';
 import { CounterPage } from './CounterPage';
 import { DayClosePanel } from './DayClosePanel';
 import { DevicesPage } from './DevicesPage';
-import { ProgressPanel } from './ProgressPanel';
 import { StockPanel } from './StockPanel';
-import { EvaluationPanel } from '../payer-display/EvaluationPanel';
 import { TrainingPanel } from './TrainingPanel';
+
+// Supervisor panels load when first opened (the progress charts carry echarts): sign-in and the
+// counter screen do not wait for them.
+const ProgressPanel = lazy(() => import('./ProgressPanel').then((m) => ({ default: m.ProgressPanel })));
+const AuditPanel = lazy(() => import('./AuditPanel').then((m) => ({ default: m.AuditPanel })));
+const CasesPanel = lazy(() => import('./CasesPanel').then((m) => ({ default: m.CasesPanel })));
+const EvaluationPanel = lazy(() => import('../payer-display/EvaluationPanel').then((m) => ({ default: m.EvaluationPanel })));
 
 interface Props {
   info: AppInfo;
@@ -194,37 +197,39 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         }))}
       />
       <main className="area">
-        <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
-          <CounterPage
-            info={info}
-            operatorId={op.id}
-            visible={tab === 'counter'}
-            takesCards={tab !== 'devices'}
-            onReceiptsChanged={receiptsChanged}
-            openPayerRef={openPayer}
-          />
-        </div>
-        {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
-        {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
-        {tab === 'progress' ? <ProgressPanel /> : null}
-        {tab === 'cases' ? <CasesPanel timeZone={info.timeZone} /> : null}
-        {tab === 'audit' ? <AuditPanel timeZone={info.timeZone} /> : null}
-        {tab === 'devices' ? (
-          info.mode === 'training' ? (
-            // Training: the simulated reader sits beside the device view, so a test read needs no real card.
-            <div className="counter with-training">
-              <div className="counter-main">
-                <DevicesPage canConfigure={false} />
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+          <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
+            <CounterPage
+              info={info}
+              operatorId={op.id}
+              visible={tab === 'counter'}
+              takesCards={tab !== 'devices'}
+              onReceiptsChanged={receiptsChanged}
+              openPayerRef={openPayer}
+            />
+          </div>
+          {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
+          {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
+          {tab === 'progress' ? <ProgressPanel /> : null}
+          {tab === 'cases' ? <CasesPanel timeZone={info.timeZone} /> : null}
+          {tab === 'audit' ? <AuditPanel timeZone={info.timeZone} /> : null}
+          {tab === 'devices' ? (
+            info.mode === 'training' ? (
+              // Training: the simulated reader sits beside the device view, so a test read needs no real card.
+              <div className="counter with-training">
+                <div className="counter-main">
+                  <DevicesPage canConfigure={false} />
+                </div>
+                <div className="counter-training">
+                  <TrainingPanel />
+                </div>
               </div>
-              <div className="counter-training">
-                <TrainingPanel />
-              </div>
-            </div>
-          ) : (
-            <DevicesPage canConfigure={false} />
-          )
-        ) : null}
-        {tab === 'evaluations' ? <EvaluationPanel today={info.today} /> : null}
+            ) : (
+              <DevicesPage canConfigure={false} />
+            )
+          ) : null}
+          {tab === 'evaluations' ? <EvaluationPanel today={info.today} /> : null}
+        </Suspense>
       </main>
       <KeyBar />
     </div>
