@@ -7,7 +7,7 @@ type Listener = (name: EventName, payload: unknown) => void;
  * The others (a card read, a print job finished) are moments: replaying them to a reloaded
  * page would, for example, open the previous payer again.
  */
-const stateEvents: ReadonlySet<EventName> = new Set(['app.status', 'printer.status', 'reader.status', 'sync.status', 'payer.display']);
+const stateEvents: ReadonlySet<EventName> = new Set(['app.status', 'printer.status', 'reader.status', 'sync.status', 'payer.display', 'training.fill']);
 
 /** Fan-out of service events to whichever host is attached (IPC windows, WebSocket clients). */
 export class EventBus {

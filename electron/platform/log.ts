@@ -14,7 +14,9 @@ const ID = `(?<!${D}[ \\-]?)${D}(?:[ \\-]?${D}){16}[ \\-]?[0-9０-９XxＸｘ](?
 // A UUID (the keys of receipts, transactions, outbox and audit rows) is matched first and kept
 // whole: its dash-separated hex groups can hold 18 decimal digits in a row (…-ab12-1234-1234-
 // 12345678ab12), which would otherwise read as a dashed ID number and be masked, breaking the key.
-const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F])';
+// Not followed by a digit (after a space or dash at most): then the digits may be an ID number
+// glued to it, and the text is scanned as usual (masking too much rather than too little).
+const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9a-fA-F]|[ \\-]?[0-9０-９])';
 const ID_PATTERN = new RegExp(`(?<![0-9a-fA-F])(${UUID})|${ID}`, 'g');
 
 const FULL_WIDTH = /[０-９Ｘｘ]/g;

@@ -212,6 +212,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   let running: Running | null = null;
   // The rest of a training county, written in small steps between counter calls (issue 18: the
   // counter is usable seconds after a first start; lookups say when a payer may not be there yet).
+  let closing = false;
   let countyFill: { progress(): { filled: number; total: number } | null; finished: Promise<void>; stop(): Promise<void> } | null = null;
   const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key, installationId: cfg.installationId }) : null;
   const live = (): Running => {
@@ -319,39 +320,46 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ready: () => status === 'ready',
   });
 
-  // The rest of a training county, written in small steps between counter calls.
+  // The rest of a training county, written in small steps between counter calls. Its progress is
+  // an event of its own (not app.status, whose every change makes the screen reload its state).
   const startCountyFill = (fillDb: Db, county: DemoCountyOptions) => {
     const filledRow = fillDb.prepare('SELECT value FROM settings WHERE key = ?').get(COUNTY_FILLED_SETTING) as { value: string } | undefined;
     // A county from before the setting existed was written whole.
     const filler = new CountyFiller(county, clock.now().toISOString(), filledRow ? Number(filledRow.value) : county.payers);
     let stopped = false;
+    let failed = false;
     const run = (async () => {
       let lastEvent = 0;
       while (!stopped && !filler.done && fillDb.open) {
         try {
           filler.step(fillDb, COUNTY_FILL_STEP);
         } catch (error) {
+          failed = true;
           log.error({ err: error, filled: filler.filled }, 'training county: background fill stopped');
-          return;
+          events.emit('training.fill', { filled: filler.filled, total: filler.total, done: true });
+          throw error;
         }
         if (Date.now() - lastEvent > 1_000 || filler.done) {
           lastEvent = Date.now();
-          events.emit('app.status', {
-            state: 'ready',
-            message: filler.done ? '就绪' : `正在生成培训数据（${filler.filled}/${filler.total}）`,
-            progress: filler.done ? null : filler.filled / filler.total,
-          });
+          events.emit('training.fill', { filled: filler.filled, total: filler.total, done: filler.done });
         }
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       if (filler.done) log.info({ payers: filler.filled }, 'training county complete');
     })();
+    // Stopped or failed before the end: whoever waits for the whole county (demo-data) is told.
+    const finished = run.then(() => {
+      if (!filler.done) throw new Error(`培训数据未生成完：已生成 ${filler.filled}/${filler.total} 人（程序已停止）`);
+    });
+    // Handled here too: nobody may be waiting for it.
+    finished.catch(() => {});
     return {
-      progress: () => (filler.done ? null : { filled: filler.filled, total: filler.total }),
-      finished: run,
+      // Null once complete, and once failed: lookups then answer plainly (the log has the reason).
+      progress: () => (filler.done || failed ? null : { filled: filler.filled, total: filler.total }),
+      finished,
       stop: async () => {
         stopped = true;
-        await run;
+        await run.catch(() => {});
       },
     };
   };
@@ -495,7 +503,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     await devices.start();
     sync?.start();
     setStatus('ready', '就绪');
-    if (training && countyRow) countyFill = startCountyFill(db, JSON.parse(countyRow.value) as DemoCountyOptions);
+    // A close() during start-up has already run: nothing more is started on the closed database.
+    if (training && countyRow && !closing) countyFill = startCountyFill(db, JSON.parse(countyRow.value) as DemoCountyOptions);
   })().catch((error: unknown) => {
     log.error({ err: error }, 'start-up failed');
     // A refusal the services worded (AppError) is shown as is; anything else is for the log only.
@@ -518,6 +527,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     },
     info,
     async close() {
+      closing = true;
       await countyFill?.stop();
       await backups?.stop();
       if (running) {

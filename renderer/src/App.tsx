@@ -19,6 +19,8 @@ export function App() {
   const [session, setSession] = useState<SessionView | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Training county still being written: from its own event (undefined: as app.info said).
+  const [fill, setFill] = useState<AppInfo['trainingFill']>(undefined);
 
   // Fetches state and applies it from the promise callback, never synchronously in an effect.
   const refresh = useCallback(() => {
@@ -34,6 +36,7 @@ export function App() {
 
   useEffect(() => {
     void loadWorkspace();
+    return onEvent('training.fill', (e) => setFill(e.done ? null : { filled: e.filled, total: e.total }));
   }, []);
 
   useEffect(() => {
@@ -60,7 +63,7 @@ export function App() {
         <FirstRunPage info={info} onDone={refresh} />
       </Suspense>
     );
-  const training = info.mode === 'training' ? <TrainingBanner fill={info.trainingFill} /> : null;
+  const training = info.mode === 'training' ? <TrainingBanner fill={fill !== undefined ? fill : info.trainingFill} /> : null;
   if (info.status === 'failed' && info.recovery) {
     const r = info.recovery;
     return (

@@ -48,6 +48,8 @@ export const eventSchemas = {
   }),
   /** The payer's screen (客显): masked, built by the services from the counter's published step. */
   'payer.display': PayerDisplayState,
+  /** Training: the county still being written in the background (payers in / of); done at the end. */
+  'training.fill': z.object({ filled: z.number().int().nonnegative(), total: z.number().int().nonnegative(), done: z.boolean() }),
 } as const;
 
 export type EventName = keyof typeof eventSchemas;

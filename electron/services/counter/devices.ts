@@ -160,10 +160,18 @@ export class DeviceService {
     }
     // A job found 'sending' was cut off by a crash or a power cut after its first byte: it may
     // have printed. It is never sent again by itself; the clerk is asked.
-    const cut = this.db
-      .prepare("UPDATE print_jobs SET state = 'uncertain', last_error = ? WHERE state = 'sending' RETURNING id")
-      .all(deviceWords.printIncomplete) as { id: number }[];
-    for (const { id } of cut) this.log.warn({ jobId: id }, 'print job was sending when the app stopped: may have printed');
+    // Asked first and written only when there is one: a start that finds none writes nothing, so a
+    // read-only database still opens (its first write answers STORAGE_UNAVAILABLE).
+    const cut = this.db.prepare("SELECT id FROM print_jobs WHERE state = 'sending'").all() as { id: number }[];
+    if (cut.length > 0) {
+      try {
+        this.db.prepare("UPDATE print_jobs SET state = 'uncertain', last_error = ? WHERE state = 'sending'").run(deviceWords.printIncomplete);
+        for (const { id } of cut) this.log.warn({ jobId: id }, 'print job was sending when the app stopped: may have printed');
+      } catch (error) {
+        // Still 'sending', so never re-sent; the next start that can write marks them.
+        this.log.error({ err: error, jobs: cut.map((c) => c.id) }, 'could not mark interrupted print jobs (storage)');
+      }
+    }
     if (!this.config.printer) {
       this.emitPrinter('not_configured', deviceWords.printerNotConfigured);
     } else {

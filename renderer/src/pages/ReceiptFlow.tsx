@@ -156,7 +156,7 @@ export function ReceiptFlow({ recorded, job, step, receipts, timeZone, active, a
             // 1024×768); a slip that may have printed asks the clerk, with the two answers.
             <Alert
               style={{ marginTop: 6 }}
-              type={job.state === 'failed' ? 'error' : uncertain ? 'warning' : job.state === 'printed' ? 'success' : 'info'}
+              type={job.state === 'failed' ? 'error' : job.state === 'uncertain' ? 'warning' : job.state === 'printed' ? 'success' : 'info'}
               showIcon
               message={
                 job.state === 'failed' && job.lastError

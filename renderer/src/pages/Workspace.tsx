@@ -20,6 +20,10 @@ import { TrainingPanel } from './TrainingPanel';
 const ProgressPanel = lazy(() => import('./ProgressPanel').then((m) => ({ default: m.ProgressPanel })));
 const AuditPanel = lazy(() => import('./AuditPanel').then((m) => ({ default: m.AuditPanel })));
 const CasesPanel = lazy(() => import('./CasesPanel').then((m) => ({ default: m.CasesPanel })));
+/** A panel loaded on demand: a spinner in its place meanwhile (the counter page stays mounted). */
+function Lazy({ children }: { children: React.ReactNode }) {
+  return <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{children}</Suspense>;
+}
 const EvaluationPanel = lazy(() => import('../payer-display/EvaluationPanel').then((m) => ({ default: m.EvaluationPanel })));
 
 interface Props {
@@ -197,39 +201,53 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         }))}
       />
       <main className="area">
-        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
-          <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
-            <CounterPage
-              info={info}
-              operatorId={op.id}
-              visible={tab === 'counter'}
-              takesCards={tab !== 'devices'}
-              onReceiptsChanged={receiptsChanged}
-              openPayerRef={openPayer}
-            />
-          </div>
-          {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
-          {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
-          {tab === 'progress' ? <ProgressPanel /> : null}
-          {tab === 'cases' ? <CasesPanel timeZone={info.timeZone} /> : null}
-          {tab === 'audit' ? <AuditPanel timeZone={info.timeZone} /> : null}
-          {tab === 'devices' ? (
-            info.mode === 'training' ? (
-              // Training: the simulated reader sits beside the device view, so a test read needs no real card.
-              <div className="counter with-training">
-                <div className="counter-main">
-                  <DevicesPage canConfigure={false} />
-                </div>
-                <div className="counter-training">
-                  <TrainingPanel />
-                </div>
+        <div style={{ display: tab === 'counter' ? undefined : 'none' }}>
+          <CounterPage
+            info={info}
+            operatorId={op.id}
+            visible={tab === 'counter'}
+            takesCards={tab !== 'devices'}
+            onReceiptsChanged={receiptsChanged}
+            openPayerRef={openPayer}
+          />
+        </div>
+        {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
+        {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
+        {tab === 'progress' ? (
+          <Lazy>
+            <ProgressPanel />
+          </Lazy>
+        ) : null}
+        {tab === 'cases' ? (
+          <Lazy>
+            <CasesPanel timeZone={info.timeZone} />
+          </Lazy>
+        ) : null}
+        {tab === 'audit' ? (
+          <Lazy>
+            <AuditPanel timeZone={info.timeZone} />
+          </Lazy>
+        ) : null}
+        {tab === 'devices' ? (
+          info.mode === 'training' ? (
+            // Training: the simulated reader sits beside the device view, so a test read needs no real card.
+            <div className="counter with-training">
+              <div className="counter-main">
+                <DevicesPage canConfigure={false} />
               </div>
-            ) : (
-              <DevicesPage canConfigure={false} />
-            )
-          ) : null}
-          {tab === 'evaluations' ? <EvaluationPanel today={info.today} /> : null}
-        </Suspense>
+              <div className="counter-training">
+                <TrainingPanel />
+              </div>
+            </div>
+          ) : (
+            <DevicesPage canConfigure={false} />
+          )
+        ) : null}
+        {tab === 'evaluations' ? (
+          <Lazy>
+            <EvaluationPanel today={info.today} />
+          </Lazy>
+        ) : null}
       </main>
       <KeyBar />
     </div>

@@ -23,6 +23,9 @@ describe('log privacy', () => {
     expect(scrubIdNumbers('key abcdef01-ab12-1234-1234-12345678ab12 id 520123-1981-0314-043X')).toBe(
       'key abcdef01-ab12-1234-1234-12345678ab12 id 520123********043X',
     );
+    // …but an ID number glued to a UUID-shaped token is still masked.
+    expect(scrubIdNumbers('abcdef01-ab12-cdef-abcd-ab5201231981-0314-043X')).not.toContain('1981-0314');
+    expect(scrubIdNumbers('deadbeef-dead-beef-dead-beef52012319 8103 1404 35')).not.toContain('8103 1404');
     for (const keep of ['2026-06-15T09:00:00Z', '窗口 1 2 3', '电话 0851-8888-6666', '票号 (2026)示税现00000101']) expect(scrubIdNumbers(keep)).toBe(keep);
   });
 

