@@ -1,7 +1,8 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, useCallback, useEffect, useState } from 'react';
 import { Alert, Progress, Result, Spin } from 'antd';
 import type { AppInfo, SessionView } from '../../shared/api/views';
 import { call, onEvent } from './api/client';
+import { LoadBoundary } from './components/LoadBoundary';
 import { TrainingBanner } from './components/TrainingBanner';
 import { SignInPage } from './pages/SignInPage';
 import { LockScreen } from './pages/LockScreen';
@@ -59,9 +60,9 @@ export function App() {
 
   if (info.firstRun)
     return (
-      <Suspense fallback={<Spin fullscreen />}>
+      <LoadBoundary fullscreen>
         <FirstRunPage info={info} onDone={refresh} />
-      </Suspense>
+      </LoadBoundary>
     );
   const training = info.mode === 'training' ? <TrainingBanner fill={fill !== undefined ? fill : info.trainingFill} /> : null;
   if (info.status === 'failed' && info.recovery) {
@@ -126,13 +127,13 @@ export function App() {
       {session.operator && session.locked ? (
         <LockScreen session={session} onChange={setSession} />
       ) : session.operator?.role === 'admin' ? (
-        <Suspense fallback={<Spin fullscreen />}>
+        <LoadBoundary fullscreen>
           <AdminPage info={info} session={session} onSignedOut={setSession} />
-        </Suspense>
+        </LoadBoundary>
       ) : session.operator ? (
-        <Suspense fallback={<Spin fullscreen />}>
+        <LoadBoundary fullscreen>
           <Workspace info={info} session={session} onSignedOut={setSession} onLocked={setSession} />
-        </Suspense>
+        </LoadBoundary>
       ) : (
         <SignInPage info={info} onSignedIn={setSession} />
       )}

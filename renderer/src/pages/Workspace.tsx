@@ -1,5 +1,5 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Popover, Spin, Tabs, Tag, Typography } from 'antd';
+import { lazy, useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Button, Popover, Tabs, Tag, Typography } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
 import { roleLabels } from '../../../shared/api/views';
@@ -14,16 +14,13 @@ import { DayClosePanel } from './DayClosePanel';
 import { DevicesPage } from './DevicesPage';
 import { StockPanel } from './StockPanel';
 import { TrainingPanel } from './TrainingPanel';
+import { LoadBoundary } from '../components/LoadBoundary';
 
 // Supervisor panels load when first opened (the progress charts carry echarts): sign-in and the
 // counter screen do not wait for them.
 const ProgressPanel = lazy(() => import('./ProgressPanel').then((m) => ({ default: m.ProgressPanel })));
 const AuditPanel = lazy(() => import('./AuditPanel').then((m) => ({ default: m.AuditPanel })));
 const CasesPanel = lazy(() => import('./CasesPanel').then((m) => ({ default: m.CasesPanel })));
-/** A panel loaded on demand: a spinner in its place meanwhile (the counter page stays mounted). */
-function Lazy({ children }: { children: React.ReactNode }) {
-  return <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{children}</Suspense>;
-}
 const EvaluationPanel = lazy(() => import('../payer-display/EvaluationPanel').then((m) => ({ default: m.EvaluationPanel })));
 
 interface Props {
@@ -214,19 +211,19 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
         {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
         {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
         {tab === 'progress' ? (
-          <Lazy>
+          <LoadBoundary>
             <ProgressPanel />
-          </Lazy>
+          </LoadBoundary>
         ) : null}
         {tab === 'cases' ? (
-          <Lazy>
+          <LoadBoundary>
             <CasesPanel timeZone={info.timeZone} />
-          </Lazy>
+          </LoadBoundary>
         ) : null}
         {tab === 'audit' ? (
-          <Lazy>
+          <LoadBoundary>
             <AuditPanel timeZone={info.timeZone} />
-          </Lazy>
+          </LoadBoundary>
         ) : null}
         {tab === 'devices' ? (
           info.mode === 'training' ? (
@@ -244,9 +241,9 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
           )
         ) : null}
         {tab === 'evaluations' ? (
-          <Lazy>
+          <LoadBoundary>
             <EvaluationPanel today={info.today} />
-          </Lazy>
+          </LoadBoundary>
         ) : null}
       </main>
       <KeyBar />
