@@ -56,6 +56,8 @@ export interface HttpHost {
   readonly payerUrl: string;
   readonly token: string;
   readonly port: number;
+  /** Connections the host holds open now (the event socket included): what the limits bound. */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -251,6 +253,7 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     payerUrl: `${base}/?view=payer#token=${token}`,
     token,
     port,
+    openConnections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();

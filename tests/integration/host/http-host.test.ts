@@ -185,11 +185,13 @@ describe('browser host connection limits', () => {
       for (let i = 18; i < 30; i++) await open(i);
       await new Promise((r) => setTimeout(r, 300));
       expect([...closed].filter((i) => i >= 20).length).toBeGreaterThan(0);
-      // Within a few seconds every idle and stalled connection is gone (the socket idle timeout is
-      // 1.5 s; the generous deadline absorbs a CI machine busy with other test files)...
+      // Within a few seconds the host has closed every idle and stalled connection, counted on the
+      // server's side, which is what holds the file descriptors. (Not by the clients' 'close'
+      // events: on a CPU-starved machine a few of those were still missing 20 s after the server
+      // had closed its side; seen in full runs, cause not found.)
       const deadline = Date.now() + 20_000;
-      while (closed.size < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect([...Array(30).keys()].filter((i) => !closed.has(i))).toEqual([]);
+      while ((await limited.openConnections()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(await limited.openConnections()).toBe(0);
       // ...and the API answers.
       const res = await fetch(`${limited.url}/api/app.info`, {
         method: 'POST',
