@@ -111,8 +111,12 @@ test('the supervisor enters paper stock for a clerk; the balance shows it at onc
   await signIn(page, host.appUrl, 1, { username: 'super', password: '5678' });
   await page.getByTestId('open-stock').click();
   const panel = page.getByTestId('stock-panel');
-  const clerkRow = panel.locator('tr').filter({ hasText: '（clerk）' });
+  // The balance table (the first in the panel; the hand-back table below lists the clerk's blocks
+  // too), read once it has loaded.
+  const clerkRow = panel.locator('.ant-table').first().locator('tr').filter({ hasText: '（clerk）' });
+  await expect(clerkRow.locator('td').nth(1)).toHaveText(/^\d+$/);
   const before = Number(await clerkRow.locator('td').nth(1).innerText());
+  expect(before).toBeGreaterThan(0);
   await panel.getByPlaceholder('领用人登录名').fill('clerk');
   await panel.getByPlaceholder('字轨').fill('(2026)示税现');
   await panel.getByPlaceholder('起号').fill('90001');
