@@ -1,10 +1,10 @@
 // Byte-level tests over real ptys with the real serialport binding.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { Command } from 'commander';
 import type { SerialPort } from 'serialport';
-import { socatMissing, startPtyPair, type PtyPair } from './pty';
-import { closeSerial, openSerial } from '../../../electron/devices/serial';
+import { ptyPairPerTest, socatMissing, startPtyPair } from './pty';
+import { closeSerial } from '../../../electron/devices/serial';
 import { ReaderSimulator } from '../../../electron/devices/sim/reader-sim';
 import { PrinterSimulator } from '../../../electron/devices/sim/printer-sim';
 import { sampleCards } from '../../../electron/devices/sim/cards';
@@ -26,21 +26,8 @@ const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
 };
 
 describe.skipIf(socatMissing)('devices over a pty pair', () => {
-  let pty: PtyPair;
-  let opened: SerialPort[] = [];
-  const open = async (path: string, baud: number): Promise<SerialPort> => {
-    const p = await openSerial(path, baud);
-    opened.push(p);
-    return p;
-  };
-  beforeEach(async () => {
-    pty = await startPtyPair();
-  });
-  afterEach(async () => {
-    for (const p of opened) await closeSerial(p).catch(() => undefined);
-    opened = [];
-    await pty.dispose();
-  });
+  const ports = ptyPairPerTest();
+  const { open } = ports;
 
   /** Writes raw bytes on the terminal side and collects `n` answer bytes. */
   async function exchange(port: SerialPort, request: Buffer, n: number): Promise<Buffer> {
@@ -58,8 +45,8 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     let host: SerialPort;
     let sim: ReaderSimulator;
     beforeEach(async () => {
-      host = await open(pty.a, 115200);
-      sim = new ReaderSimulator(await open(pty.b, 115200));
+      host = await open(ports.pty.a, 115200);
+      sim = new ReaderSimulator(await open(ports.pty.b, 115200));
     });
 
     it.each([
@@ -103,8 +90,8 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
 
   describe('reader driver through the real binding', () => {
     it('reads a card, and recovers from random line noise in both directions', async () => {
-      const reader = new SamReader(await open(pty.a, 115200), { timeoutMs: 300 });
-      const devicePort = await open(pty.b, 115200);
+      const reader = new SamReader(await open(ports.pty.a, 115200), { timeoutMs: 300 });
+      const devicePort = await open(ports.pty.b, 115200);
       const sim = new ReaderSimulator(devicePort);
       sim.place(sampleCards.hmt);
       expect((await reader.readCard()).card).toEqual(sampleCards.hmt.card);
@@ -124,8 +111,8 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     });
 
     it('the simulator survives fuzzed requests and still answers the next good one', async () => {
-      const host = await open(pty.a, 115200);
-      const sim = new ReaderSimulator(await open(pty.b, 115200));
+      const host = await open(ports.pty.a, 115200);
+      const sim = new ReaderSimulator(await open(ports.pty.b, 115200));
       // A header with a plausible length swallows what follows until the simulator's receive
       // timeout drops it; the driver's retry then gets through.
       const reader = new SamReader(host, { timeoutMs: 150, retries: 2 });
@@ -146,13 +133,12 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
       const other = await startPtyPair();
       try {
         const notAReader = new PrinterSimulator(await open(other.b, 115200));
-        new ReaderSimulator(await open(pty.b, 115200));
-        const found = await detectReaderPort({ candidates: ['/nonexistent/ttyX', other.a, pty.a], includeListed: false, timeoutMs: 150 });
-        expect(found).toBe(pty.a);
+        new ReaderSimulator(await open(ports.pty.b, 115200));
+        const found = await detectReaderPort({ candidates: ['/nonexistent/ttyX', other.a, ports.pty.a], includeListed: false, timeoutMs: 150 });
+        expect(found).toBe(ports.pty.a);
         expect(notAReader.printed.length).toBeGreaterThan(0); // it was asked and kept quiet
       } finally {
-        for (const p of opened) await closeSerial(p).catch(() => undefined);
-        opened = [];
+        await ports.closeAll().catch(() => undefined);
         await other.dispose();
       }
     });
@@ -161,7 +147,7 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
   it('reader loop: one read per placement, then unplug, replug and read again', async () => {
     let sim: ReaderSimulator | null = null;
     const attachSim = async (): Promise<void> => {
-      const p = await open(pty.b, 115200);
+      const p = await open(ports.pty.b, 115200);
       if (sim) sim.attach(p);
       else sim = new ReaderSimulator(p);
     };
@@ -172,7 +158,7 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
       reconnectMs: 50,
       reader: { timeoutMs: 150, retries: 1 },
       connect: async () => {
-        const { port, path } = await openReaderPort({ candidates: [pty.a], includeListed: false, timeoutMs: 150 });
+        const { port, path } = await openReaderPort({ candidates: [ports.pty.a], includeListed: false, timeoutMs: 150 });
         return { port, path, close: () => closeSerial(port) };
       },
     });
@@ -187,15 +173,15 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
       await until(() => sim!.requests.length > polls + 5);
       expect(kinds().filter((k) => k === 'card')).toHaveLength(1);
 
-      await pty.unplug();
+      await ports.pty.unplug();
       await until(() => kinds().includes('disconnected'));
       await new Promise((r) => setTimeout(r, 150)); // a few failed reconnects
-      await pty.replug();
+      await ports.pty.replug();
       await attachSim();
       await until(() => kinds().filter((k) => k === 'card').length === 2);
       expect(kinds()).toEqual(['searching', 'connected', 'card', 'disconnected', 'connected', 'card']);
       const card = events.find((e) => e.type === 'card');
-      expect(card?.type === 'card' && card.port).toBe(pty.a);
+      expect(card?.type === 'card' && card.port).toBe(ports.pty.a);
     } finally {
       await loop.stop();
     }
@@ -220,8 +206,8 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     );
 
     it('prints a slip the simulator decodes line by line, in GB18030, with a cut', async () => {
-      const sim = new PrinterSimulator(await open(pty.b, 9600));
-      const t = await openPrinter(pty.a);
+      const sim = new PrinterSimulator(await open(ports.pty.b, 9600));
+      const t = await openPrinter(ports.pty.a);
       const r = await printJob(t, slip);
       await t.close();
       expect(r.ok).toBe(true);
@@ -237,8 +223,8 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     });
 
     it('paper out: nothing is printed and the clerk is told', async () => {
-      const sim = new PrinterSimulator(await open(pty.b, 9600), { paperOut: true });
-      const t = await openPrinter(pty.a);
+      const sim = new PrinterSimulator(await open(ports.pty.b, 9600), { paperOut: true });
+      const t = await openPrinter(ports.pty.a);
       const r = await printJob(t, slip);
       await t.close();
       expect(r).toMatchObject({ ok: false, state: 'paper_out', message: '未打印：打印机缺纸，请装入打印纸' });
@@ -264,30 +250,30 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     }
 
     it('read-card prints the card as JSON with the ID number masked, or revealed on request', async () => {
-      const sim = new ReaderSimulator(await open(pty.b, 115200));
+      const sim = new ReaderSimulator(await open(ports.pty.b, 115200));
       sim.place(sampleCards.resident);
-      const masked = JSON.parse(await run(['devices', 'read-card', '--port', pty.a, '--wait', '1']));
+      const masked = JSON.parse(await run(['devices', 'read-card', '--port', ports.pty.a, '--wait', '1']));
       expect(masked).toMatchObject({
         name: '李秀英',
         nationLabel: '汉',
         idNumber: '430624********' + sampleCards.resident.card.idNumber.slice(-4),
         photoBytes: 1024,
       });
-      const revealed = JSON.parse(await run(['devices', 'read-card', '--port', pty.a, '--reveal']));
+      const revealed = JSON.parse(await run(['devices', 'read-card', '--port', ports.pty.a, '--reveal']));
       expect(revealed.idNumber).toBe(sampleCards.resident.card.idNumber);
     });
 
     it('read-card without a card gives a clear error and a non-zero exit code', async () => {
-      new ReaderSimulator(await open(pty.b, 115200));
-      const err = await run(['devices', 'read-card', '--port', pty.a, '--wait', '0']).catch((e: unknown) => e);
+      new ReaderSimulator(await open(ports.pty.b, 115200));
+      const err = await run(['devices', 'read-card', '--port', ports.pty.a, '--wait', '0']).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CliError);
       expect((err as CliError).message).toContain('没有证件');
       expect((err as CliError).exitCode).not.toBe(0);
     });
 
     it('print-test sends the test page at the requested width', async () => {
-      const sim = new PrinterSimulator(await open(pty.b, 9600));
-      const output = await run(['devices', 'print-test', '--port', pty.a, '--width', '80']);
+      const sim = new PrinterSimulator(await open(ports.pty.b, 9600));
+      const output = await run(['devices', 'print-test', '--port', ports.pty.a, '--width', '80']);
       expect(output).toContain('已打印测试页（80mm');
       await until(() => sim.slips.length === 1);
       const ruler = sim.lastSlip()!.lines.find((l) => l.startsWith('12345'));
@@ -295,7 +281,7 @@ describe.skipIf(socatMissing)('devices over a pty pair', () => {
     });
 
     it('print-test refuses a width other than 58 or 80', async () => {
-      const err = await run(['devices', 'print-test', '--port', pty.a, '--width', '76']).catch((e: unknown) => e);
+      const err = await run(['devices', 'print-test', '--port', ports.pty.a, '--width', '76']).catch((e: unknown) => e);
       expect((err as CliError).message).toContain('58 或 80');
     });
   });

@@ -3,6 +3,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { SerialPort } from 'serialport';
+import { afterEach, beforeEach } from 'vitest';
+import { closeSerial, openSerial } from '../../../electron/devices/serial';
 
 export const socatMissing: string | false =
   spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0 ? false : 'socat is not installed: pty tests need it (apt-get install socat)';
@@ -55,6 +58,40 @@ export async function startPtyPair(): Promise<PtyPair> {
     dispose: async () => {
       await stop();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh pty pair for every test of the calling `describe`, and serial ports opened on it that
+ * are closed after the test: `pty` is the current pair, `open` opens one of its ends.
+ */
+export function ptyPairPerTest(): { readonly pty: PtyPair; open(path: string, baud: number): Promise<SerialPort>; closeAll(): Promise<void> } {
+  let pair: PtyPair | null = null;
+  let opened: SerialPort[] = [];
+  beforeEach(async () => {
+    pair = await startPtyPair();
+  });
+  afterEach(async () => {
+    for (const p of opened) await closeSerial(p).catch(() => undefined);
+    opened = [];
+    await pair?.dispose();
+  });
+  return {
+    get pty(): PtyPair {
+      if (!pair) throw new Error('no pty pair outside a test');
+      return pair;
+    },
+    async open(file: string, baud: number): Promise<SerialPort> {
+      const p = await openSerial(file, baud);
+      opened.push(p);
+      return p;
+    },
+    /** Closes every port opened so far (a test that goes on without them). */
+    async closeAll(): Promise<void> {
+      const ports = opened;
+      opened = [];
+      for (const p of ports) await closeSerial(p);
     },
   };
 }

@@ -1,11 +1,10 @@
 // Issue 16, finding 1: a serial slip printer at 9600 baud, with the simulator paced at the line's
 // real rate over a pty. The slip is ~1 s on the wire; the status request behind it is answered
 // only after it, so the answer's timeout must count the bytes still on the wire.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Command } from 'commander';
-import type { SerialPort } from 'serialport';
-import { socatMissing, startPtyPair, type PtyPair } from './pty';
-import { closeSerial, openSerial, wireTimeMs } from '../../../electron/devices/serial';
+import { ptyPairPerTest, socatMissing } from './pty';
+import { wireTimeMs } from '../../../electron/devices/serial';
 import { PrinterSimulator } from '../../../electron/devices/sim/printer-sim';
 import { pacedLine } from '../../../electron/devices/sim/paced';
 import { DuplexTransport, openPrinter, printJob } from '../../../electron/devices/printer/transport';
@@ -24,26 +23,13 @@ const until = async (cond: () => boolean, ms = 8000): Promise<void> => {
 const page = testPage({ printer: '串口', at: new Date('2026-06-01T00:00:00Z'), timeZone: 'Asia/Shanghai' }, { width: 80, training: true });
 
 describe.skipIf(socatMissing)('serial printer at 9600 baud over a paced pty', () => {
-  let pty: PtyPair;
-  let opened: SerialPort[] = [];
-  const open = async (path: string, baud: number): Promise<SerialPort> => {
-    const p = await openSerial(path, baud);
-    opened.push(p);
-    return p;
-  };
-  beforeEach(async () => {
-    pty = await startPtyPair();
-  });
-  afterEach(async () => {
-    for (const p of opened) await closeSerial(p).catch(() => undefined);
-    opened = [];
-    await pty.dispose();
-  });
+  const ports = ptyPairPerTest();
+  const { open } = ports;
 
   it('the slip is reported printed, after the time it takes on the wire', async () => {
     expect(wireTimeMs(page.length, 9600)).toBeGreaterThan(600);
-    const sim = new PrinterSimulator(pacedLine(await open(pty.b, 9600), 9600));
-    const t = await openPrinter(pty.a, { baudRate: 9600 });
+    const sim = new PrinterSimulator(pacedLine(await open(ports.pty.b, 9600), 9600));
+    const t = await openPrinter(ports.pty.a, { baudRate: 9600 });
     const started = Date.now();
     const r = await printJob(t, page);
     const took = Date.now() - started;
@@ -58,8 +44,8 @@ describe.skipIf(socatMissing)('serial printer at 9600 baud over a paced pty', ()
   it('with the old fixed 500 ms wait (no line speed known) the same slip reads as failed', async () => {
     // The contrast that shows the test above can fail: the status answer is queued behind the
     // slip, so a transport that does not count the wire gives up before the printer answers.
-    const sim = new PrinterSimulator(pacedLine(await open(pty.b, 9600), 9600));
-    const port = await open(pty.a, 9600);
+    const sim = new PrinterSimulator(pacedLine(await open(ports.pty.b, 9600), 9600));
+    const port = await open(ports.pty.a, 9600);
     const r = await printJob(new DuplexTransport(port, 'pty'), page);
     expect(r.ok).toBe(false);
     expect(r.sent).toBe(true);
@@ -68,20 +54,19 @@ describe.skipIf(socatMissing)('serial printer at 9600 baud over a paced pty', ()
 
   it('hardware and software flow control open and print on the line', async () => {
     for (const flowControl of ['rtscts', 'xonxoff'] as const) {
-      const sim = new PrinterSimulator(pacedLine(await open(pty.b, 19200), 19200));
-      const t = await openPrinter(pty.a, { baudRate: 19200, flowControl });
+      const sim = new PrinterSimulator(pacedLine(await open(ports.pty.b, 19200), 19200));
+      const t = await openPrinter(ports.pty.a, { baudRate: 19200, flowControl });
       const r = await printJob(t, page);
       await t.close();
       expect(r.ok, flowControl).toBe(true);
       expect(sim.printed.equals(page), flowControl).toBe(true);
       sim.detach();
-      for (const p of opened) await closeSerial(p);
-      opened = [];
+      await ports.closeAll();
     }
   });
 
   it('`devices print-test --baud 9600` finishes without an error', async () => {
-    const sim = new PrinterSimulator(pacedLine(await open(pty.b, 9600), 9600));
+    const sim = new PrinterSimulator(pacedLine(await open(ports.pty.b, 9600), 9600));
     const program = new Command().exitOverride();
     registerDevicesCommands(program);
     const chunks: string[] = [];
@@ -90,7 +75,7 @@ describe.skipIf(socatMissing)('serial printer at 9600 baud over a paced pty', ()
       return true;
     });
     try {
-      await program.parseAsync(['node', 'pension-counter', 'devices', 'print-test', '--port', pty.a, '--baud', '9600', '--width', '80']);
+      await program.parseAsync(['node', 'pension-counter', 'devices', 'print-test', '--port', ports.pty.a, '--baud', '9600', '--width', '80']);
     } finally {
       spy.mockRestore();
     }
