@@ -51,6 +51,11 @@ const operations: Record<RowId, string> = {
   'card-paint': 'card placed on simulated reader → payer page painted (in Chromium)',
   'host-start': 'browser host start → first usable screen',
   rss: 'browser host memory (RSS) with the county loaded',
+  'eld-first-start': 'event-loop delay during first start with the training county',
+  'eld-first-sync': 'event-loop delay during the first sync of the county',
+  'eld-receipt-pdfs': 'event-loop delay during 200 receipt PDFs',
+  'eld-day-close': 'event-loop delay during a day close of 10,000 payments',
+  'eld-progress': 'event-loop delay during a progress report',
 };
 
 export function machineInfo(): MachineInfo {

@@ -17,6 +17,11 @@ export const rowIds = [
   'card-paint',
   'host-start',
   'rss',
+  'eld-first-start',
+  'eld-first-sync',
+  'eld-receipt-pdfs',
+  'eld-day-close',
+  'eld-progress',
 ] as const;
 export type RowId = (typeof rowIds)[number];
 
