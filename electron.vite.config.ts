@@ -1,6 +1,8 @@
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import fs from 'node:fs';
 import { resolve } from 'node:path';
+import { workerEntries } from './electron/platform/worker';
 
 // One build for the three Electron targets. The main build also emits the CLI (out/main/cli.js):
 // it shares the Electron-free services with the main process and runs under plain Node.
@@ -12,6 +14,12 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
+          // Worker threads (electron/platform/worker.ts): out/main/workers/<name>.js each.
+          ...Object.fromEntries(
+            Object.entries(workerEntries)
+              .filter(([, entry]) => fs.existsSync(resolve(__dirname, 'electron', entry)))
+              .map(([name, entry]) => [`workers/${name}`, resolve(__dirname, 'electron', entry)]),
+          ),
         },
       },
     },
