@@ -5,6 +5,8 @@
 // A worker's entry is a `<name>.worker.ts` file next to the feature it serves. The build emits
 // each as out/main/workers/<name>.js (electron.vite.config.ts); from the TypeScript sources (tests,
 // tools run through jiti) the entry is compiled on the fly by jiti, which the toolchain already has.
+// In the packaged app the entries stay inside app.asar: Electron reads asar in worker threads since
+// 18 (electron/electron#33216), and better-sqlite3's native module is already unpacked.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
