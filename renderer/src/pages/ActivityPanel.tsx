@@ -1,7 +1,14 @@
 import { Button, Space, Table, Tag } from 'antd';
 import type { CounterTransactionView, ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
-import { paymentMethodLabels } from '../../../shared/api/views';
-import { channelLabels, exchangeStatusLabels, lineKindLabels, POS_REF_LABEL, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
+import {
+  channelLabels,
+  exchangeStatusLabels,
+  lineKindLabels,
+  paymentMethodLabels,
+  POS_REF_LABEL,
+  receiptKindLabels,
+  receiptStatusLabels,
+} from '../../../shared/vocab';
 import { call } from '../api/client';
 import { hallDateTime, yuan } from '../format';
 import type { ReceiptActions } from './ReceiptFlow';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Checkbox, Input, Table, Tag } from 'antd';
 import type { ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
-import { channelLabels } from '../../../shared/domain/payer';
+import { channelLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
 import { messageOf, useAction } from '../api/hooks';
 import { ApprovalDialog } from '../components/ApprovalFields';

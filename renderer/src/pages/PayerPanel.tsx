@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { Alert, Checkbox, Select, Space, Table, Tag, Tooltip } from 'antd';
 import type { PayerView } from '../../../shared/api/views';
-import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/domain/payer';
+import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/vocab';
 import type { YearAssessment } from '../../../shared/policy/schema';
 import { hallDateTime, tierName, yuan } from '../format';
 

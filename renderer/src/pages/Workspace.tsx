@@ -2,7 +2,7 @@ import { lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Popover, Tabs, Tag, Typography } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
-import { roleLabels } from '../../../shared/api/views';
+import { roleLabels } from '../../../shared/vocab';
 import { call, onEvent } from '../api/client';
 import { UncertainSlips } from '../components/UncertainSlips';
 import { useQuery } from '../api/hooks';
