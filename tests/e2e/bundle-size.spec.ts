@@ -22,6 +22,8 @@ function recordScripts(page: Page) {
     );
   });
   return {
+    /** Scripts whose bodies have been read so far, without waiting. */
+    now: () => new Map(files),
     /** Bytes of every script received so far (waits for bodies still being read). */
     async settle(): Promise<Map<string, number>> {
       await page.waitForLoadState('networkidle');
@@ -47,6 +49,8 @@ test('sign-in and the counter screen load at most 1 MB of JavaScript, cold', asy
   await page.goto(host.appUrl);
   await expect(page.getByLabel('用户名').or(page.getByTestId('operator'))).toBeVisible();
   const usableMs = Date.now() - started;
+  const atUsable = scripts.now();
+  // The sign-in screen then fetches the workspace in the background (App.tsx): counted for sign-in.
   const signInFiles = await scripts.settle();
 
   await signIn(page, host.appUrl);
@@ -56,7 +60,8 @@ test('sign-in and the counter screen load at most 1 MB of JavaScript, cold', asy
   const counterOnly = new Map([...allFiles].filter(([f]) => !signInFiles.has(f)));
 
   console.log(
-    `sign-in: ${total(signInFiles)} bytes of JavaScript (first usable after ${usableMs} ms)\n${table(signInFiles)}\n` +
+    `sign-in usable after ${usableMs} ms with ${total(atUsable)} bytes of JavaScript; ` +
+      `with the workspace fetched in the background: ${total(signInFiles)} bytes\n${table(signInFiles)}\n` +
       `counter screen adds: ${total(counterOnly)} bytes\n${table(counterOnly)}\n` +
       `sign-in + counter: ${total(allFiles)} bytes (budget ${BUDGET})`,
   );
