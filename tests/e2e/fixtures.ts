@@ -32,19 +32,27 @@ async function stopFileHost({ file, host }: FileHost): Promise<void> {
   fs.rmSync(host.dataDir, { recursive: true, force: true });
 }
 
+interface FileHosts {
+  current: FileHost | null;
+  /** The next file's host, started in the background while this file's tests run. */
+  spare: Promise<RunningHost> | null;
+}
+
 /**
  * One browser host per spec FILE: the real CLI and services on a copy of the run's synthetic
  * training county. Tests of one file share it (and see each other's payments, as a counter's day
  * does); the next file starts from the untouched county. Playwright has no file-scoped fixtures,
- * so the worker keeps the current file's host and swaps it when a test of another file starts.
+ * so the worker keeps the current file's host and swaps it when a test of another file starts;
+ * the next host starts while the current file runs, so a file does not wait for its host.
  */
-export const test = base.extend<{ host: RunningHost; registry: Database.Database }, { fileHost: { current: FileHost | null } }>({
+export const test = base.extend<{ host: RunningHost; registry: Database.Database }, { fileHost: FileHosts }>({
   fileHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature needs the pattern
     async ({}, use) => {
-      const state: { current: FileHost | null } = { current: null };
+      const state: FileHosts = { current: null, spare: null };
       await use(state);
       if (state.current) await stopFileHost(state.current);
+      if (state.spare) await stopFileHost({ file: 'spare', host: await state.spare });
     },
     { scope: 'worker', timeout: 90_000 },
   ],
@@ -53,7 +61,12 @@ export const test = base.extend<{ host: RunningHost; registry: Database.Database
       const previous = fileHost.current;
       fileHost.current = null;
       if (previous) await stopFileHost(previous);
-      fileHost.current = { file: testInfo.file, host: await startFileHost() };
+      const next = fileHost.spare ?? startFileHost();
+      fileHost.spare = null;
+      fileHost.current = { file: testInfo.file, host: await next };
+      fileHost.spare = startFileHost();
+      // A spare that fails to start fails the test that takes it, not this one.
+      fileHost.spare.catch(() => {});
     }
     await use(fileHost.current.host);
   },
