@@ -61,6 +61,22 @@ export default tseslint.config(
         ['@serialport/*', '**/electron/**', '**/electron'],
         'renderer/ may only import shared/ and browser libraries: call the typed API instead.',
       ),
+      // The API schemas are zod (about 90 kB in the browser): the renderer takes only their types,
+      // and its values (labels, codes, AppError, the policy engine) from the zod-free modules.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'The renderer loads no zod.', allowTypeImports: true }],
+          patterns: [
+            {
+              regex: 'shared/(api/(views|errors|events|contract)|domain/payer|policy(/index|/schema|/validate)?|payer-display)$',
+              message:
+                'Zod schemas: import types only; labels and codes come from shared/vocab.ts, AppError from shared/api/app-error.ts, quote from shared/policy/engine.ts.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
   {

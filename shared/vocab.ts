@@ -3,8 +3,24 @@
 // screen, the payment slip, the formal receipt and both day summaries say the same thing.
 // Codes stay in the database and on the wire; labels never carry internals (no English codes,
 // field names or paths). Error messages live with their codes in shared/api/errors.ts.
-export { channelCodes, channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from './domain/payer';
+export { channelCodes, channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from './domain/payer-codes';
 export { formatYuan, formatYuanSigned, tierLabel, tierName } from './domain/money';
+
+/** Operator roles (the codes are in shared/api/views.ts). */
+export const roleLabels = { clerk: '柜员', supervisor: '值班主任', admin: '系统管理员' } as const;
+
+/** Verdicts of IT's health report. */
+export const healthVerdictLabels = { ok: '正常', warn: '注意', fail: '需处理', skip: '未检' } as const;
+
+/** Levels of government that share a 代缴 amount, in the order sums list them (central → township). */
+export const governmentLevels = ['central', 'province', 'city', 'county', 'township'] as const;
+export const governmentLevelLabels: Record<(typeof governmentLevels)[number], string> = {
+  central: '中央',
+  province: '省级',
+  city: '市级',
+  county: '县级',
+  township: '乡镇',
+};
 
 /** How the payer pays at the counter. */
 export const paymentMethodLabels = { cash: '现金', bank_card: '银行卡', qr: '扫码支付' } as const;

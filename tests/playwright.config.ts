@@ -9,6 +9,8 @@ export default defineConfig({
   outputDir: path.join(__dirname, 'artifacts', 'playwright'),
   timeout: 60_000,
   expect: { timeout: 10_000 },
+  // One training county per run; each spec file's host starts on a copy (e2e/fixtures.ts).
+  globalSetup: path.join(__dirname, 'e2e', 'global-setup.ts'),
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],

@@ -8,7 +8,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const inputs = ['electron', 'renderer', 'shared', 'resources', 'package.json', 'package-lock.json', 'electron.vite.config.ts'];
+// Everything the build reads: sources, resources, the dependency lock, the build and TypeScript
+// configuration (the transforms read tsconfig), and Vite's .env files.
+const inputs = [
+  'electron',
+  'renderer',
+  'shared',
+  'resources',
+  'package.json',
+  'package-lock.json',
+  'electron.vite.config.ts',
+  ...fs.readdirSync(root).filter((name) => /^tsconfig.*\.json$/.test(name) || /^\.env(\..+)?$/.test(name)),
+];
+// What a start needs from the last build: the CLI and main process, the preload, the renderer.
+const outputs = ['out/main/cli.js', 'out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'];
 const stampFile = path.join(root, 'out', '.build-digest');
 
 function* files(p) {
@@ -19,7 +32,8 @@ function* files(p) {
     return;
   }
   for (const name of fs.readdirSync(p).sort()) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    // Dot files are editor and VCS state, except Vite's .env files.
+    if (name === 'node_modules' || (name.startsWith('.') && !/^\.env(\..+)?$/.test(name))) continue;
     yield* files(path.join(p, name));
   }
 }
@@ -38,9 +52,11 @@ function digest() {
 
 const want = digest();
 const have = fs.existsSync(stampFile) ? fs.readFileSync(stampFile, 'utf8').trim() : '';
-const built = fs.statSync(path.join(root, 'out', 'main', 'cli.js'), { throwIfNoEntry: false });
-// A plain `npm run build` after the stamp was written may have built other sources: rebuild then.
-const stampedAfterBuild = built !== undefined && built.mtimeMs <= fs.statSync(stampFile, { throwIfNoEntry: false })?.mtimeMs;
+const stampedAt = fs.statSync(stampFile, { throwIfNoEntry: false })?.mtimeMs;
+const built = outputs.map((f) => fs.statSync(path.join(root, f), { throwIfNoEntry: false }));
+// An output missing, or a plain `npm run build` after the stamp was written (it may have built
+// other sources): rebuild then.
+const stampedAfterBuild = stampedAt !== undefined && built.every((b) => b !== undefined && b.mtimeMs <= stampedAt);
 if (want === have && stampedAfterBuild) {
   console.log('构建未变化，跳过构建（up to date）');
 } else {

@@ -35,10 +35,14 @@ export function App() {
     );
   }, []);
 
+  useEffect(() => onEvent('training.fill', (e) => setFill(e.done ? null : { filled: e.filled, total: e.total })), []);
+
+  // Once the first screen is up (sign-in, usually), fetch the workspace in the background: it does
+  // not compete with that screen's own script and data, and is there when the password is typed.
+  const shown = info !== null && session !== null;
   useEffect(() => {
-    void loadWorkspace();
-    return onEvent('training.fill', (e) => setFill(e.done ? null : { filled: e.filled, total: e.total }));
-  }, []);
+    if (shown) void loadWorkspace();
+  }, [shown]);
 
   useEffect(() => {
     refresh();

@@ -3,12 +3,19 @@
 import { z } from 'zod';
 import { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../domain/payer';
 import { Assessment, QuoteLine, QuoteTotals } from '../policy/schema';
-import { paymentMethodLabels as methodLabels, receiptActionCodes, receiptStatusCodes } from '../vocab';
+import {
+  healthVerdictLabels as verdictLabels,
+  paymentMethodLabels as methodLabels,
+  receiptActionCodes,
+  receiptStatusCodes,
+  roleLabels as roleWords,
+} from '../vocab';
 
 export const roleCodes = ['clerk', 'supervisor', 'admin'] as const;
 export const Role = z.enum(roleCodes);
 export type Role = z.infer<typeof Role>;
-export const roleLabels: Record<Role, string> = { clerk: '柜员', supervisor: '值班主任', admin: '系统管理员' };
+/** From the one vocabulary (shared/vocab.ts), which the renderer imports directly. */
+export const roleLabels: Record<Role, string> = roleWords;
 
 export const OperatorView = z.object({
   id: z.number().int(),
@@ -107,12 +114,7 @@ export const HealthReportView = z.object({
   ),
 });
 export type HealthReportView = z.infer<typeof HealthReportView>;
-export const healthVerdictLabels: Record<HealthReportView['lines'][number]['verdict'], string> = {
-  ok: '正常',
-  warn: '注意',
-  fail: '需处理',
-  skip: '未检',
-};
+export const healthVerdictLabels: Record<HealthReportView['lines'][number]['verdict'], string> = verdictLabels;
 
 export const PaymentView = z.object({
   id: z.number().int(),

@@ -45,8 +45,9 @@ import type {
   YearAssessment,
   YearKind,
 } from './schema';
-import { GovernmentLevel as GovernmentLevelSchema } from './schema';
-import { specialGroupLabels, type SpecialGroupCode } from '../domain/payer';
+// Runtime imports only from zod-free modules: the renderer quotes with this engine.
+import { governmentLevels } from '../vocab';
+import { specialGroupLabels, type SpecialGroupCode } from '../domain/payer-codes';
 
 export interface AssessOptions {
   /**
@@ -87,7 +88,7 @@ export function checkedMul(a: number, n: number): number {
   return r;
 }
 
-const LEVEL_ORDER = GovernmentLevelSchema.options;
+const LEVEL_ORDER = governmentLevels;
 
 /** Sums shares by level, in the fixed order central → township. */
 export function sumByLevel(shares: readonly SplitShare[]): SplitShare[] {

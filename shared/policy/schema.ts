@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Channel, IsoDate, RegistrationStatus, SpecialGroupCode } from '../domain/payer';
 import { validateIdNumber } from '../domain/id-number';
+import { governmentLevelLabels, governmentLevels } from '../vocab';
 
 /** Non-negative integer fen. */
 export const Fen = z.number().int('金额应为整数（单位：分）').nonnegative('金额不能为负数').max(Number.MAX_SAFE_INTEGER);
@@ -18,16 +19,10 @@ const TableFen = Fen.max(MAX_TABLE_AMOUNT_FEN, '金额超过100万元上限，�
 const PositiveFen = TableFen.positive('金额应大于0');
 const Year = z.number().int('年度应为整数').min(1990, '年度不早于1990').max(2200, '年度不晚于2200');
 
-/** Levels of government that share a 代缴 amount. */
-export const GovernmentLevel = z.enum(['central', 'province', 'city', 'county', 'township']);
+/** Levels of government that share a 代缴 amount (codes and labels in shared/vocab.ts). */
+export const GovernmentLevel = z.enum(governmentLevels);
 export type GovernmentLevel = z.infer<typeof GovernmentLevel>;
-export const governmentLevelLabels: Record<GovernmentLevel, string> = {
-  central: '中央',
-  province: '省级',
-  city: '市级',
-  county: '县级',
-  township: '乡镇',
-};
+export { governmentLevelLabels, governmentLevels };
 
 export const SplitShare = z.strictObject({ level: GovernmentLevel, amountFen: Fen });
 export type SplitShare = z.infer<typeof SplitShare>;

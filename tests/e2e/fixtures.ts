@@ -2,7 +2,8 @@ import { test as base, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startServe, waitReady, type RunningHost } from '../helpers/serve';
+import { assertNoFullIdInLogs, copyDataDir, startServe, waitReady, type RunningHost } from '../helpers/serve';
+import { E2E_DEMO_PAYERS, TEMPLATE_ENV } from './global-setup';
 
 export interface DemoPayerRow {
   id_number: string;
@@ -10,35 +11,72 @@ export interface DemoPayerRow {
   payments: number;
 }
 
-/** One browser host per worker: the real CLI, real services, a small synthetic training county. */
-export const test = base.extend<object, { host: RunningHost; registry: Database.Database }>({
-  host: [
+interface FileHost {
+  file: string;
+  host: RunningHost;
+}
+
+/** A host on a copy of the run's template county (global-setup.ts), or a county of its own without one. */
+async function startFileHost(): Promise<RunningHost> {
+  const template = process.env[TEMPLATE_ENV];
+  const host = await startServe({ dataDir: template ? copyDataDir(template) : undefined, demoPayers: E2E_DEMO_PAYERS });
+  await waitReady(host.url);
+  return host;
+}
+
+/** Stops a spec file's host; it must exit cleanly and must not have logged a full ID number. */
+async function stopFileHost({ file, host }: FileHost): Promise<void> {
+  const code = await host.stop();
+  if (code !== 0) throw new Error(`serve (${path.basename(file)}) exited with ${code} on SIGTERM:\n${host.output()}`);
+  assertNoFullIdInLogs(host.dataDir, `host of ${path.basename(file)}`);
+  fs.rmSync(host.dataDir, { recursive: true, force: true });
+}
+
+interface FileHosts {
+  current: FileHost | null;
+  /** The next file's host, started in the background while this file's tests run. */
+  spare: Promise<RunningHost> | null;
+}
+
+/**
+ * One browser host per spec FILE: the real CLI and services on a copy of the run's synthetic
+ * training county. Tests of one file share it (and see each other's payments, as a counter's day
+ * does); the next file starts from the untouched county. Playwright has no file-scoped fixtures,
+ * so the worker keeps the current file's host and swaps it when a test of another file starts;
+ * the next host starts while the current file runs, so a file does not wait for its host.
+ */
+export const test = base.extend<{ host: RunningHost; registry: Database.Database }, { fileHost: FileHosts }>({
+  fileHost: [
     // eslint-disable-next-line no-empty-pattern -- Playwright's fixture signature needs the pattern
     async ({}, use) => {
-      const host = await startServe({ demoPayers: 600 });
-      await waitReady(host.url);
-      await use(host);
-      const code = await host.stop();
-      if (code !== 0) throw new Error(`serve exited with ${code} on SIGTERM:\n${host.output()}`);
-      // Privacy: everything the e2e run did was logged; no full ID number may be in those logs.
-      const logDir = path.join(host.dataDir, 'logs');
-      for (const f of fs.readdirSync(logDir)) {
-        const leaked = /(?<!\d)\d{17}[\dX](?!\d)/.exec(fs.readFileSync(path.join(logDir, f), 'utf8'));
-        if (leaked) throw new Error(`a full ID number reached ${f}: ${leaked[0].slice(0, 6)}…`);
-      }
+      const state: FileHosts = { current: null, spare: null };
+      await use(state);
+      if (state.current) await stopFileHost(state.current);
+      if (state.spare) await stopFileHost({ file: 'spare', host: await state.spare });
     },
     { scope: 'worker', timeout: 90_000 },
   ],
+  host: async ({ fileHost }, use, testInfo) => {
+    if (fileHost.current?.file !== testInfo.file) {
+      const previous = fileHost.current;
+      fileHost.current = null;
+      if (previous) await stopFileHost(previous);
+      const next = fileHost.spare ?? startFileHost();
+      fileHost.spare = null;
+      fileHost.current = { file: testInfo.file, host: await next };
+      fileHost.spare = startFileHost();
+      // A spare that fails to start fails the test that takes it, not this one.
+      fileHost.spare.catch(() => {});
+    }
+    await use(fileHost.current.host);
+  },
   // Read-only view of the host's database, to pick test payers the way a tester would pick
   // demo cards; the UI under test never sees it.
-  registry: [
-    async ({ host }, use) => {
-      const db = new Database(path.join(host.dataDir, 'counter.sqlite'), { readonly: true, fileMustExist: true });
-      await use(db);
-      db.close();
-    },
-    { scope: 'worker' },
-  ],
+  registry: async ({ host }, use) => {
+    const db = new Database(path.join(host.dataDir, 'counter.sqlite'), { readonly: true, fileMustExist: true });
+    await use(db);
+    db.close();
+  },
 });
 
 export const expect = test.expect;

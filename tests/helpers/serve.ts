@@ -97,3 +97,43 @@ export async function waitReady(url: string, timeoutMs = 60_000): Promise<void> 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Waits until the training county is wholly written (app.info says no fill in progress). */
+export async function waitCountyComplete(host: RunningHost, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${host.url}/api/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${host.token}` },
+      body: '{}',
+    });
+    const body = (await res.json()) as { ok: boolean; value?: { trainingFill: unknown } };
+    if (body.ok && body.value?.trainingFill === null) return;
+    if (Date.now() > deadline) throw new Error(`training county not complete within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Privacy: everything a host logged is checked; no full ID number may be in its logs. */
+export function assertNoFullIdInLogs(dataDir: string, who: string): void {
+  const logDir = path.join(dataDir, 'logs');
+  if (!fs.existsSync(logDir)) return;
+  for (const f of fs.readdirSync(logDir)) {
+    const leaked = /(?<!\d)\d{17}[\dX](?!\d)/.exec(fs.readFileSync(path.join(logDir, f), 'utf8'));
+    if (leaked) throw new Error(`a full ID number reached ${f} (${who}): ${leaked[0].slice(0, 6)}…`);
+  }
+}
+
+/**
+ * A new data directory holding a copy of a stopped host's database and configuration (not its
+ * logs: each host's logs are its own). The template host was stopped, so SQLite checkpointed its
+ * WAL into the main file on close; any -wal/-shm left over are copied with it all the same.
+ */
+export function copyDataDir(template: string): string {
+  const dataDir = tempDir('serve');
+  for (const name of fs.readdirSync(template)) {
+    if (name === 'logs') continue;
+    fs.cpSync(path.join(template, name), path.join(dataDir, name), { recursive: true });
+  }
+  return dataDir;
+}

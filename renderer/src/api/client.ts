@@ -2,8 +2,9 @@
 // preload bridge (IPC) or, in the browser host, over HTTP + WebSocket; the UI cannot tell which.
 import { BRIDGE_KEY, type DesktopBridge } from '../../../shared/api/bridge';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
-import { AppError, type Envelope } from '../../../shared/api/errors';
-import { eventNames, type EventName, type EventPayload } from '../../../shared/api/events';
+import { AppError } from '../../../shared/api/app-error';
+import type { Envelope } from '../../../shared/api/errors';
+import type { EventName, EventPayload } from '../../../shared/api/events';
 
 interface Transport {
   invoke(method: string, input: unknown): Promise<Envelope<unknown>>;
@@ -107,6 +108,6 @@ export async function call<M extends MethodName>(method: M, input: MethodInput<M
 export function onEvent<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void {
   if (latestState.has(name)) queueMicrotask(() => listener(latestState.get(name) as EventPayload<E>));
   return transport.onEvent((n, payload) => {
-    if (n === name && (eventNames as string[]).includes(n)) listener(payload as EventPayload<E>);
+    if (n === name) listener(payload as EventPayload<E>);
   });
 }

@@ -2,7 +2,7 @@
 // is ever left rejected without a handler.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MethodInput, MethodName, MethodOutput } from '../../../shared/api/contract';
-import { AppError, errorMessages } from '../../../shared/api/errors';
+import { AppError, errorMessages } from '../../../shared/api/app-error';
 import { call } from './client';
 
 /** What the clerk reads for a failed call: the service's zh-CN message, never a stack or `Error:`. */

@@ -1,8 +1,16 @@
-import { Button, Space, Table, Tag } from 'antd';
+import { Button, Space, Tag } from 'antd';
 import type { CounterTransactionView, ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
-import { paymentMethodLabels } from '../../../shared/api/views';
-import { channelLabels, exchangeStatusLabels, lineKindLabels, POS_REF_LABEL, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
+import {
+  channelLabels,
+  exchangeStatusLabels,
+  lineKindLabels,
+  paymentMethodLabels,
+  POS_REF_LABEL,
+  receiptKindLabels,
+  receiptStatusLabels,
+} from '../../../shared/vocab';
 import { call } from '../api/client';
+import { DataTable } from '../components/DataTable';
 import { hallDateTime, yuan } from '../format';
 import type { ReceiptActions } from './ReceiptFlow';
 
@@ -111,15 +119,13 @@ export function ActivityPanel({
   ].sort((a, b) => b.at.localeCompare(a.at));
 
   return (
-    <Table<Row>
+    <DataTable<Row>
       // Fixed layout: the 业务 column wraps inside the card instead of pushing the table past it.
       tableLayout="fixed"
-      size="small"
-      pagination={false}
       rowKey="key"
       dataSource={rows}
       data-testid="payer-activity"
-      locale={{ emptyText: '尚无该缴费人的收款或缴款书' }}
+      emptyText="尚无该缴费人的收款或缴款书"
       columns={[
         { title: '时间', width: 104, render: (_, r) => hallDateTime(r.at, timeZone) },
         { title: '业务', render: (_, r) => r.what },

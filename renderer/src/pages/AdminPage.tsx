@@ -1,6 +1,6 @@
 import { Button, Layout, message, Typography } from 'antd';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
-import { roleLabels } from '../../../shared/api/views';
+import { roleLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
 import { DevicesPage } from './DevicesPage';
 import { HealthPanel } from './HealthPanel';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Card, Empty, Table } from 'antd';
 import type { SupervisorCases } from '../../../shared/api/views';
-import { channelLabels } from '../../../shared/domain/payer';
+import { channelLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
 import { hallDateTime, yuan } from '../format';
 

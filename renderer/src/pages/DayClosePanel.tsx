@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Input, Modal, Space, Statistic, Table } from 'antd';
 import type { DayCloseView, DaySummaryView, ReconciliationView } from '../../../shared/api/views';
-import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { parseYuanInput } from '../../../shared/domain/money';
 import { call } from '../api/client';
 import { messageOf } from '../api/hooks';
 import { Kbd } from '../components/Kbd';
 import { Layer, useKeys } from '../keys';
-import { receiptStatusLabels } from '../../../shared/vocab';
+import { paymentMethodLabels, receiptStatusLabels } from '../../../shared/vocab';
 import { downloadFile } from '../download';
 import { tierName, yuan } from '../format';
 

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Checkbox, Input, Table, Tag } from 'antd';
+import { Alert, Button, Card, Checkbox, Input, Tag } from 'antd';
 import type { ExchangeCandidateView, ReceiptView } from '../../../shared/api/views';
-import { channelLabels } from '../../../shared/domain/payer';
+import { channelLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
+import { DataTable } from '../components/DataTable';
 import { messageOf, useAction } from '../api/hooks';
 import { ApprovalDialog } from '../components/ApprovalFields';
 import { useKeys } from '../keys';
@@ -60,11 +61,9 @@ export function ExchangePanel({ timeZone, active, onIssued }: Props) {
       {error ? <Alert style={{ marginTop: 12 }} type="warning" showIcon message={error} data-testid="exchange-error" /> : null}
       {found && found.length ? (
         <>
-          <Table
+          <DataTable
             style={{ marginTop: 12 }}
-            size="small"
             rowKey="paymentId"
-            pagination={false}
             dataSource={found}
             columns={[
               {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
-import { healthVerdictLabels, type HealthReportView } from '../../../shared/api/views';
+import type { HealthReportView } from '../../../shared/api/views';
+import { healthVerdictLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
 
 const verdictColors = { ok: 'green', warn: 'gold', fail: 'red', skip: 'default' } as const;

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { Alert, Checkbox, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { Alert, Checkbox, Select, Space, Tag, Tooltip } from 'antd';
 import type { PayerView } from '../../../shared/api/views';
-import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/domain/payer';
+import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/vocab';
 import type { YearAssessment } from '../../../shared/policy/schema';
+import { DataTable } from '../components/DataTable';
 import { hallDateTime, tierName, yuan } from '../format';
 
 /** Who is at the counter: name, masked ID, status and groups in one strip that stays on screen. */
@@ -87,13 +88,11 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
 
   return (
     <div className="years-scroll" style={{ maxHeight: maxHeight }} ref={scroller}>
-      <Table<Row>
-        size="small"
+      <DataTable<Row>
         rowKey="year"
-        pagination={false}
         data-testid="payer-years"
         dataSource={rows}
-        rowClassName={(r) => `${isSelected(r.year) ? 'row-selected' : ''} ${selected && cursor === r.year ? 'row-cursor' : ''}`}
+        rowClassName={(r) => `${isSelected(r.year) ? 'row-selected' : ''} ${selected && cursor === r.year ? 'row-cursor' : ''}`.trim()}
         columns={[
           {
             title: '选择',

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Button, Card, Checkbox, Input, Radio, Select, type InputRef } from 'antd';
 import type { PayerView, PaymentMethod, RecordedPayment } from '../../../shared/api/views';
-import { paymentMethodLabels } from '../../../shared/api/views';
 import { parseYuanInput } from '../../../shared/domain/money';
-import { POS_REF_LABEL } from '../../../shared/vocab';
-import { quote } from '../../../shared/policy';
+import { paymentMethodLabels, POS_REF_LABEL } from '../../../shared/vocab';
+// The engine itself, not the policy index: the index brings the table schemas (zod) along.
+import { quote } from '../../../shared/policy/engine';
 import { call } from '../api/client';
 import { useAction } from '../api/hooks';
 import { Kbd } from '../components/Kbd';

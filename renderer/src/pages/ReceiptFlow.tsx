@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Space, Tag } from 'antd';
 import type { PrintJobView, ReceiptView, RecordedPayment, SpoolJobView } from '../../../shared/api/views';
-import { paymentMethodLabels } from '../../../shared/api/views';
 import { amountInCapitals } from '../../../shared/domain/capitals';
 import { call } from '../api/client';
 import { SpoolTag, useSpoolJob } from '../components/SpoolTag';
@@ -11,7 +10,7 @@ import { Kbd } from '../components/Kbd';
 import { downloadFile } from '../download';
 import { hallDateTime, yuan } from '../format';
 import { Layer, useKeys } from '../keys';
-import { deviceWords, printJobKindLabels, printJobStateLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
+import { deviceWords, paymentMethodLabels, printJobKindLabels, printJobStateLabels, receiptKindLabels, receiptStatusLabels } from '../../../shared/vocab';
 
 const statusColors: Record<ReceiptView['status'], string> = { issued: 'orange', printed: 'gold', confirmed: 'green', voided: 'default' };
 const jobText = (state: PrintJobView['state']) => `${printJobKindLabels.payment_slip}${printJobStateLabels[state]}`;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, InputNumber, Typography } from 'antd';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
-import { roleLabels } from '../../../shared/api/views';
+import { roleLabels } from '../../../shared/vocab';
 import { call } from '../api/client';
 
 const COUNTER_KEY = 'pension-counter.counterNo';

@@ -2,7 +2,7 @@ import { lazy, useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Popover, Tabs, Tag, Typography } from 'antd';
 import type { EventPayload } from '../../../shared/api/events';
 import type { AppInfo, SessionView } from '../../../shared/api/views';
-import { roleLabels } from '../../../shared/api/views';
+import { roleLabels } from '../../../shared/vocab';
 import { call, onEvent } from '../api/client';
 import { UncertainSlips } from '../components/UncertainSlips';
 import { useQuery } from '../api/hooks';
@@ -10,14 +10,14 @@ import { receiptStatusLabels } from '../../../shared/vocab';
 import { hallDateTime, yuan } from '../format';
 import { KeyBar, Layer, useKeys } from '../keys';
 import { CounterPage } from './CounterPage';
-import { DayClosePanel } from './DayClosePanel';
-import { DevicesPage } from './DevicesPage';
-import { StockPanel } from './StockPanel';
 import { TrainingPanel } from './TrainingPanel';
 import { LoadBoundary } from '../components/LoadBoundary';
 
-// Supervisor panels load when first opened (the progress charts carry echarts): sign-in and the
-// counter screen do not wait for them.
+// Areas other than the counter load when first opened (the progress charts carry echarts, the day
+// close and device views their own antd parts): sign-in and the counter screen do not wait for them.
+const StockPanel = lazy(() => import('./StockPanel').then((m) => ({ default: m.StockPanel })));
+const DayClosePanel = lazy(() => import('./DayClosePanel').then((m) => ({ default: m.DayClosePanel })));
+const DevicesPage = lazy(() => import('./DevicesPage').then((m) => ({ default: m.DevicesPage })));
 const ProgressPanel = lazy(() => import('./ProgressPanel').then((m) => ({ default: m.ProgressPanel })));
 const AuditPanel = lazy(() => import('./AuditPanel').then((m) => ({ default: m.AuditPanel })));
 const CasesPanel = lazy(() => import('./CasesPanel').then((m) => ({ default: m.CasesPanel })));
@@ -208,8 +208,16 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
             openPayerRef={openPayer}
           />
         </div>
-        {tab === 'stock' ? <StockPanel supervisor={supervisor} /> : null}
-        {tab === 'dayclose' ? <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} /> : null}
+        {tab === 'stock' ? (
+          <LoadBoundary>
+            <StockPanel supervisor={supervisor} />
+          </LoadBoundary>
+        ) : null}
+        {tab === 'dayclose' ? (
+          <LoadBoundary>
+            <DayClosePanel supervisor={supervisor} timeZone={info.timeZone} onClosed={receiptsChanged} />
+          </LoadBoundary>
+        ) : null}
         {tab === 'progress' ? (
           <LoadBoundary>
             <ProgressPanel />
@@ -230,14 +238,18 @@ export function Workspace({ info, session, onSignedOut, onLocked }: Props) {
             // Training: the simulated reader sits beside the device view, so a test read needs no real card.
             <div className="counter with-training">
               <div className="counter-main">
-                <DevicesPage canConfigure={false} />
+                <LoadBoundary>
+                  <DevicesPage canConfigure={false} />
+                </LoadBoundary>
               </div>
               <div className="counter-training">
                 <TrainingPanel />
               </div>
             </div>
           ) : (
-            <DevicesPage canConfigure={false} />
+            <LoadBoundary>
+              <DevicesPage canConfigure={false} />
+            </LoadBoundary>
           )
         ) : null}
         {tab === 'evaluations' ? (
