@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { Alert, Checkbox, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { Alert, Checkbox, Select, Space, Tag } from 'antd';
 import type { PayerView } from '../../../shared/api/views';
 import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/domain/payer';
 import type { YearAssessment } from '../../../shared/policy/schema';
@@ -71,7 +71,22 @@ interface YearsProps {
   maxHeight: number;
 }
 
-/** The year-by-year ledger: what was paid, what can be paid (tick it, choose the tier), and why not. */
+/** A year's state in the ledger: paid, paid twice, payable now (and how) or not. */
+function yearState(r: Row): { text: string; tone: 'volcano' | 'green' | 'blue' | 'red' } {
+  if (r.payments.length > 1) return { text: '重复缴费', tone: 'volcano' };
+  if (r.payments.length === 1) return { text: '已缴', tone: 'green' };
+  if (r.assessment?.payable) {
+    return { text: r.assessment.kind === 'current' ? '可缴' : r.assessment.kind === 'back_payment' ? '可补缴' : '可补缴（到龄）', tone: 'blue' };
+  }
+  return { text: '未缴', tone: 'red' };
+}
+
+/**
+ * The year-by-year ledger: what was paid, what can be paid (tick it, choose the tier), and why not.
+ * A plain table (styles.css .years-table), not antd's Table: it is drawn every time a card opens a
+ * payer, and antd's per-cell components made it most of the time from card to painted page
+ * (issue 18). Only the controls (tick box, tier choice) are antd components.
+ */
 export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onTierChange, cursor, maxHeight }: YearsProps) {
   const assessed = new Map(payer.assessment?.years.map((y) => [y.year, y]));
   const years = new Set([...payer.years.map((y) => y.year), ...assessed.keys()]);
@@ -87,83 +102,84 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
 
   return (
     <div className="years-scroll" style={{ maxHeight: maxHeight }} ref={scroller}>
-      <Table<Row>
-        size="small"
-        rowKey="year"
-        pagination={false}
-        data-testid="payer-years"
-        dataSource={rows}
-        rowClassName={(r) => `${isSelected(r.year) ? 'row-selected' : ''} ${selected && cursor === r.year ? 'row-cursor' : ''}`}
-        columns={[
-          {
-            title: '选择',
-            width: 44,
-            render: (_, r) =>
-              r.assessment?.payable && selected ? (
-                <Checkbox
-                  checked={isSelected(r.year)}
-                  onChange={() => onToggleYear(r.year)}
-                  aria-label={`选择${r.year}年度`}
-                  data-testid={`select-${r.year}`}
-                />
-              ) : null,
-          },
-          { title: '年度', dataIndex: 'year', width: 60 },
-          {
-            title: '状态',
-            width: 88,
-            render: (_, r) => {
-              if (r.payments.length > 1) return <Tag color="volcano">重复缴费</Tag>;
-              if (r.payments.length === 1) return <Tag color="green">已缴</Tag>;
-              if (r.assessment?.payable) {
-                return <Tag color="blue">{r.assessment.kind === 'current' ? '可缴' : r.assessment.kind === 'back_payment' ? '可补缴' : '可补缴（到龄）'}</Tag>;
-              }
-              return <Tag color="red">未缴</Tag>;
-            },
-          },
-          {
-            title: '档次',
-            width: 156,
-            render: (_, r) => {
-              if (r.payments.length) return r.payments.map((p) => tierName(p.tierFen)).join(' / ');
-              if (!r.assessment?.payable || !isSelected(r.year)) return '—';
-              return (
-                <Select
-                  size="small"
-                  value={tiers[r.year]}
-                  style={{ width: 146 }}
-                  popupMatchSelectWidth={false}
-                  data-testid={`tier-${r.year}`}
-                  onChange={(v: number) => onTierChange(r.year, v)}
-                  options={r.assessment.tiers.map((t) => ({
-                    value: t.tierFen,
-                    label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}`,
-                  }))}
-                />
-              );
-            },
-          },
-          { title: '金额', width: 96, className: 'money', render: (_, r) => r.payments.map((p) => yuan(p.amountFen)).join(' / ') || '—' },
-          {
-            title: '说明',
-            ellipsis: true,
-            render: (_, r) =>
-              r.payments.length ? (
-                r.payments.map((p) => (
-                  <Tooltip key={p.id} title={p.channelRef ? `凭证号 ${p.channelRef}` : undefined}>
-                    <div className="year-reason">
-                      {channelLabels[p.channel]} {hallDateTime(p.paidAt, timeZone).slice(0, 10)}
-                    </div>
-                  </Tooltip>
-                ))
-              ) : r.assessment?.message ? (
-                <span className="year-reason" title={r.assessment.message}>
-                  {r.assessment.message}
-                </span>
-              ) : null,
-          },
-        ]}
-      />
+      <table className="years-table" data-testid="payer-years">
+        <colgroup>
+          <col style={{ width: 44 }} />
+          <col style={{ width: 60 }} />
+          <col style={{ width: 88 }} />
+          <col style={{ width: 156 }} />
+          <col style={{ width: 96 }} />
+          <col />
+        </colgroup>
+        <thead>
+          <tr>
+            <th>选择</th>
+            <th>年度</th>
+            <th>状态</th>
+            <th>档次</th>
+            <th>金额</th>
+            <th>说明</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const state = yearState(r);
+            const rowClass = `${isSelected(r.year) ? 'row-selected' : ''} ${selected && cursor === r.year ? 'row-cursor' : ''}`.trim();
+            return (
+              <tr key={r.year} className={rowClass || undefined}>
+                <td>
+                  {r.assessment?.payable && selected ? (
+                    <Checkbox
+                      checked={isSelected(r.year)}
+                      onChange={() => onToggleYear(r.year)}
+                      aria-label={`选择${r.year}年度`}
+                      data-testid={`select-${r.year}`}
+                    />
+                  ) : null}
+                </td>
+                <td>{r.year}</td>
+                <td>
+                  <span className={`year-tag ${state.tone}`}>{state.text}</span>
+                </td>
+                <td>
+                  {r.payments.length ? (
+                    r.payments.map((p) => tierName(p.tierFen)).join(' / ')
+                  ) : !r.assessment?.payable || !isSelected(r.year) ? (
+                    '—'
+                  ) : (
+                    <Select
+                      size="small"
+                      value={tiers[r.year]}
+                      style={{ width: 146 }}
+                      popupMatchSelectWidth={false}
+                      data-testid={`tier-${r.year}`}
+                      onChange={(v: number) => onTierChange(r.year, v)}
+                      options={r.assessment.tiers.map((t) => ({
+                        value: t.tierFen,
+                        label: `${tierName(t.tierFen)}${t.subsidyFen ? `（补贴${t.subsidyFen / 100}元）` : ''}`,
+                      }))}
+                    />
+                  )}
+                </td>
+                <td className="money">{r.payments.map((p) => yuan(p.amountFen)).join(' / ') || '—'}</td>
+                <td className="ellipsis">
+                  {r.payments.length ? (
+                    r.payments.map((p) => (
+                      <div key={p.id} className="year-reason" title={p.channelRef ? `凭证号 ${p.channelRef}` : undefined}>
+                        {channelLabels[p.channel]} {hallDateTime(p.paidAt, timeZone).slice(0, 10)}
+                      </div>
+                    ))
+                  ) : r.assessment?.message ? (
+                    <span className="year-reason" title={r.assessment.message}>
+                      {r.assessment.message}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </div>
   );
 }
