@@ -3,7 +3,7 @@ import type { PayerSearchHit, PayerView, PaymentView } from '../../../shared/api
 import type { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../../../shared/domain/payer';
 import { maskIdNumber, validateIdNumber } from '../../../shared/domain/id-number';
 import { ageOn } from '../../platform/clock';
-import type { Db } from '../../platform/db/database';
+import { prepareCached, type Db } from '../../platform/db/database';
 
 export interface PayerRow {
   id: number;
@@ -84,13 +84,13 @@ export class PayerService {
     const last = points.pop()!;
     const to = points.join('') + String.fromCodePoint(last.codePointAt(0)! + 1);
     const villageClause = village ? ' AND village = ?' : '';
-    const rows = this.db
-      .prepare(
-        `SELECT id, name, id_number, gender, birth_date, town, village FROM payers
+    // Four statements in all (name or initials, with or without a village), compiled once each.
+    const rows = prepareCached(
+      this.db,
+      `SELECT id, name, id_number, gender, birth_date, town, village FROM payers
           WHERE ${column} >= ? AND ${column} < ?${villageClause}
           ORDER BY ${column}, id LIMIT ?`,
-      )
-      .all(...(village ? [from, to, village, limit + 1] : [from, to, limit + 1])) as {
+    ).all(...(village ? [from, to, village, limit + 1] : [from, to, limit + 1])) as {
       id: number;
       name: string;
       id_number: string;
