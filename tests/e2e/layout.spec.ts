@@ -35,7 +35,7 @@ async function onScreen(page: Page, el: Locator, what: string) {
 /** No header cell of a visible table is taller than two lines (one character per line is the failure). */
 async function headersOneLine(page: Page) {
   const tall = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.ant-table-thead th')]
+    [...document.querySelectorAll<HTMLElement>('.ant-table-thead th, .years-table th')]
       .filter((th) => th.offsetParent !== null && th.innerText.trim().length > 1)
       .filter((th) => th.getBoundingClientRect().height > 48)
       .map((th) => `${th.innerText.trim()} ${Math.round(th.getBoundingClientRect().height)}px`),
