@@ -13,15 +13,25 @@ function toDate(at: Date | string): Date {
   return d;
 }
 
+// The last date asked for in each zone, by minute: every counter call asks for today, and a civil
+// date cannot change within a minute (the offsets zones use today are whole minutes).
+const lastDates = new Map<string, { minute: number; date: string }>();
+
 /** The civil date (YYYY-MM-DD) of an instant in the hall's time zone (e.g. Asia/Shanghai). */
 export function hallDate(at: Date | string, timeZone: string): string {
+  const d = toDate(at);
+  const minute = Math.floor(d.getTime() / 60_000);
+  const last = lastDates.get(timeZone);
+  if (last !== undefined && last.minute === minute) return last.date;
   let f = dateFormats.get(timeZone);
   if (!f) {
     // en-CA formats as YYYY-MM-DD.
     f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
     dateFormats.set(timeZone, f);
   }
-  return f.format(toDate(at));
+  const date = f.format(d);
+  lastDates.set(timeZone, { minute, date });
+  return date;
 }
 
 function clockParts(at: Date | string, timeZone: string): { hour: string; minute: string; second: string } {

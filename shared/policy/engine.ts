@@ -158,7 +158,36 @@ interface TierContext {
   only: readonly number[] | null;
 }
 
+/**
+ * Tier lists without a special group's benefit depend only on the table, whether the year is
+ * subsidised, the groups that may use reserved tiers and the lump sum's tier list: the same few
+ * lists serve every payer of the year. They are computed once per table and frozen (callers copy
+ * an option before changing it, see copyOption), so a lookup does not rebuild dozens of options
+ * and the API boundary can recognise a list it has already checked (shared/policy/schema.ts).
+ */
+const sharedTierLists = new WeakMap<PolicyTable, Map<string, readonly TierOption[]>>();
+
 function tierOptions(c: TierContext): TierOption[] {
+  if (c.benefit !== null) return computeTierOptions(c);
+  // Without a benefit the credit changes nothing (governmentPaidFen is 0 either way).
+  const reservedFor = c.table.tiers.some((t) => t.reservedFor !== undefined) ? [...c.active].sort().join(',') : '';
+  const key = `${c.subsidised ? 1 : 0}|${reservedFor}|${c.only === null ? '*' : c.only.join(',')}`;
+  let byKey = sharedTierLists.get(c.table);
+  if (!byKey) sharedTierLists.set(c.table, (byKey = new Map()));
+  let list = byKey.get(key);
+  if (!list) byKey.set(key, (list = deepFreeze(computeTierOptions(c))));
+  return list as TierOption[];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function computeTierOptions(c: TierContext): TierOption[] {
   const out: TierOption[] = [];
   const b = c.benefit;
   for (const tier of c.table.tiers) {

@@ -418,6 +418,26 @@ export const TierOption = z.strictObject({
 });
 export type TierOption = z.infer<typeof TierOption>;
 
+const TierOptionList = z.array(TierOption);
+/** Frozen tier lists that have passed TierOptionList once (identity, so nothing is retained). */
+const checkedTierLists = new WeakSet<object>();
+/**
+ * A list of tier options. The engine shares one frozen list between every payer of a year with
+ * the same terms (engine.ts tierOptions); a payer page carries about seventy options, and checking
+ * each of them on every lookup was most of the API boundary's work and garbage. A frozen list is
+ * checked the first time it is seen and recognised afterwards; any other list is checked every
+ * time. Strict objects without transforms: what passes is returned as it is, as parsing would.
+ */
+export const TierOptions = z.custom<TierOption[]>().superRefine((value, ctx) => {
+  if (typeof value === 'object' && value !== null && checkedTierLists.has(value)) return;
+  const r = TierOptionList.safeParse(value);
+  if (!r.success) {
+    for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+    return;
+  }
+  if (Object.isFrozen(value)) checkedTierLists.add(value as object);
+});
+
 export const YearKind = z.enum(['current', 'back_payment', 'past_pension_age', 'lump_sum']);
 export type YearKind = z.infer<typeof YearKind>;
 
@@ -432,7 +452,7 @@ export const YearAssessment = z.strictObject({
   paid: PaidYear.nullable(),
   /** 代缴 already credited for the year (null = none): the year counts, and a tier may go on top. */
   governmentCredit: GovernmentCredit.nullable(),
-  tiers: z.array(TierOption),
+  tiers: TierOptions,
 });
 export type YearAssessment = z.infer<typeof YearAssessment>;
 
@@ -444,7 +464,7 @@ export const LumpSumOffer = z.strictObject({
   /** Years still missing to the minimum (what a lump sum alone may cover). */
   maxYears: z.number().int().nonnegative(),
   subsidised: z.boolean(),
-  tiers: z.array(TierOption),
+  tiers: TierOptions,
 });
 export type LumpSumOffer = z.infer<typeof LumpSumOffer>;
 

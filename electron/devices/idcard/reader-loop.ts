@@ -38,6 +38,10 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
   private conn: ReaderConnection | null = null;
   private reader: SamReader | null = null;
   private wake: (() => void) | null = null;
+  /** Ends the wait between two polls early (pollNow); null outside that wait. */
+  private endPollWait: (() => void) | null = null;
+  /** pollNow() came while the loop was talking to the reader: the next wait is skipped. */
+  private pollRequested = false;
   private lastStatus = '';
   private readonly pollMs: number;
   private readonly reconnectMs: number;
@@ -64,6 +68,35 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
     this.wake?.();
     await this.done;
     await this.disconnect();
+  }
+
+  /**
+   * Looks at the reader now instead of at the end of the poll interval. For a reader that says
+   * when a card is put on it (the simulated reader in training): the clerk does not wait for the
+   * next poll. Hardware readers do not say so and are polled (pollMs). Called while the loop is
+   * talking to the reader or connecting, the next wait between polls is skipped instead.
+   */
+  pollNow(): void {
+    if (this.endPollWait) this.endPollWait();
+    else this.pollRequested = true;
+  }
+
+  private async pollWait(): Promise<void> {
+    if (this.pollRequested) {
+      this.pollRequested = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.endPollWait = null;
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollMs);
+      this.endPollWait = done;
+      // stop() ends this wait too.
+      this.wake = done;
+    });
   }
 
   private emitEvent(e: ReaderLoopEvent): void {
@@ -118,7 +151,7 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
                 rejected = true;
                 this.emitEvent({ type: 'error', code: e.code, message: e.message });
                 lastError = e.code;
-                await this.sleep(this.pollMs);
+                await this.pollWait();
                 continue;
               }
               // Report each distinct failure once per placement; the next poll retries.
@@ -147,7 +180,7 @@ export class CardReaderLoop extends EventEmitter<{ event: [ReaderLoopEvent] }> {
           continue;
         }
       }
-      await this.sleep(this.pollMs);
+      await this.pollWait();
     }
   }
 

@@ -59,6 +59,7 @@ export class ReaderSimulator {
   readonly samId: Buffer;
   /** Every well-formed request, for tests: [CMD, PARA]. */
   readonly requests: Array<[number, number]> = [];
+  private readonly placeListeners = new Set<() => void>();
 
   constructor(
     private port: Duplex,
@@ -84,6 +85,17 @@ export class ReaderSimulator {
   place(card: SimCard): void {
     this.card = card;
     this.cardState = 'idle';
+    for (const l of this.placeListeners) l();
+  }
+
+  /**
+   * Called after a card is put on the reader. This is outside the protocol (a SAM reader only
+   * answers the terminal's polls): in training the reader loop listens so that it looks at once
+   * instead of at its next poll. Returns the function that stops listening.
+   */
+  onPlace(listener: () => void): () => void {
+    this.placeListeners.add(listener);
+    return () => this.placeListeners.delete(listener);
   }
 
   remove(): void {

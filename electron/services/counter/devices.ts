@@ -126,6 +126,8 @@ export class DeviceService {
       const { sim, connect } = simulatedReader();
       this.readerSim = sim;
       this.readerLoop = new CardReaderLoop({ connect, pollMs: 50 });
+      // The simulator says when a card is put on it: the loop reads it at once, not at its next poll.
+      sim.onPlace(() => this.readerLoop?.pollNow());
     } else if (config.reader) {
       const readerPath = config.reader === 'auto' ? undefined : config.reader;
       // 100 ms: a find-card exchange is ~20 bytes (2 ms at 115200 baud), and the clerk should not

@@ -5,7 +5,6 @@ import type { NothingToCollect, PaymentMethod, PrintJobView, ProgressView, Recor
 import { formatYuan } from '../../../shared/domain/money';
 import { collectionProgress } from './progress';
 import { maskIdNumber } from '../../../shared/domain/id-number';
-import type { Channel, SpecialGroupCode } from '../../../shared/domain/payer';
 import {
   assessPayer,
   PolicyPayer,
@@ -21,6 +20,7 @@ import type { Clock } from '../../platform/clock';
 import { civilDate } from '../../platform/clock';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../platform/db/database';
+import type { PayerRecords } from '../payers/payers';
 import type { Logger } from '../../platform/log';
 import type { PolicyRegistry } from '../policy/registry';
 import { appendAudit } from '../trust/audit';
@@ -34,15 +34,7 @@ export interface CounterContext {
   counterNo: number;
 }
 
-interface PayerRow {
-  id: number;
-  id_number: string;
-  name: string;
-  birth_date: string;
-  registration_date: string;
-  status: PolicyPayerInput['registrationStatus'];
-  in_employee_scheme: number;
-}
+type PayerRow = PayerRecords['row'];
 
 interface TransactionRow {
   id: number;
@@ -91,22 +83,35 @@ export class PaymentService {
     return row;
   }
 
+  /** A payer's records for the engine: registry row, special groups and every payment. */
+  private records(payerId: number): PayerRecords {
+    const row = this.payerRow(payerId);
+    return {
+      row,
+      groups: this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from').all(
+        payerId,
+      ) as PayerRecords['groups'],
+      payments: this.stmt(
+        'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, lump_sum_years FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
+      ).all(payerId) as PayerRecords['payments'],
+    };
+  }
+
   /** The engine's view of a payer: registry row, special groups and one paid tier per year. */
-  private policyPayer(row: PayerRow, today: string): PolicyPayer {
-    const groups = this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ?').all(row.id) as {
-      code: SpecialGroupCode;
-      valid_from: string;
-      valid_to: string | null;
-    }[];
-    // A year paid twice (a conflict) is one paid year for eligibility: the first payment counts.
-    // Lump sums count their years, not the calendar year they were paid in.
-    const paid = this.stmt(
-      `SELECT year, tier_fen, channel FROM payments WHERE payer_id = ?
-          AND id IN (SELECT min(id) FROM payments WHERE payer_id = ? AND lump_sum_years IS NULL GROUP BY year) ORDER BY year`,
-    ).all(row.id, row.id) as { year: number; tier_fen: number; channel: Channel }[];
-    const lumpSums = this.stmt('SELECT paid_at, lump_sum_years, tier_fen FROM payments WHERE payer_id = ? AND lump_sum_years IS NOT NULL ORDER BY id').all(
-      row.id,
-    ) as { paid_at: string; lump_sum_years: number; tier_fen: number }[];
+  private policyPayer({ row, groups, payments }: PayerRecords, today: string): PolicyPayer {
+    // A year paid twice (a conflict) is one paid year for eligibility: the first payment (lowest
+    // id) counts. Lump sums count their years, not the calendar year they were paid in.
+    const firstOfYear = new Map<number, PayerRecords['payments'][number]>();
+    const lumpSums: PayerRecords['payments'] = [];
+    for (const p of payments) {
+      if (p.lump_sum_years !== null) lumpSums.push(p);
+      else {
+        const first = firstOfYear.get(p.year);
+        if (first === undefined || p.id < first.id) firstOfYear.set(p.year, p);
+      }
+    }
+    const paid = [...firstOfYear.values()].sort((a, b) => a.year - b.year);
+    lumpSums.sort((a, b) => a.id - b.id);
     const credits = this.stmt('SELECT year, amount_fen FROM government_credits WHERE payer_id = ? ORDER BY year').all(row.id) as {
       year: number;
       amount_fen: number | null;
@@ -119,7 +124,7 @@ export class PaymentService {
       specialGroups: groups.map((g) => ({ group: g.code, from: g.valid_from, to: g.valid_to })),
       paidYears: paid.map((p) => ({ year: p.year, tierFen: p.tier_fen, channel: p.channel })),
       governmentCredits: credits.map((c) => ({ year: c.year, amountFen: c.amount_fen })),
-      lumpSums: lumpSums.map((l) => ({ paidOn: civilDate(new Date(l.paid_at), this.timeZone), years: l.lump_sum_years, tierFen: l.tier_fen })),
+      lumpSums: lumpSums.map((l) => ({ paidOn: civilDate(new Date(l.paid_at), this.timeZone), years: l.lump_sum_years!, tierFen: l.tier_fen })),
       // The registry only says whether the person is in the employees' scheme now.
       employeesSchemeYears: row.in_employee_scheme ? [Number(today.slice(0, 4))] : [],
     } satisfies PolicyPayerInput);
@@ -127,6 +132,14 @@ export class PaymentService {
 
   /** The engine's answer for a payer today, or the reason there is none. */
   assess(payerId: number): { assessment: Assessment | null; policyMessage: string | null } {
+    return this.assessRecords(() => this.records(payerId));
+  }
+
+  /**
+   * The engine's answer for records already read (the payer page reads them once for both of its
+   * parts); `records` is only called when a policy table applies.
+   */
+  assessRecords(records: PayerRecords | (() => PayerRecords)): { assessment: Assessment | null; policyMessage: string | null } {
     const today = this.today();
     const year = Number(today.slice(0, 4));
     if (this.policies.conflict(this.regionCode, year)) {
@@ -134,8 +147,7 @@ export class PaymentService {
     }
     const table = this.policies.table(this.regionCode, year, today);
     if (!table) return { assessment: null, policyMessage: `${year}年度政策表未安装，暂不能收费。请联系信息技术人员。` };
-    const row = this.payerRow(payerId);
-    const assessment = assessPayer(this.policyPayer(row, today), table, today, {
+    const assessment = assessPayer(this.policyPayer(typeof records === 'function' ? records() : records, today), table, today, {
       tableForYear: (y) => this.policies.table(this.regionCode, y),
     });
     return { assessment, policyMessage: null };

@@ -1,12 +1,12 @@
 import { AppError } from '../../../shared/api/errors';
 import type { PayerView } from '../../../shared/api/views';
-import type { PayerRegistryView } from '../payers/payers';
+import type { PayerRecords } from '../payers/payers';
 import { payerActivity } from '../counter/activity';
 import type { AppContext, NamespaceHandlers, Running } from './context';
 
-/** A payer's registry view with what the policy engine says about each year. */
-function withAssessment(r: Running, view: PayerRegistryView): PayerView {
-  return { ...view, ...r.payments.assess(view.id) };
+/** The payer page: the registry view with what the policy engine says about each year, from one read. */
+function payerPage(r: Running, records: PayerRecords, today: string): PayerView {
+  return { ...r.payers.view(records, today), ...r.payments.assessRecords(records) };
 }
 
 export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
@@ -16,7 +16,7 @@ export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
     'payer.lookup': ({ idNumber }) => {
       const r = ctx.live();
       try {
-        return withAssessment(r, r.payers.lookup(idNumber, ctx.today()));
+        return payerPage(r, r.payers.lookupRecords(idNumber), ctx.today());
       } catch (error) {
         // While a training county is still being written, "not found" may only mean "not yet".
         const fill = ctx.trainingFill();
@@ -32,7 +32,7 @@ export function payerHandlers(ctx: AppContext): NamespaceHandlers<'payer'> {
     },
     'payer.get': ({ payerId }) => {
       const r = ctx.live();
-      return withAssessment(r, r.payers.get(payerId, ctx.today()));
+      return payerPage(r, r.payers.records(payerId), ctx.today());
     },
   };
 }

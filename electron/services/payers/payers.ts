@@ -3,9 +3,9 @@ import type { PayerSearchHit, PayerView, PaymentView } from '../../../shared/api
 import type { Channel, Gender, RegistrationStatus, SpecialGroupCode } from '../../../shared/domain/payer';
 import { maskIdNumber, validateIdNumber } from '../../../shared/domain/id-number';
 import { ageOn } from '../../platform/clock';
-import type { Db } from '../../platform/db/database';
+import { prepareCached, type Db } from '../../platform/db/database';
 
-interface PayerRow {
+export interface PayerRow {
   id: number;
   id_number: string;
   name: string;
@@ -19,7 +19,7 @@ interface PayerRow {
   in_employee_scheme: number;
 }
 
-interface PaymentRow {
+export interface PaymentRow {
   id: number;
   year: number;
   tier_fen: number;
@@ -27,6 +27,26 @@ interface PaymentRow {
   channel: Channel;
   channel_ref: string | null;
   paid_at: string;
+  /** Not on the page; the policy engine counts a lump sum's years (see PaymentService). */
+  lump_sum_years: number | null;
+}
+
+export interface SpecialGroupRow {
+  code: SpecialGroupCode;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+/**
+ * What the registry holds about one payer, read once for a payer page: the page's registry part
+ * and the policy engine's input are both built from it, so a lookup reads each table once.
+ */
+export interface PayerRecords {
+  row: PayerRow;
+  /** Ordered by valid_from. */
+  groups: SpecialGroupRow[];
+  /** Newest year first, then by time paid. */
+  payments: PaymentRow[];
 }
 
 /** The registry's part of the payer page; the policy engine's part is added by the counter. */
@@ -43,7 +63,7 @@ export class PayerService {
     this.byId = db.prepare('SELECT * FROM payers WHERE id = ?');
     this.groups = db.prepare('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from');
     this.payments = db.prepare(
-      'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
+      'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, lump_sum_years FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
     );
   }
 
@@ -64,13 +84,13 @@ export class PayerService {
     const last = points.pop()!;
     const to = points.join('') + String.fromCodePoint(last.codePointAt(0)! + 1);
     const villageClause = village ? ' AND village = ?' : '';
-    const rows = this.db
-      .prepare(
-        `SELECT id, name, id_number, gender, birth_date, town, village FROM payers
+    // Four statements in all (name or initials, with or without a village), compiled once each.
+    const rows = prepareCached(
+      this.db,
+      `SELECT id, name, id_number, gender, birth_date, town, village FROM payers
           WHERE ${column} >= ? AND ${column} < ?${villageClause}
           ORDER BY ${column}, id LIMIT ?`,
-      )
-      .all(...(village ? [from, to, village, limit + 1] : [from, to, limit + 1])) as {
+    ).all(...(village ? [from, to, village, limit + 1] : [from, to, limit + 1])) as {
       id: number;
       name: string;
       id_number: string;
@@ -107,22 +127,36 @@ export class PayerService {
   }
 
   lookup(idNumber: string, today: string): PayerRegistryView {
+    return this.view(this.lookupRecords(idNumber), today);
+  }
+
+  get(payerId: number, today: string): PayerRegistryView {
+    return this.view(this.records(payerId), today);
+  }
+
+  /** The payer's records by full ID number; the reason when the number is not valid or not found. */
+  lookupRecords(idNumber: string): PayerRecords {
     const check = validateIdNumber(idNumber);
     // The reason once: the message is the field's error too (no second copy in issues).
     if (!check.ok) throw new AppError('INVALID_ID_NUMBER', check.message);
     const row = this.byIdNumber.get(check.idNumber) as PayerRow | undefined;
     if (!row) throw new AppError('PAYER_NOT_FOUND');
-    return this.view(row, today);
+    return this.recordsOf(row);
   }
 
-  get(payerId: number, today: string): PayerRegistryView {
+  records(payerId: number): PayerRecords {
     const row = this.byId.get(payerId) as PayerRow | undefined;
     if (!row) throw new AppError('PAYER_NOT_FOUND');
-    return this.view(row, today);
+    return this.recordsOf(row);
   }
 
-  private view(row: PayerRow, today: string): PayerRegistryView {
-    const payments = (this.payments.all(row.id) as PaymentRow[]).map((p): PaymentView => ({
+  private recordsOf(row: PayerRow): PayerRecords {
+    return { row, groups: this.groups.all(row.id) as SpecialGroupRow[], payments: this.payments.all(row.id) as PaymentRow[] };
+  }
+
+  /** The registry's part of the payer page. */
+  view({ row, groups, payments: rows }: PayerRecords, today: string): PayerRegistryView {
+    const payments = rows.map((p): PaymentView => ({
       id: p.id,
       year: p.year,
       tierFen: p.tier_fen,
@@ -150,7 +184,7 @@ export class PayerService {
       registrationDate: row.registration_date,
       status: row.status,
       inEmployeeScheme: row.in_employee_scheme === 1,
-      specialGroups: (this.groups.all(row.id) as { code: SpecialGroupCode; valid_from: string; valid_to: string | null }[]).map((g) => ({
+      specialGroups: groups.map((g) => ({
         code: g.code,
         from: g.valid_from,
         to: g.valid_to,

@@ -20,6 +20,14 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
  */
 export const READ_FRAME_BYTES = 5 + 2 + 3 + 4 + 256 + 1024 + 1;
 export const READ_FRAME_WIRE_MS = (READ_FRAME_BYTES * 10 * 1000) / 115_200;
+/**
+ * Every byte on the wire between a card put down and its data in the terminal: find card (10-byte
+ * request, 15-byte answer), select card (10 + 19), read text and photo (10 + the read frame).
+ */
+export const PLACEMENT_WIRE_BYTES = 10 + 15 + 10 + 19 + 10 + READ_FRAME_BYTES;
+export const PLACEMENT_WIRE_MS = (PLACEMENT_WIRE_BYTES * 10 * 1000) / 115_200;
+/** The reader loop's poll interval on hardware (electron/services/counter/devices.ts). */
+const HARDWARE_POLL_MS = 100;
 
 // Notes when the card event reaches the page (before the app's own listeners see it).
 const WATCH_EVENTS = `(() => {
@@ -195,17 +203,21 @@ export async function browserRows(ctx: BenchContext): Promise<RowResult[]> {
         totals,
         totals.reduce((s, x) => s + x, 0),
       );
-      const p50 = (xs: number[]) => summarize(xs).p50;
+      const split = (xs: number[]) => {
+        const st = summarize(xs);
+        return `p50 ${st.p50.toFixed(0)} / p99 ${st.p99.toFixed(0)} ms`;
+      };
       rows.push({
         id: 'card-paint',
         operation: 'card placed on simulated reader → payer page painted (in Chromium)',
         status: 'ok',
         stats,
-        target: { text: '< 150 ms beyond wire time', met: stats.p99 < 150 },
+        target: { text: '≤ 50 ms beyond wire time (p99)', met: stats.p99 <= 50 },
         note:
-          `${n} placements; in-memory link, so no wire time is included (the ${READ_FRAME_BYTES}-byte read frame takes ` +
-          `${READ_FRAME_WIRE_MS.toFixed(1)} ms at 115200 baud on real hardware); p50 split: click → card event in page ` +
-          `${p50(toEvent).toFixed(0)} ms (reader poll every 150 ms + read), event → painted ${p50(toPaint).toFixed(0)} ms`,
+          `${n} placements; the simulated reader signals the placement and the reader loop reads at once; ` +
+          `placement (click) → card event in page ${split(toEvent)}, event → payer painted ${split(toPaint)}; ` +
+          `wire time excluded: none is included (in-memory link); on a 115200-baud reader find + select + read are ` +
+          `${PLACEMENT_WIRE_BYTES} bytes = ${PLACEMENT_WIRE_MS.toFixed(1)} ms, plus up to one ${HARDWARE_POLL_MS} ms poll (no placement signal)`,
       });
     }
 

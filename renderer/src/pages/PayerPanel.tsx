@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { Alert, Checkbox, Select, Space, Tag, Tooltip } from 'antd';
+import { Alert, Checkbox, Select, Space, Tag } from 'antd';
 import type { PayerView } from '../../../shared/api/views';
 import { channelLabels, genderLabels, registrationStatusLabels, specialGroupLabels } from '../../../shared/vocab';
 import type { YearAssessment } from '../../../shared/policy/schema';
@@ -72,7 +72,22 @@ interface YearsProps {
   maxHeight: number;
 }
 
-/** The year-by-year ledger: what was paid, what can be paid (tick it, choose the tier), and why not. */
+/** A year's state in the ledger: paid, paid twice, payable now (and how) or not. */
+function yearState(r: Row): { text: string; tone: 'volcano' | 'green' | 'blue' | 'red' } {
+  if (r.payments.length > 1) return { text: '重复缴费', tone: 'volcano' };
+  if (r.payments.length === 1) return { text: '已缴', tone: 'green' };
+  if (r.assessment?.payable) {
+    return { text: r.assessment.kind === 'current' ? '可缴' : r.assessment.kind === 'back_payment' ? '可补缴' : '可补缴（到龄）', tone: 'blue' };
+  }
+  return { text: '未缴', tone: 'red' };
+}
+
+/**
+ * The year-by-year ledger: what was paid, what can be paid (tick it, choose the tier), and why not.
+ * A plain table (styles.css .years-table), not antd's Table: it is drawn every time a card opens a
+ * payer, and antd's per-cell components made it most of the time from card to painted page
+ * (issue 18). Only the controls (tick box, tier choice) are antd components.
+ */
 export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onTierChange, cursor, maxHeight }: YearsProps) {
   const assessed = new Map(payer.assessment?.years.map((y) => [y.year, y]));
   const years = new Set([...payer.years.map((y) => y.year), ...assessed.keys()]);
@@ -111,13 +126,10 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
           {
             title: '状态',
             width: 88,
+            // A styled span, not antd's Tag: per-cell components were most of card → painted.
             render: (_, r) => {
-              if (r.payments.length > 1) return <Tag color="volcano">重复缴费</Tag>;
-              if (r.payments.length === 1) return <Tag color="green">已缴</Tag>;
-              if (r.assessment?.payable) {
-                return <Tag color="blue">{r.assessment.kind === 'current' ? '可缴' : r.assessment.kind === 'back_payment' ? '可补缴' : '可补缴（到龄）'}</Tag>;
-              }
-              return <Tag color="red">未缴</Tag>;
+              const state = yearState(r);
+              return <span className={`year-tag ${state.tone}`}>{state.text}</span>;
             },
           },
           {
@@ -149,11 +161,9 @@ export function PayerYears({ payer, timeZone, selected, tiers, onToggleYear, onT
             render: (_, r) =>
               r.payments.length ? (
                 r.payments.map((p) => (
-                  <Tooltip key={p.id} title={p.channelRef ? `凭证号 ${p.channelRef}` : undefined}>
-                    <div className="year-reason">
-                      {channelLabels[p.channel]} {hallDateTime(p.paidAt, timeZone).slice(0, 10)}
-                    </div>
-                  </Tooltip>
+                  <div key={p.id} className="year-reason" title={p.channelRef ? `凭证号 ${p.channelRef}` : undefined}>
+                    {channelLabels[p.channel]} {hallDateTime(p.paidAt, timeZone).slice(0, 10)}
+                  </div>
                 ))
               ) : r.assessment?.message ? (
                 <span className="year-reason" title={r.assessment.message}>

@@ -177,6 +177,34 @@ describe('CardReaderLoop', () => {
     expect(errors[0]).toMatchObject({ code: 'sw_81' });
   });
 
+  it('reads a card the reader signals at once, without waiting for the next poll', async () => {
+    // A poll interval far longer than the test: only the placement signal can get the card read.
+    const [host, device] = createDuplexPair();
+    ends.push(host, device);
+    const sim = new ReaderSimulator(device);
+    const loop = new CardReaderLoop({ pollMs: 60_000, connect: async () => ({ port: host, path: 'mem', close: async () => {} }) });
+    const events: ReaderLoopEvent[] = [];
+    loop.on('event', (e) => events.push(e));
+    loop.start();
+    await until(() => types(events).includes('connected') && sim.requests.length >= 2); // status, then the first find
+    const polled = sim.requests.length;
+
+    // Unsignalled, the card waits for the next poll (a minute away).
+    sim.place(sampleCards.resident);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(types(events)).not.toContain('card');
+    expect(sim.requests.length).toBe(polled);
+
+    // Signalled, the loop looks now and reads it.
+    sim.remove();
+    const off = sim.onPlace(() => loop.pollNow());
+    sim.place(sampleCards.hmt);
+    await until(() => types(events).includes('card'), 1500);
+    off();
+    await loop.stop();
+    expect(events.flatMap((e) => (e.type === 'card' ? [e.card.name] : []))).toEqual(['陈美玲']);
+  });
+
   it('survives unplug and replug, then reads again', async () => {
     const sim: { current: ReaderSimulator | null } = { current: null };
     const t = loopWith(sim);
