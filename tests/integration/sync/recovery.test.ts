@@ -14,7 +14,7 @@ import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/serve';
 import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { clerkContext, counterPayment, customers, operators, receiptService, SERIES } from '../receipts/helpers';
-import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION } from './helpers';
+import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION, type CounterDb } from './helpers';
 
 const PAYERS = 60;
 let sim: UpstreamSim | null = null;
@@ -30,8 +30,8 @@ function engineFor(db: Db, installationId: string) {
 }
 
 /** A counter payment for one customer and its formal receipt; returns the receipt number. */
-function payAndIssue(db: Db, idNumber: string): string {
-  const txId = counterPayment(db, idNumber, [2026]);
+function payAndIssue({ db, policies }: CounterDb, idNumber: string): string {
+  const txId = counterPayment({ db, policies }, idNumber, [2026]);
   const r = receiptService(db).issueForTransaction(txId, clerkContext(db));
   return r.receipts[0]!.number;
 }
@@ -76,10 +76,10 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     await syncOk(c.db, installationId);
 
     // Two before the backup, three after it, all pushed.
-    const before = [payAndIssue(c.db, people[0]!), payAndIssue(c.db, people[1]!)];
+    const before = [payAndIssue(c, people[0]!), payAndIssue(c, people[1]!)];
     await syncOk(c.db, installationId);
     const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
-    const after = [payAndIssue(c.db, people[2]!), payAndIssue(c.db, people[3]!), payAndIssue(c.db, people[4]!)];
+    const after = [payAndIssue(c, people[2]!), payAndIssue(c, people[3]!), payAndIssue(c, people[4]!)];
     await syncOk(c.db, installationId);
     expect(after).toEqual([`${SERIES}00000003`, `${SERIES}00000004`, `${SERIES}00000005`]);
     c.db.close();
@@ -91,7 +91,7 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     expect(recoveryPending(db)).toMatchObject({ reason: 'restore' });
     expect(db.prepare('SELECT count(*) AS n FROM receipts').get()).toEqual({ n: 2 });
     // In recovery the database itself refuses new payments and receipts.
-    expect(() => recordCounterPayment(db, [{ idNumber: people[5]!, year: 2026, tierFen: 30_000 }])).toThrow(/RECOVERY_PENDING/);
+    expect(() => recordCounterPayment({ db, policies: c.policies }, people[5]!, [{ year: 2026, tierFen: 30_000 }])).toThrow(/RECOVERY_PENDING/);
 
     const report = (await syncOk(db, installationId)) as ReconcileReport;
     expect(report).toMatchObject({
@@ -108,7 +108,7 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     expect(recoveryPending(db)).toBeNull();
 
     // Work resumes on the next unused number.
-    const resumed = [payAndIssue(db, people[5]!), payAndIssue(db, people[6]!)];
+    const resumed = [payAndIssue({ db, policies: c.policies }, people[5]!), payAndIssue({ db, policies: c.policies }, people[6]!)];
     expect(resumed).toEqual([`${SERIES}00000006`, `${SERIES}00000007`]);
     await syncOk(db, installationId);
     const { local, acknowledged } = checkNoNumberTwice(db, 7);
@@ -127,13 +127,13 @@ describe('a -wal lost after a crash', () => {
     receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
     const people = customers(c.db, 16);
     await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
+    payAndIssue(c, people[0]!);
     await syncOk(c.db, installationId);
 
     // Everything from here on lives only in the -wal: no checkpoint until the "crash".
     c.db.pragma('wal_checkpoint(TRUNCATE)');
     c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 10; i++) payAndIssue(c.db, people[i]!);
+    for (let i = 1; i <= 10; i++) payAndIssue(c, people[i]!);
     await syncOk(c.db, installationId);
     // The crash, then the -wal deleted: what is left is the main file as of the checkpoint.
     const crashed = tempDir('walloss');
@@ -151,7 +151,7 @@ describe('a -wal lost after a crash', () => {
     expect(report).toMatchObject({ outcome: 'recovered', eventsRecovered: 20, paymentLinesPresent: 10, paymentLinesMissing: [], lostNumbers: [] });
     expect(report.receiptsRestored).toEqual([{ first: `${SERIES}00000002`, last: `${SERIES}00000011`, count: 10 }]);
 
-    for (let i = 11; i <= 15; i++) payAndIssue(db, people[i]!);
+    for (let i = 11; i <= 15; i++) payAndIssue({ db, policies: c.policies }, people[i]!);
     await syncOk(db, installationId);
     const { local, acknowledged } = checkNoNumberTwice(db, 16);
     expect(local.at(-1)).toBe(`${SERIES}00000016`);
@@ -170,10 +170,10 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
     receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
     const people = customers(c.db, 6);
     await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
+    payAndIssue(c, people[0]!);
     await syncOk(c.db, installationId);
     const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
-    for (let i = 1; i <= 4; i++) payAndIssue(c.db, people[i]!);
+    for (let i = 1; i <= 4; i++) payAndIssue(c, people[i]!);
     await syncOk(c.db, installationId);
     c.db.close();
 
@@ -192,7 +192,7 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
     expect(recoveryPending(db)).toBeNull();
     // The recovery is in the audit trail.
     expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sync.apply' AND entity = 'recovery'").get()).toEqual({ n: 1 });
-    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000006`);
+    expect(payAndIssue({ db, policies: c.policies }, people[5]!)).toBe(`${SERIES}00000006`);
     await syncOk(db, installationId);
     checkNoNumberTwice(db, 6);
   }, 30_000);
@@ -208,11 +208,11 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
     const people = customers(c.db, 6);
     await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
+    payAndIssue(c, people[0]!);
     await syncOk(c.db, installationId);
     c.db.pragma('wal_checkpoint(TRUNCATE)');
     c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 3; i++) payAndIssue(c.db, people[i]!);
+    for (let i = 1; i <= 3; i++) payAndIssue(c, people[i]!);
     await syncOk(c.db, installationId);
     const crashed = tempDir('walloss');
     fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
@@ -222,7 +222,7 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     open.push(db);
     migrate(db);
     // Offline: the counter cannot know, and prints number 2 a second time.
-    expect(payAndIssue(db, people[4]!)).toBe(`${SERIES}00000002`);
+    expect(payAndIssue({ db, policies: c.policies }, people[4]!)).toBe(`${SERIES}00000002`);
 
     const engine = engineFor(db, installationId);
     const outcome = await engine.syncOnce();
@@ -244,6 +244,6 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     ).toEqual(['RECEIPT_NUMBER_USED']);
     // The payment taken offline reached the upstream; the next number follows the highest known.
     expect(compareLedgers(db, sim.store).equal).toBe(true);
-    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000005`);
+    expect(payAndIssue({ db, policies: c.policies }, people[5]!)).toBe(`${SERIES}00000005`);
   }, 30_000);
 });
