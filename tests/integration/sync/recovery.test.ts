@@ -64,16 +64,49 @@ function checkNoNumberTwice(db: Db, expectedIssued: number) {
   return { local, acknowledged: acknowledged.length };
 }
 
+/**
+ * A synced counter with a block of 100 numbers for the clerk and `n` customers; with `firstPaid`,
+ * the first of them has paid, had a receipt and been pushed.
+ */
+async function syncedCounter(n: number, options: { firstPaid?: boolean; config?: boolean } = {}) {
+  const installationId = crypto.randomUUID();
+  const upstream = await startSim(PAYERS);
+  sim = upstream;
+  const c = await makeCounter({ seedPayers: PAYERS });
+  open.push(c.db);
+  if (options.config) writeConfig(dataDirLayout(c.dir), { ...trainingConfig(PAYERS), installationId, upstream: { url: upstream.url, key: KEY } });
+  const ops = operators(c.db);
+  receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
+  const people = customers(c.db, n);
+  await syncOk(c.db, installationId);
+  if (options.firstPaid) {
+    payAndIssue(c, people[0]!);
+    await syncOk(c.db, installationId);
+  }
+  return { installationId, c, people, upstream };
+}
+
+/**
+ * Pays and pushes `people` with nothing checkpointed, then "crashes" and loses the -wal: returns
+ * the counter opened on what is left, the main file as of the last checkpoint.
+ */
+async function payThenLoseWal(c: CounterDb & { file: string }, installationId: string, people: string[]): Promise<CounterDb> {
+  c.db.pragma('wal_checkpoint(TRUNCATE)');
+  c.db.pragma('wal_autocheckpoint = 0');
+  for (const p of people) payAndIssue(c, p);
+  await syncOk(c.db, installationId);
+  const crashed = tempDir('walloss');
+  fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
+  c.db.close();
+  const db = openDatabase(path.join(crashed, 'counter.sqlite'));
+  open.push(db);
+  migrate(db);
+  return { db, policies: c.policies };
+}
+
 describe('restore → continue: no receipt number twice, every acknowledged payment back', () => {
   it('backup, 3 payments with receipts pushed, restore: refused until reconciled, then 3 numbers and 3 payments come back', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 7);
-    await syncOk(c.db, installationId);
+    const { installationId, c, people } = await syncedCounter(7);
 
     // Two before the backup, three after it, all pushed.
     const before = [payAndIssue(c, people[0]!), payAndIssue(c, people[1]!)];
@@ -119,30 +152,10 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
 
 describe('a -wal lost after a crash', () => {
   it('the pushed work that was only in the lost WAL comes back before the next number is issued', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 16);
-    await syncOk(c.db, installationId);
-    payAndIssue(c, people[0]!);
-    await syncOk(c.db, installationId);
-
-    // Everything from here on lives only in the -wal: no checkpoint until the "crash".
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 10; i++) payAndIssue(c, people[i]!);
-    await syncOk(c.db, installationId);
-    // The crash, then the -wal deleted: what is left is the main file as of the checkpoint.
-    const crashed = tempDir('walloss');
-    fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
-    c.db.close();
-
-    const db = openDatabase(path.join(crashed, 'counter.sqlite'));
-    open.push(db);
-    migrate(db);
+    const { installationId, c, people } = await syncedCounter(16, { firstPaid: true });
+    // Ten more live only in the -wal, which the crash then loses.
+    const left = await payThenLoseWal(c, installationId, people.slice(1, 11));
+    const { db } = left;
     expect(db.prepare('SELECT count(*) AS n FROM receipts').get()).toEqual({ n: 1 });
     expect(db.prepare("SELECT count(*) AS n FROM payments WHERE channel = 'counter' AND local_uid IS NOT NULL").get()).toEqual({ n: 1 });
 
@@ -151,7 +164,7 @@ describe('a -wal lost after a crash', () => {
     expect(report).toMatchObject({ outcome: 'recovered', eventsRecovered: 20, paymentLinesPresent: 10, paymentLinesMissing: [], lostNumbers: [] });
     expect(report.receiptsRestored).toEqual([{ first: `${SERIES}00000002`, last: `${SERIES}00000011`, count: 10 }]);
 
-    for (let i = 11; i <= 15; i++) payAndIssue({ db, policies: c.policies }, people[i]!);
+    for (const p of people.slice(11, 16)) payAndIssue(left, p);
     await syncOk(db, installationId);
     const { local, acknowledged } = checkNoNumberTwice(db, 16);
     expect(local.at(-1)).toBe(`${SERIES}00000016`);
@@ -161,17 +174,7 @@ describe('a -wal lost after a crash', () => {
 
 describe('on demand: pension-counter db restore, then sync --reconcile', () => {
   it('the CLI restores into the recovery state and --reconcile reads the work back, reporting the numbers by range', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    writeConfig(dataDirLayout(c.dir), { ...trainingConfig(PAYERS), installationId, upstream: { url: sim.url, key: KEY } });
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 6);
-    await syncOk(c.db, installationId);
-    payAndIssue(c, people[0]!);
-    await syncOk(c.db, installationId);
+    const { installationId, c, people } = await syncedCounter(6, { firstPaid: true, config: true });
     const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
     for (let i = 1; i <= 4; i++) payAndIssue(c, people[i]!);
     await syncOk(c.db, installationId);
@@ -200,29 +203,11 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
 
 describe('work taken before the counter could compare (lost -wal, upstream unreachable at start)', () => {
   it('its events move after the upstream sequence; a receipt number printed twice is refused upstream, never accepted twice', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 6);
-    await syncOk(c.db, installationId);
-    payAndIssue(c, people[0]!);
-    await syncOk(c.db, installationId);
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 3; i++) payAndIssue(c, people[i]!);
-    await syncOk(c.db, installationId);
-    const crashed = tempDir('walloss');
-    fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
-    c.db.close();
-
-    const db = openDatabase(path.join(crashed, 'counter.sqlite'));
-    open.push(db);
-    migrate(db);
+    const { installationId, c, people, upstream } = await syncedCounter(6, { firstPaid: true });
+    const left = await payThenLoseWal(c, installationId, people.slice(1, 4));
+    const { db } = left;
     // Offline: the counter cannot know, and prints number 2 a second time.
-    expect(payAndIssue({ db, policies: c.policies }, people[4]!)).toBe(`${SERIES}00000002`);
+    expect(payAndIssue(left, people[4]!)).toBe(`${SERIES}00000002`);
 
     const engine = engineFor(db, installationId);
     const outcome = await engine.syncOnce();
@@ -233,17 +218,17 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     ]);
     expect(outcome.rejected).toBe(1);
     // The upstream holds each number once; the second use is refused and listed for a supervisor.
-    const accepted = sim.store.receiptIssuedNumbers().map((r) => r.number);
+    const accepted = upstream.store.receiptIssuedNumbers().map((r) => r.number);
     expect(accepted).toHaveLength(4);
     expect(new Set(accepted).size).toBe(4);
     expect(
-      sim.store
+      upstream.store
         .events()
         .filter((e) => e.result.status === 'rejected')
         .map((e) => (e.result as { code: string }).code),
     ).toEqual(['RECEIPT_NUMBER_USED']);
     // The payment taken offline reached the upstream; the next number follows the highest known.
-    expect(compareLedgers(db, sim.store).equal).toBe(true);
-    expect(payAndIssue({ db, policies: c.policies }, people[5]!)).toBe(`${SERIES}00000005`);
+    expect(compareLedgers(db, upstream.store).equal).toBe(true);
+    expect(payAndIssue(left, people[5]!)).toBe(`${SERIES}00000005`);
   }, 30_000);
 });
