@@ -12,6 +12,8 @@ import { SessionService } from '../../../electron/services/auth/session';
 import { PaymentService, type CounterContext } from '../../../electron/services/counter/payments';
 import { openTiersFen, policyInForce } from '../../../electron/services/policy/current';
 import { PolicyRegistry } from '../../../electron/services/policy/registry';
+import { createAppServices, type AppServices } from '../../../electron/services/app';
+import { SyncEngine, UpstreamClient } from '../../../electron/sync';
 import { startUpstreamSim, type UpstreamSim, type UpstreamSimOptions } from '../../../electron/tools/upstream-sim/server';
 import type { SimStore } from '../../../electron/tools/upstream-sim/store';
 import { contract } from '../../../shared/api/contract';
@@ -37,6 +39,30 @@ export async function startSim(payers: number, extra: UpstreamSimOptions = {}): 
     clock: fixedStartClock(START),
     ...extra,
   });
+}
+
+/**
+ * A training counter run through createAppServices (what the desktop starts) with the clerk
+ * signed in at counter 2; `call` goes through the dispatcher as the desktop's IPC does and throws
+ * on a refusal. `db` is a second connection to its file, for reading and for a test's sync engine.
+ */
+export async function appAtCounter2(dirPrefix: string, demoPayers = 300) {
+  const dir = tempDir(dirPrefix);
+  const services: AppServices = createAppServices({ dataDir: dir, clock: fixedStartClock(START), demoPayers });
+  await services.ready;
+  const call = async <T = unknown>(method: string, input: unknown = {}): Promise<T> => {
+    const r = await services.dispatch(method, input, { transport: 'ipc' });
+    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+  await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 2 });
+  return { services, call, db: openDatabase(path.join(dir, 'counter.sqlite')) };
+}
+
+/** The reference upstream with the same 300-payer training county, knowing that counter as 'counter-2', and an engine that syncs `db` with it. */
+export async function upstreamForCounter2(db: Db, payers = 300): Promise<{ sim: UpstreamSim; engine: SyncEngine }> {
+  const sim = await startUpstreamSim({ payers, clock: fixedStartClock(START), keys: { k: 'counter-2' } });
+  return { sim, engine: new SyncEngine({ db, client: new UpstreamClient({ baseUrl: sim.url, key: 'k' }), log: quietLog() }) };
 }
 
 /** A counter's database and the policy tables its PaymentService prices from. */
