@@ -215,19 +215,33 @@ function outboxLine(o: DoctorOptions): DoctorLine {
   return line('outbox', '待上传业务', 'ok', detail);
 }
 
+/**
+ * What a device line says before any probe: not configured (a warning in production, where the
+ * counter needs it), the training simulator, or no probe given. Null: probe the device.
+ */
+function deviceBeforeProbe<P>(
+  o: DoctorOptions,
+  id: 'reader' | 'printer',
+  title: string,
+  configured: string,
+  probe: (() => Promise<P>) | undefined,
+  words: { missing: string; where: string; simulated: string },
+): { line: DoctorLine } | { probe: () => Promise<P> } {
+  if (!configured) return { line: line(id, title, o.config.mode === 'production' ? 'warn' : 'skip', words.missing, words.where) };
+  if (configured === 'simulated') return { line: line(id, title, 'ok', words.simulated) };
+  if (!probe) return { line: line(id, title, 'skip', '未检测') };
+  return { probe };
+}
+
 async function readerLine(o: DoctorOptions): Promise<DoctorLine> {
   const configured = o.config.devices?.reader ?? '';
-  if (!configured)
-    return line(
-      'reader',
-      '身份证读卡器',
-      o.config.mode === 'production' ? 'warn' : 'skip',
-      '未配置读卡器',
-      '在系统设置的设备设置中选择端口或“自动”（config.json 的 devices.reader）',
-    );
-  if (configured === 'simulated') return line('reader', '身份证读卡器', 'ok', '模拟读卡器（培训模式）');
-  if (!o.probeReader) return line('reader', '身份证读卡器', 'skip', '未检测');
-  const r = await o.probeReader();
+  const before = deviceBeforeProbe(o, 'reader', '身份证读卡器', configured, o.probeReader, {
+    missing: '未配置读卡器',
+    where: '在系统设置的设备设置中选择端口或“自动”（config.json 的 devices.reader）',
+    simulated: '模拟读卡器（培训模式）',
+  });
+  if ('line' in before) return before.line;
+  const r = await before.probe();
   if (!r.ok) return line('reader', '身份证读卡器', 'fail', r.message, '检查读卡器的连接与电源；用 pension-counter devices list 查找端口');
   return line('reader', '身份证读卡器', 'ok', `${r.port ?? configured} 应答正常，SAM 编号 ${r.samId ?? '?'}`);
 }
@@ -235,17 +249,13 @@ async function readerLine(o: DoctorOptions): Promise<DoctorLine> {
 async function printerLine(o: DoctorOptions): Promise<DoctorLine> {
   const configured = o.config.devices?.printer ?? '';
   const width = o.config.devices?.paperWidth ?? 80;
-  if (!configured)
-    return line(
-      'printer',
-      '小票打印机',
-      o.config.mode === 'production' ? 'warn' : 'skip',
-      '未配置小票打印机',
-      '在系统设置的设备设置中选择打印机（config.json 的 devices.printer）',
-    );
-  if (configured === 'simulated') return line('printer', '小票打印机', 'ok', `模拟打印机（培训模式），纸宽 ${width} mm`);
-  if (!o.probePrinter) return line('printer', '小票打印机', 'skip', '未检测');
-  const r = await o.probePrinter();
+  const before = deviceBeforeProbe(o, 'printer', '小票打印机', configured, o.probePrinter, {
+    missing: '未配置小票打印机',
+    where: '在系统设置的设备设置中选择打印机（config.json 的 devices.printer）',
+    simulated: `模拟打印机（培训模式），纸宽 ${width} mm`,
+  });
+  if ('line' in before) return before.line;
+  const r = await before.probe();
   const detail = `${configured}：${r.message}；纸宽 ${width} mm`;
   if (!r.ok) return line('printer', '小票打印机', 'fail', detail, r.state === 'paper_out' ? '装入热敏纸卷' : '检查打印机电源、连接、纸仓盖');
   return line('printer', '小票打印机', 'ok', detail);
