@@ -13,36 +13,9 @@ import { UpstreamDayTotals as UpstreamDayTotalsSchema } from '../../sync/protoco
 import type { DayCloseFilters, DayCloseInput, DayCloseRecord, DaySummary, OperatorRef, Reconciliation, UpstreamDayTotals } from './types';
 import * as sql from '../../platform/db/sql';
 
-/** The day is closed: no more payments or receipts on it. */
-export class DayClosedError extends AppError {
-  readonly reason = 'DAY_CLOSED' as const;
-  constructor(
-    readonly businessDate: string,
-    readonly closeNo: number,
-  ) {
-    super('DAY_CLOSED', `${businessDate} 已日结（日结编号 ${closeNumber(closeNo)}），不能再收款或开具缴款书；新业务记入下一业务日。`);
-    this.name = 'DayClosedError';
-  }
-}
-
 /** 日结编号 as printed. */
 export function closeNumber(no: number): string {
   return `RJ${String(no).padStart(6, '0')}`;
-}
-
-/**
- * Throws DayClosedError when the business day is closed: for that operator, or — without an
- * operator — for any operator (use it for work that changes another operator's day, such as a
- * void of someone else's receipt). Meant to be called INSIDE the caller's write transaction
- * (PaymentService.record, ReceiptService issue/exchange/reissue/void), so a close and a payment
- * can never interleave: the close takes an IMMEDIATE transaction too.
- */
-export function assertDayOpen(db: Db, businessDate: string, operatorId?: number): void {
-  const row =
-    operatorId === undefined
-      ? sql.get<{ no: number }>(db, 'SELECT no FROM day_closes WHERE business_date = ? ORDER BY no LIMIT 1', businessDate)
-      : sql.get<{ no: number }>(db, 'SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?', businessDate, operatorId);
-  if (row) throw new DayClosedError(businessDate, row.no);
 }
 
 /**

@@ -103,17 +103,22 @@ export async function makeCounter(options: { seedPayers?: number; dir?: string }
 
 export const quietLog = () => createLogger(null);
 
-/** The clerk signed in at counter 1 on each database, as the desk signs in: SessionService opens the shift. */
-const signedIn = new WeakMap<Db, CounterContext>();
+/** Who is signed in at counter 1 of each database, as the desk signs in: SessionService opens the shift. */
+const signedIn = new WeakMap<Db, Map<string, CounterContext>>();
 
-function clerkAtCounter(db: Db): CounterContext {
-  let ctx = signedIn.get(db);
+/** The demo staff who take payments (training passwords). */
+const staff = { clerk: '1234', super: '5678' } as const;
+
+function atCounter(db: Db, username: keyof typeof staff): CounterContext {
+  let byUser = signedIn.get(db);
+  if (!byUser) signedIn.set(db, (byUser = new Map()));
+  let ctx = byUser.get(username);
   if (!ctx) {
     const session = new SessionService(db, fixedStartClock(START), quietLog());
-    const { operator, shift } = session.signIn('clerk', '1234', 1);
-    if (!operator || !shift) throw new Error('the training clerk could not sign in');
+    const { operator, shift } = session.signIn(username, staff[username], 1);
+    if (!operator || !shift) throw new Error(`${username} could not sign in`);
     ctx = { operatorId: operator.id, operatorUsername: operator.username, operatorName: operator.displayName, shiftId: shift.id, counterNo: shift.counterNo };
-    signedIn.set(db, ctx);
+    byUser.set(username, ctx);
   }
   return ctx;
 }
@@ -128,7 +133,8 @@ export function counterPayments(c: CounterDb, at = new Date(START.getTime() + 3_
 let posRefs = 0;
 
 /**
- * Records a bank-card payment of one payer at counter 1 the way the API's payment.record does:
+ * Records a bank-card payment of one payer at counter 1 (taken by the demo clerk unless `by` says
+ * the supervisor) the way the API's payment.record does:
  * the input parsed by the contract, then PaymentService.record (amounts from the policy table,
  * ledger rows, outbox event, slip print job and audit row in one transaction), at `paidAt`.
  * Returns the transaction uid. Throws when the counter would not take the payment.
@@ -138,6 +144,7 @@ export function recordCounterPayment(
   idNumber: string,
   lines: QuoteLineRequest[],
   paidAt = new Date(START.getTime() + 3_600_000).toISOString(),
+  by: keyof typeof staff = 'clerk',
 ): string {
   const payer = c.db.prepare('SELECT id FROM payers WHERE id_number = ?').get(idNumber) as { id: number } | undefined;
   if (!payer) throw new Error('payer not in the counter store');
@@ -149,7 +156,7 @@ export function recordCounterPayment(
     tenderedFen: null,
     posRef: String(++posRefs).padStart(12, '0'),
   });
-  const recorded = counterPayments(c, paidAt).record(input, clerkAtCounter(c.db));
+  const recorded = counterPayments(c, paidAt).record(input, atCounter(c.db, by));
   if (recorded.outcome !== 'recorded') throw new Error(`nothing recorded: ${recorded.message}`);
   return recorded.transactionUid;
 }
