@@ -139,6 +139,27 @@ export default tseslint.config(
     ),
   },
   {
+    // The folders converted to the one sql helper stay converted (docs/architecture.md).
+    files: [
+      'electron/services/receipts/**/*.ts',
+      'electron/services/trust/**/*.ts',
+      'electron/services/dayclose/**/*.ts',
+      'electron/services/payer-display/**/*.ts',
+      'electron/services/doctor/**/*.ts',
+      'electron/services/counter/payments.ts',
+      'electron/services/counter/activity.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='prepare']",
+          message: 'Run SQL through platform/db/sql.ts (sql.all<Row>, get, one, run; lists with sql.list and json_each).',
+        },
+      ],
+    },
+  },
+  {
     files: ['electron/preload/**/*.ts'],
     rules: restrict(
       [...nodeBuiltins, ...nativeAndServerPackages.filter((m) => m !== 'electron')],

@@ -39,29 +39,40 @@ export const POS_REF_LABEL = '参考号';
 export const receiptKindLabels = { counter: '柜台收款', exchange: '换开', reissue: '补开' } as const;
 
 /**
+ * Codes and their labels written once, in the order a menu shows them: `codes` for z.enum and
+ * lists, `labels` for the words a clerk reads. A code cannot be listed without its label.
+ */
+function vocabulary<const L extends Record<string, string>>(labels: L) {
+  type Code = keyof L & string;
+  return { codes: Object.keys(labels) as [Code, ...Code[]], labels: labels as Readonly<Record<Code, string>> };
+}
+
+/**
  * Where a receipt stands: issued (number taken, not yet printed), printed (waiting for the clerk's
  * "printed correctly?"), confirmed, voided. Issued and printed receipts are "waiting".
  */
-export const receiptStatusCodes = ['issued', 'printed', 'confirmed', 'voided'] as const;
-export type ReceiptStatus = (typeof receiptStatusCodes)[number];
-export const receiptStatusLabels: Record<ReceiptStatus, string> = {
+const receiptStatus = vocabulary({
   issued: '已开具待打印',
   printed: '已打印待确认',
   confirmed: '已确认',
   voided: '已作废',
-};
+});
+export const receiptStatusCodes = receiptStatus.codes;
+export type ReceiptStatus = (typeof receiptStatusCodes)[number];
+export const receiptStatusLabels = receiptStatus.labels;
 
 /** What a clerk may do with a receipt in its status. */
-export const receiptActionCodes = ['print', 'reprint', 'confirm', 'void', 'reissue', 'preview'] as const;
-export type ReceiptAction = (typeof receiptActionCodes)[number];
-export const receiptActionLabels: Record<ReceiptAction, string> = {
+const receiptAction = vocabulary({
   print: '打印',
   reprint: '重打',
   confirm: '确认打印正确',
   void: '作废重开',
   reissue: '补开',
   preview: '预览',
-};
+});
+export const receiptActionCodes = receiptAction.codes;
+export type ReceiptAction = (typeof receiptActionCodes)[number];
+export const receiptActionLabels = receiptAction.labels;
 
 /** A bank or app payment's 换开 status. */
 export const exchangeStatusLabels = { exchangeable: '可换开', exchanged: '已换开' } as const;
@@ -155,27 +166,29 @@ export function labelOr<T extends string>(labels: Readonly<Record<string, string
 }
 
 /** 政务服务"好差评": the five levels a payer rates the counter's service with (best first). */
-export const evaluationLevelCodes = ['very_satisfied', 'satisfied', 'basic', 'dissatisfied', 'very_dissatisfied'] as const;
-export type EvaluationLevel = (typeof evaluationLevelCodes)[number];
-export const evaluationLevelLabels: Record<EvaluationLevel, string> = {
+const evaluationLevel = vocabulary({
   very_satisfied: '非常满意',
   satisfied: '满意',
   basic: '基本满意',
   dissatisfied: '不满意',
   very_dissatisfied: '非常不满意',
-};
+});
+export const evaluationLevelCodes = evaluationLevel.codes;
+export type EvaluationLevel = (typeof evaluationLevelCodes)[number];
+export const evaluationLevelLabels = evaluationLevel.labels;
 /** The two lowest levels: only these may carry reasons. */
 export const evaluationLowLevels: readonly EvaluationLevel[] = ['dissatisfied', 'very_dissatisfied'];
 /** Why a payer was not satisfied: a short fixed list (the payer taps, never types). */
-export const evaluationReasonCodes = ['waited_long', 'attitude', 'not_explained', 'slow', 'error'] as const;
-export type EvaluationReason = (typeof evaluationReasonCodes)[number];
-export const evaluationReasonLabels: Record<EvaluationReason, string> = {
+const evaluationReason = vocabulary({
   waited_long: '等候时间长',
   attitude: '服务态度不好',
   not_explained: '政策解释不清楚',
   slow: '办理速度慢',
   error: '金额或票据有差错',
-};
+});
+export const evaluationReasonCodes = evaluationReason.codes;
+export type EvaluationReason = (typeof evaluationReasonCodes)[number];
+export const evaluationReasonLabels = evaluationReason.labels;
 /** The payer left without rating within the time allowed. */
 export const EVALUATION_SKIPPED_LABEL = '未评价';
 /** What the clerk reads when a card's data does not hold together after a second read (a garbled

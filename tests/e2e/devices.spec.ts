@@ -1,18 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from './fixtures';
+import { expect, signInAsAdmin, test } from './fixtures';
 
 const shots = path.join(__dirname, '..', 'artifacts', 'screens');
 fs.mkdirSync(shots, { recursive: true });
 
 test('IT staff switch the printer to 58 mm and print the test page; clerks cannot change devices', async ({ page, host }) => {
-  await page.goto(host.appUrl);
+  await signInAsAdmin(page, host.appUrl);
   const user = page.getByLabel('用户名');
-  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
-  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('admin');
-  await page.getByLabel('密码').fill('0000');
-  await page.getByLabel('密码').press('Enter');
 
   const devices = page.getByTestId('devices-page');
   await expect(devices).toBeVisible();
@@ -60,10 +55,7 @@ test('IT staff switch the printer to 58 mm and print the test page; clerks canno
   await expect(page.getByTestId('payer-name')).toHaveCount(0);
 
   // Back to 80 mm for the other tests, as IT staff.
-  await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('admin');
-  await page.getByLabel('密码').fill('0000');
-  await page.getByLabel('密码').press('Enter');
+  await signInAsAdmin(page, host.appUrl);
   await page.getByTestId('devices-page').getByText('80 毫米').click();
   await page.getByTestId('devices-page').getByRole('button', { name: '保存并重新连接' }).click();
   await expect(page.getByTestId('devices-message')).toContainText('已保存');
@@ -72,13 +64,7 @@ test('IT staff switch the printer to 58 mm and print the test page; clerks canno
 // Issue 16, finding 1: IT staff set a serial device's speed and flow control on the device screen;
 // the main process validates the call and keeps it in config.json; clerks cannot.
 test('IT staff set the slip printer to 19200 baud with RTS/CTS; the setting is kept', async ({ page, host }) => {
-  await page.goto(host.appUrl);
-  const user = page.getByLabel('用户名');
-  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
-  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('admin');
-  await page.getByLabel('密码').fill('0000');
-  await page.getByLabel('密码').press('Enter');
+  await signInAsAdmin(page, host.appUrl);
 
   const serial = page.getByTestId('devices-serial');
   await expect(serial).toBeVisible();

@@ -87,14 +87,27 @@ export const expect = test.expect;
  * first, so every test starts from the sign-in screen as a clerk's day does.
  */
 export async function signIn(page: Page, appUrl: string, counterNo = 2, account = { username: 'clerk', password: '1234' }): Promise<void> {
+  await signInScreen(page, appUrl);
+  await page.getByLabel('用户名').fill(account.username);
+  await page.getByLabel('密码').fill(account.password);
+  await page.getByLabel('窗口号').fill(String(counterNo));
+  await page.getByLabel('密码').press('Enter');
+  await expect(page.getByTestId('operator')).toContainText(`${counterNo} 号窗口`);
+}
+
+/** Opens the app and signs in as the demo IT administrator, who lands on the devices screen. */
+export async function signInAsAdmin(page: Page, appUrl: string): Promise<void> {
+  await signInScreen(page, appUrl);
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('密码').fill('0000');
+  await page.getByLabel('密码').press('Enter');
+}
+
+/** The sign-in screen, signing out whoever the host's session still holds. */
+async function signInScreen(page: Page, appUrl: string): Promise<void> {
   await page.goto(appUrl);
   const user = page.getByLabel('用户名');
   const operator = page.getByTestId('operator');
   await expect(user.or(operator)).toBeVisible();
   if (await operator.isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill(account.username);
-  await page.getByLabel('密码').fill(account.password);
-  await page.getByLabel('窗口号').fill(String(counterNo));
-  await page.getByLabel('密码').press('Enter');
-  await expect(operator).toContainText(`${counterNo} 号窗口`);
 }

@@ -68,15 +68,19 @@ test('card on the reader → payer → current year at a chosen tier, cash with 
 
 test('common case in one keystroke: card placed, Enter (current year, default tier, exact cash) → slip', async ({ page, host }) => {
   await signIn(page, host.appUrl);
+  // Keystrokes from card placement to printed slip, as the page receives them.
+  await page.evaluate(() => {
+    const w = window as unknown as { keystrokes: number };
+    w.keystrokes = 0;
+    window.addEventListener('keydown', () => w.keystrokes++, { capture: true });
+  });
   await placeCard(page, '本年满60周岁');
   await expect(page.getByTestId('payment-panel')).toBeVisible();
   await expect(page.getByTestId('payer-warnings')).toContainText('60');
-  // Keystrokes from card placement to printed slip: one Enter.
-  let keystrokes = 0;
   await page.keyboard.press('Enter');
-  keystrokes++;
   await expect(page.getByTestId('result-title')).toContainText('收款成功');
   await expect(page.getByTestId('print-state')).toContainText('已打印');
+  const keystrokes = await page.evaluate(() => (window as unknown as { keystrokes: number }).keystrokes);
   expect(keystrokes).toBe(1);
   test.info().annotations.push({ type: 'keystrokes', description: `card → current year, default tier, exact cash → slip: ${keystrokes} keystroke (Enter)` });
   const name = await page.getByTestId('payer-name').innerText();

@@ -3,7 +3,7 @@
 // confirming it; the supervisor hands back the unused rest of a stock block (缴销).
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, signIn, test } from './fixtures';
+import { expect, signIn, signInAsAdmin, test } from './fixtures';
 
 const shots = path.join(__dirname, '..', 'artifacts', 'screens');
 fs.mkdirSync(shots, { recursive: true });
@@ -12,13 +12,7 @@ test.setTimeout(120_000);
 const slow = { timeout: 30_000 };
 
 test('IT screen: the system printers are listed and the calibration frame prints at 100 %', async ({ page, host }) => {
-  await page.goto(host.appUrl);
-  const user = page.getByLabel('用户名');
-  await expect(user.or(page.getByTestId('operator'))).toBeVisible();
-  if (await page.getByTestId('operator').isVisible()) await page.getByRole('button', { name: '退出登录' }).click();
-  await user.fill('admin');
-  await page.getByLabel('密码').fill('0000');
-  await page.getByLabel('密码').press('Enter');
+  await signInAsAdmin(page, host.appUrl);
 
   const panel = page.getByTestId('printers-panel');
   await expect(panel.getByTestId('system-printers')).toContainText('培训打印机', slow);

@@ -5,6 +5,7 @@ import type { CounterTransactionView, PayerActivityView, PaymentMethod, PrintJob
 import { maskIdNumber } from '../../../shared/domain/id-number';
 import type { Db } from '../../platform/db/database';
 import type { ReceiptService } from '../receipts';
+import * as sql from '../../platform/db/sql';
 
 /** How many counter payments of a payer the page lists (newest first). */
 export const RECENT_TRANSACTIONS = 20;
@@ -21,22 +22,27 @@ interface TxRow {
 }
 
 export function payerActivity(db: Db, receipts: ReceiptService, payerId: number): PayerActivityView {
-  const txs = db
-    .prepare(
-      `SELECT t.id, t.created_at, t.business_date, t.method, t.pos_ref, o.display_name AS operator_name, t.counter_no, t.total_fen
+  const txs = sql.all<TxRow>(
+    db,
+    `SELECT t.id, t.created_at, t.business_date, t.method, t.pos_ref, o.display_name AS operator_name, t.counter_no, t.total_fen
        FROM counter_transactions t JOIN operators o ON o.id = t.operator_id
        WHERE t.payer_id = ? ORDER BY t.id DESC LIMIT ${RECENT_TRANSACTIONS}`,
-    )
-    .all(payerId) as TxRow[];
-  const lines = db.prepare('SELECT year, tier_fen, amount_fen, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC');
-  const live = db.prepare(
-    `SELECT DISTINCT r.number FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id JOIN payments p ON p.id = l.payment_id
-     WHERE p.transaction_id = ? AND l.original = 1 AND l.active = 1 ORDER BY r.id`,
+    payerId,
   );
-  const job = db.prepare("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1");
   const transactions: CounterTransactionView[] = txs.map((t) => {
-    const numbers = (live.all(t.id) as { number: string }[]).map((r) => r.number);
-    const j = job.get(t.id) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
+    const numbers = sql
+      .all<{ number: string }>(
+        db,
+        `SELECT DISTINCT r.number FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id JOIN payments p ON p.id = l.payment_id
+          WHERE p.transaction_id = ? AND l.original = 1 AND l.active = 1 ORDER BY r.id`,
+        t.id,
+      )
+      .map((r) => r.number);
+    const j = sql.get<{ id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null }>(
+      db,
+      "SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1",
+      t.id,
+    );
     return {
       transactionId: t.id,
       recordedAt: t.created_at,
@@ -46,12 +52,18 @@ export function payerActivity(db: Db, receipts: ReceiptService, payerId: number)
       operatorName: t.operator_name,
       counterNo: t.counter_no,
       totalFen: t.total_fen,
-      lines: (lines.all(t.id) as { year: number; tier_fen: number; amount_fen: number; back_payment: number }[]).map((l) => ({
-        year: l.year,
-        tierFen: l.tier_fen,
-        amountFen: l.amount_fen,
-        backPayment: l.back_payment === 1,
-      })),
+      lines: sql
+        .all<{ year: number; tier_fen: number; amount_fen: number; back_payment: number }>(
+          db,
+          'SELECT year, tier_fen, amount_fen, back_payment FROM payments WHERE transaction_id = ? ORDER BY year DESC',
+          t.id,
+        )
+        .map((l) => ({
+          year: l.year,
+          tierFen: l.tier_fen,
+          amountFen: l.amount_fen,
+          backPayment: l.back_payment === 1,
+        })),
       receiptNumbers: numbers,
       canIssueReceipt: numbers.length === 0,
       slipJob: j ? { id: j.id, kind: j.kind, state: j.state, lastError: j.last_error } : null,
@@ -73,9 +85,17 @@ export const TRAINING_SLIPS_PER_CHANNEL = 3;
  * yet exchanged before those already exchanged, a few of each channel.
  */
 export function trainingExchangeSlips(db: Db): TrainingExchangeView[] {
-  const rows = db
-    .prepare(
-      `WITH c AS (
+  const rows = sql.all<{
+    channel: TrainingExchangeView['channel'];
+    channel_ref: string;
+    name: string;
+    id_number: string;
+    year: number;
+    amount_fen: number;
+    exchanged: number;
+  }>(
+    db,
+    `WITH c AS (
          SELECT p.channel, p.channel_ref, r.name, r.id_number, p.year, p.amount_fen,
                 EXISTS (SELECT 1 FROM exchanges e WHERE e.payment_id = p.id) AS exchanged,
                 row_number() OVER (PARTITION BY p.channel ORDER BY p.year DESC,
@@ -85,16 +105,7 @@ export function trainingExchangeSlips(db: Db): TrainingExchangeView[] {
            AND p.year >= (SELECT max(year) - 1 FROM payments WHERE channel <> 'counter')
        )
        SELECT * FROM c WHERE rn <= ${TRAINING_SLIPS_PER_CHANNEL} ORDER BY channel, rn`,
-    )
-    .all() as {
-    channel: TrainingExchangeView['channel'];
-    channel_ref: string;
-    name: string;
-    id_number: string;
-    year: number;
-    amount_fen: number;
-    exchanged: number;
-  }[];
+  );
   return rows.map((r) => ({
     channel: r.channel,
     channelRef: r.channel_ref,

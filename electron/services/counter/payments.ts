@@ -18,13 +18,13 @@ import {
 } from '../../../shared/policy';
 import type { Clock } from '../../platform/clock';
 import { civilDate } from '../../platform/clock';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../platform/db/database';
 import type { PayerRecords } from '../payers/payers';
 import type { Logger } from '../../platform/log';
 import type { PolicyRegistry } from '../policy/registry';
 import { appendAudit } from '../trust/audit';
 import { openBusinessDate } from '../dayclose';
+import * as sql from '../../platform/db/sql';
 
 export interface CounterContext {
   operatorId: number;
@@ -62,23 +62,12 @@ export class PaymentService {
     private readonly log: Logger,
   ) {}
 
-  /** Statements compiled once: the assessment runs on every lookup and every keystroke's quote. */
-  private readonly statements = new Map<string, Statement>();
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
   today(): string {
     return civilDate(this.clock.now(), this.timeZone);
   }
 
   private payerRow(payerId: number): PayerRow {
-    const row = this.stmt('SELECT * FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
+    const row = sql.get<PayerRow>(this.db, 'SELECT * FROM payers WHERE id = ?', payerId);
     if (!row) throw new AppError('PAYER_NOT_FOUND');
     return row;
   }
@@ -88,12 +77,16 @@ export class PaymentService {
     const row = this.payerRow(payerId);
     return {
       row,
-      groups: this.stmt('SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from').all(
+      groups: sql.all<PayerRecords['groups'][number]>(
+        this.db,
+        'SELECT code, valid_from, valid_to FROM payer_special_groups WHERE payer_id = ? ORDER BY valid_from',
         payerId,
-      ) as PayerRecords['groups'],
-      payments: this.stmt(
+      ),
+      payments: sql.all<PayerRecords['payments'][number]>(
+        this.db,
         'SELECT id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, lump_sum_years FROM payments WHERE payer_id = ? ORDER BY year DESC, paid_at',
-      ).all(payerId) as PayerRecords['payments'],
+        payerId,
+      ),
     };
   }
 
@@ -112,10 +105,10 @@ export class PaymentService {
     }
     const paid = [...firstOfYear.values()].sort((a, b) => a.year - b.year);
     lumpSums.sort((a, b) => a.id - b.id);
-    const credits = this.stmt('SELECT year, amount_fen FROM government_credits WHERE payer_id = ? ORDER BY year').all(row.id) as {
+    const credits = sql.all<{
       year: number;
       amount_fen: number | null;
-    }[];
+    }>(this.db, 'SELECT year, amount_fen FROM government_credits WHERE payer_id = ? ORDER BY year', row.id);
     return PolicyPayer.parse({
       idNumber: row.id_number,
       birthDate: row.birth_date,
@@ -187,7 +180,7 @@ export class PaymentService {
   ): RecordedPayment | NothingToCollect {
     return this.db
       .transaction((): RecordedPayment | NothingToCollect => {
-        const existing = this.stmt('SELECT * FROM counter_transactions WHERE uid = ?').get(input.transactionUid) as TransactionRow | undefined;
+        const existing = sql.get<TransactionRow>(this.db, 'SELECT * FROM counter_transactions WHERE uid = ?', input.transactionUid);
         if (existing) {
           if (existing.payer_id !== input.payerId) throw new AppError('VALIDATION', '交易编号已用于另一位缴费人');
           this.log.info({ transactionId: existing.id }, 'payment already recorded: returning the earlier result');
@@ -233,10 +226,10 @@ export class PaymentService {
         const businessDate = openBusinessDate(this.db, this.today(), ctx.operatorId);
         const row = this.payerRow(input.payerId);
         const txId = Number(
-          this.stmt(
+          sql.run(
+            this.db,
             `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, tendered_fen, change_fen, pos_ref, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
             input.transactionUid,
             input.payerId,
             ctx.operatorId,
@@ -251,14 +244,13 @@ export class PaymentService {
             now,
           ).lastInsertRowid,
         );
-        const insertLine = this.stmt(
-          `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
-            transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years)
-         VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
         const outboxLines = q.lines.map((l) => {
           const localUid = randomUUID();
-          insertLine.run(
+          sql.run(
+            this.db,
+            `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
+              transaction_id, local_uid, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years)
+             VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             input.payerId,
             l.year,
             l.tierFen,
@@ -303,7 +295,9 @@ export class PaymentService {
           },
           { key: input.transactionUid, at: now },
         );
-        this.stmt("INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)").run(
+        sql.run(
+          this.db,
+          "INSERT INTO print_jobs (kind, ref_id, payload, state, created_at) VALUES ('payment_slip', ?, ?, 'pending', ?)",
           txId,
           JSON.stringify({ transactionId: txId }),
           now,
@@ -333,7 +327,7 @@ export class PaymentService {
           { transactionId: txId, payerId: input.payerId, years: q.lines.map((l) => l.year), totalFen: total, method: input.method },
           'payment recorded',
         );
-        const created = this.stmt('SELECT * FROM counter_transactions WHERE id = ?').get(txId) as TransactionRow;
+        const created = sql.one<TransactionRow>(this.db, 'SELECT * FROM counter_transactions WHERE id = ?', txId);
         return this.view(created, false);
       })
       .immediate();
@@ -341,17 +335,14 @@ export class PaymentService {
 
   /** A payer's counter transactions, newest first. */
   forPayer(payerId: number, limit: number): RecordedPayment[] {
-    const rows = this.stmt('SELECT * FROM counter_transactions WHERE payer_id = ? ORDER BY id DESC LIMIT ?').all(payerId, limit) as TransactionRow[];
+    const rows = sql.all<TransactionRow>(this.db, 'SELECT * FROM counter_transactions WHERE payer_id = ? ORDER BY id DESC LIMIT ?', payerId, limit);
     return rows.map((tx) => this.view(tx, false));
   }
 
   /** A recorded transaction as the API returns it, rebuilt from the ledger rows. */
   view(tx: TransactionRow, duplicate: boolean): RecordedPayment {
     const row = this.payerRow(tx.payer_id);
-    const lines = this.stmt(
-      `SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years
-         FROM payments WHERE transaction_id = ? ORDER BY lump_sum_years IS NULL, year DESC`,
-    ).all(tx.id) as {
+    const lines = sql.all<{
       year: number;
       tier_fen: number;
       amount_fen: number;
@@ -361,7 +352,12 @@ export class PaymentService {
       back_payment: number;
       subsidy_split: string;
       lump_sum_years: number | null;
-    }[];
+    }>(
+      this.db,
+      `SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, government_paid_split, back_payment, subsidy_split, lump_sum_years
+         FROM payments WHERE transaction_id = ? ORDER BY lump_sum_years IS NULL, year DESC`,
+      tx.id,
+    );
     const quoteLines = lines.map((l) => ({
       year: l.year,
       kind: l.lump_sum_years !== null ? ('lump_sum' as const) : l.back_payment ? ('back_payment' as const) : ('current' as const),
@@ -375,9 +371,11 @@ export class PaymentService {
       accountFen: l.amount_fen + l.subsidy_fen + l.government_paid_fen,
       reserved: false,
     }));
-    const job = this.stmt("SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1").get(
+    const job = sql.get<{ id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null }>(
+      this.db,
+      "SELECT id, kind, state, last_error FROM print_jobs WHERE kind = 'payment_slip' AND ref_id = ? ORDER BY id DESC LIMIT 1",
       tx.id,
-    ) as { id: number; kind: PrintJobView['kind']; state: PrintJobView['state']; last_error: string | null } | undefined;
+    );
     return {
       outcome: 'recorded',
       transactionId: tx.id,

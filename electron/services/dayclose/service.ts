@@ -11,38 +11,11 @@ import { addDays, computeDaySummary, isBusinessDate } from './summary';
 import { compareWithUpstream } from './upstream';
 import { UpstreamDayTotals as UpstreamDayTotalsSchema } from '../../sync/protocol';
 import type { DayCloseFilters, DayCloseInput, DayCloseRecord, DaySummary, OperatorRef, Reconciliation, UpstreamDayTotals } from './types';
-
-/** The day is closed: no more payments or receipts on it. */
-export class DayClosedError extends AppError {
-  readonly reason = 'DAY_CLOSED' as const;
-  constructor(
-    readonly businessDate: string,
-    readonly closeNo: number,
-  ) {
-    super('DAY_CLOSED', `${businessDate} 已日结（日结编号 ${closeNumber(closeNo)}），不能再收款或开具缴款书；新业务记入下一业务日。`);
-    this.name = 'DayClosedError';
-  }
-}
+import * as sql from '../../platform/db/sql';
 
 /** 日结编号 as printed. */
 export function closeNumber(no: number): string {
   return `RJ${String(no).padStart(6, '0')}`;
-}
-
-/**
- * Throws DayClosedError when the business day is closed: for that operator, or — without an
- * operator — for any operator (use it for work that changes another operator's day, such as a
- * void of someone else's receipt). Meant to be called INSIDE the caller's write transaction
- * (PaymentService.record, ReceiptService issue/exchange/reissue/void), so a close and a payment
- * can never interleave: the close takes an IMMEDIATE transaction too.
- */
-export function assertDayOpen(db: Db, businessDate: string, operatorId?: number): void {
-  const row = (
-    operatorId === undefined
-      ? db.prepare('SELECT no FROM day_closes WHERE business_date = ? ORDER BY no LIMIT 1').get(businessDate)
-      : db.prepare('SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?').get(businessDate, operatorId)
-  ) as { no: number } | undefined;
-  if (row) throw new DayClosedError(businessDate, row.no);
 }
 
 /**
@@ -51,9 +24,9 @@ export function assertDayOpen(db: Db, businessDate: string, operatorId?: number)
  */
 export function openBusinessDate(db: Db, civilToday: string, operatorId: number): string {
   const closed = new Set(
-    (db.prepare('SELECT business_date AS d FROM day_closes WHERE operator_id = ? AND business_date >= ?').all(operatorId, civilToday) as { d: string }[]).map(
-      (r) => r.d,
-    ),
+    sql
+      .all<{ d: string }>(db, 'SELECT business_date AS d FROM day_closes WHERE operator_id = ? AND business_date >= ?', operatorId, civilToday)
+      .map((r) => r.d),
   );
   let d = civilToday;
   while (closed.has(d)) d = addDays(d, 1);
@@ -104,8 +77,7 @@ export class DayCloseService {
   }
 
   private operator(id: number): OperatorRef & { role: string } {
-    const row = this.db.prepare('SELECT id, username, display_name AS name, role FROM operators WHERE id = ?').get(id) as
-      (OperatorRef & { role: string }) | undefined;
+    const row = sql.get<OperatorRef & { role: string }>(this.db, 'SELECT id, username, display_name AS name, role FROM operators WHERE id = ?', id);
     if (!row) throw new AppError('NOT_FOUND', `操作员不存在：${id}`);
     return row;
   }
@@ -126,8 +98,12 @@ export class DayCloseService {
         const operator = this.operator(input.operatorId);
         const closer = this.operator(input.closedBy);
         if (closer.id !== operator.id && closer.role !== 'supervisor') throw new AppError('FORBIDDEN', '只能由本人或值班主任办理日结');
-        const existing = this.db.prepare('SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?').get(input.businessDate, operator.id) as
-          { no: number } | undefined;
+        const existing = sql.get<{ no: number }>(
+          this.db,
+          'SELECT no FROM day_closes WHERE business_date = ? AND operator_id = ?',
+          input.businessDate,
+          operator.id,
+        );
         // DAY_ALREADY_CLOSED once the lead adds it.
         if (existing)
           throw new AppError('DAY_ALREADY_CLOSED', `${operator.name} ${input.businessDate} 已日结（日结编号 ${closeNumber(existing.no)}），不能重复日结`);
@@ -151,27 +127,25 @@ export class DayCloseService {
         const uid = randomUUID();
         const now = this.clock.now().toISOString();
         const no = Number(
-          this.db
-            .prepare(
-              `INSERT INTO day_closes (uid, business_date, operator_id, counter_no, payment_count, total_fen, cash_expected_fen, cash_counted_fen,
+          sql.run(
+            this.db,
+            `INSERT INTO day_closes (uid, business_date, operator_id, counter_no, payment_count, total_fen, cash_expected_fen, cash_counted_fen,
                cash_difference_fen, summary, summary_sha256, closed_by, closed_at, waiting_approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              uid,
-              input.businessDate,
-              operator.id,
-              input.counterNo,
-              summary.payments.count,
-              summary.payments.amountFen,
-              expected,
-              input.cashCountedFen,
-              input.cashCountedFen - expected,
-              summaryJson,
-              sha,
-              closer.id,
-              now,
-              approver?.id ?? null,
-            ).lastInsertRowid,
+            uid,
+            input.businessDate,
+            operator.id,
+            input.counterNo,
+            summary.payments.count,
+            summary.payments.amountFen,
+            expected,
+            input.cashCountedFen,
+            input.cashCountedFen - expected,
+            summaryJson,
+            sha,
+            closer.id,
+            now,
+            approver?.id ?? null,
+          ).lastInsertRowid,
         );
         const record = this.record(this.row(no));
         enqueue(this.db, 'day.closed', dayClosedPayload(record), { key: `day-closed-${uid}`, at: now });
@@ -191,7 +165,7 @@ export class DayCloseService {
   }
 
   private row(no: number): CloseRow {
-    const row = this.db.prepare('SELECT * FROM day_closes WHERE no = ?').get(no) as CloseRow | undefined;
+    const row = sql.get<CloseRow>(this.db, 'SELECT * FROM day_closes WHERE no = ?', no);
     if (!row) throw new AppError('NOT_FOUND', `日结记录不存在：${no}`);
     return row;
   }
@@ -228,7 +202,7 @@ export class DayCloseService {
 
   /** The close of an operator's day, or null while it is open. */
   forDay(businessDate: string, operatorId: number): DayCloseRecord | null {
-    const row = this.db.prepare('SELECT * FROM day_closes WHERE business_date = ? AND operator_id = ?').get(businessDate, operatorId) as CloseRow | undefined;
+    const row = sql.get<CloseRow>(this.db, 'SELECT * FROM day_closes WHERE business_date = ? AND operator_id = ?', businessDate, operatorId);
     return row ? this.record(row) : null;
   }
 
@@ -244,9 +218,11 @@ export class DayCloseService {
     if (filters.operatorId !== undefined) add('operator_id = ?', filters.operatorId);
     if (filters.counterNo !== undefined) add('counter_no = ?', filters.counterNo);
     const limit = Math.min(Math.max(1, filters.limit ?? 200), 5000);
-    const rows = this.db
-      .prepare(`SELECT * FROM day_closes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY business_date DESC, no DESC LIMIT ${limit}`)
-      .all(...args) as CloseRow[];
+    const rows = sql.all<CloseRow>(
+      this.db,
+      `SELECT * FROM day_closes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY business_date DESC, no DESC LIMIT ${limit}`,
+      ...args,
+    );
     return rows.map((r) => this.record(r));
   }
 
@@ -262,22 +238,28 @@ export class DayCloseService {
     const mismatches = compareWithUpstream(record, parsed.data);
     const now = this.clock.now().toISOString();
     const id = Number(
-      this.db
-        .prepare('INSERT INTO day_close_reconciliations (close_no, compared_at, upstream, mismatches, matched) VALUES (?, ?, ?, ?, ?)')
-        .run(record.no, now, JSON.stringify(parsed.data), JSON.stringify(mismatches), mismatches.length === 0 ? 1 : 0).lastInsertRowid,
+      sql.run(
+        this.db,
+        'INSERT INTO day_close_reconciliations (close_no, compared_at, upstream, mismatches, matched) VALUES (?, ?, ?, ?, ?)',
+        record.no,
+        now,
+        JSON.stringify(parsed.data),
+        JSON.stringify(mismatches),
+        mismatches.length === 0 ? 1 : 0,
+      ).lastInsertRowid,
     );
     this.log.info({ closeNo: record.no, mismatches: mismatches.length }, 'day close compared with the upstream');
     return { id, closeNo: record.no, comparedAt: now, matched: mismatches.length === 0, mismatches };
   }
 
   reconciliations(no: number): Reconciliation[] {
-    const rows = this.db.prepare('SELECT * FROM day_close_reconciliations WHERE close_no = ? ORDER BY id').all(no) as {
+    const rows = sql.all<{
       id: number;
       close_no: number;
       compared_at: string;
       mismatches: string;
       matched: number;
-    }[];
+    }>(this.db, 'SELECT * FROM day_close_reconciliations WHERE close_no = ? ORDER BY id', no);
     return rows.map((r) => ({
       id: r.id,
       closeNo: r.close_no,

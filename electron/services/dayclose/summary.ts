@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db/database';
 import type { ExchangeChannel } from '../../sync/protocol';
 import { evaluationTally } from '../payer-display/tally';
 import type { CounterRow, DaySummary, LevelAmount, ReceiptRange, ReissuedReceipt, VoidedReceipt, WaitingReceipt } from './types';
+import * as sql from '../../platform/db/sql';
 
 const METHOD_ORDER: readonly PaymentMethod[] = ['cash', 'bank_card', 'qr'];
 const CHANNEL_ORDER: readonly ExchangeChannel[] = ['bank_pos', 'bank_counter', 'mobile_app'];
@@ -42,85 +43,83 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
   // "@op IS NULL OR x = @op": one statement for both scopes.
   const args = { date, op };
 
-  const lineRows = db
-    .prepare(
-      `SELECT p.year, p.back_payment AS bp, p.tier_fen AS tier, t.method,
+  const lineRows = sql.all<{ year: number; bp: number; tier: number; method: PaymentMethod; n: number; amount: number; subsidy: number; gov: number }>(
+    db,
+    `SELECT p.year, p.back_payment AS bp, p.tier_fen AS tier, t.method,
               count(*) AS n, sum(p.amount_fen) AS amount, sum(p.subsidy_fen) AS subsidy, sum(p.government_paid_fen) AS gov
        FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id
        WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op)
        GROUP BY p.year, p.back_payment, p.tier_fen, t.method`,
-    )
-    .all(args) as { year: number; bp: number; tier: number; method: PaymentMethod; n: number; amount: number; subsidy: number; gov: number }[];
+    args,
+  );
 
   // Splits by level of government, as each line recorded them (JSON arrays of {level, amountFen}).
-  const levelRows = db
-    .prepare(
-      `SELECT 'subsidy' AS kind, json_extract(s.value, '$.level') AS level, sum(json_extract(s.value, '$.amountFen')) AS amount
+  const levelRows = sql.all<{ kind: 'subsidy' | 'government'; level: LevelAmount['level']; amount: number }>(
+    db,
+    `SELECT 'subsidy' AS kind, json_extract(s.value, '$.level') AS level, sum(json_extract(s.value, '$.amountFen')) AS amount
        FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id, json_each(p.subsidy_split) s
        WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) GROUP BY level
        UNION ALL
        SELECT 'government' AS kind, json_extract(s.value, '$.level') AS level, sum(json_extract(s.value, '$.amountFen')) AS amount
        FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id, json_each(p.government_paid_split) s
        WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) GROUP BY level`,
-    )
-    .all(args) as { kind: 'subsidy' | 'government'; level: LevelAmount['level']; amount: number }[];
-  const lumpRow = db
-    .prepare(
-      `SELECT count(*) AS n, coalesce(sum(p.lump_sum_years), 0) AS years, coalesce(sum(p.amount_fen), 0) AS amount
+    args,
+  );
+  const lumpRow = sql.one<{ n: number; years: number; amount: number }>(
+    db,
+    `SELECT count(*) AS n, coalesce(sum(p.lump_sum_years), 0) AS years, coalesce(sum(p.amount_fen), 0) AS amount
        FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id
        WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) AND p.lump_sum_years IS NOT NULL`,
-    )
-    .get(args) as { n: number; years: number; amount: number };
+    args,
+  );
   const byLevel = (kind: 'subsidy' | 'government'): LevelAmount[] =>
     LEVEL_ORDER.flatMap((level) => {
       const r = levelRows.find((x) => x.kind === kind && x.level === level);
       return r ? [{ level, amountFen: r.amount }] : [];
     });
 
-  const txRows = db
-    .prepare(
-      `SELECT t.method, count(*) AS n, sum(t.total_fen) AS total, sum(coalesce(t.tendered_fen, 0)) AS tendered, sum(coalesce(t.change_fen, 0)) AS change
+  const txRows = sql.all<{ method: PaymentMethod; n: number; total: number; tendered: number; change: number }>(
+    db,
+    `SELECT t.method, count(*) AS n, sum(t.total_fen) AS total, sum(coalesce(t.tendered_fen, 0)) AS tendered, sum(coalesce(t.change_fen, 0)) AS change
        FROM counter_transactions t WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op) GROUP BY t.method`,
-    )
-    .all(args) as { method: PaymentMethod; n: number; total: number; tendered: number; change: number }[];
+    args,
+  );
 
-  const counterRows = db
-    .prepare(
-      `SELECT t.operator_id AS operatorId, o.username, o.display_name AS name, t.counter_no AS counterNo,
+  const counterRows = sql.all<{
+    operatorId: number;
+    username: string;
+    name: string;
+    counterNo: number;
+    transactions: number;
+    n: number;
+    amount: number;
+    cash: number;
+  }>(
+    db,
+    `SELECT t.operator_id AS operatorId, o.username, o.display_name AS name, t.counter_no AS counterNo,
               count(DISTINCT t.id) AS transactions, count(p.id) AS n, coalesce(sum(p.amount_fen), 0) AS amount,
               (SELECT coalesce(sum(t2.total_fen), 0) FROM counter_transactions t2 WHERE t2.business_date = @date
                  AND t2.operator_id = t.operator_id AND t2.counter_no = t.counter_no AND t2.method = 'cash') AS cash
        FROM counter_transactions t JOIN operators o ON o.id = t.operator_id LEFT JOIN payments p ON p.transaction_id = t.id
        WHERE t.business_date = @date AND (@op IS NULL OR t.operator_id = @op)
        GROUP BY t.operator_id, t.counter_no ORDER BY t.counter_no, o.username`,
-    )
-    .all(args) as { operatorId: number; username: string; name: string; counterNo: number; transactions: number; n: number; amount: number; cash: number }[];
+    args,
+  );
 
   // An exchange belongs to the day of the first exchange receipt that carried its payment (a
   // void-and-reissue later moves exchanges.receipt_id to the new number).
-  const exchangeRows = db
-    .prepare(
-      `SELECT e.channel, count(*) AS n, sum(p.amount_fen) AS amount
+  const exchangeRows = sql.all<{ channel: ExchangeChannel; n: number; amount: number }>(
+    db,
+    `SELECT e.channel, count(*) AS n, sum(p.amount_fen) AS amount
        FROM exchanges e JOIN payments p ON p.id = e.payment_id
        WHERE (@op IS NULL OR e.operator_id = @op)
          AND (SELECT r.business_date FROM receipt_lines l JOIN receipts r ON r.id = l.receipt_id
                WHERE l.payment_id = e.payment_id AND r.kind = 'exchange' ORDER BY r.id LIMIT 1) = @date
        GROUP BY e.channel`,
-    )
-    .all(args) as { channel: ExchangeChannel; n: number; amount: number }[];
+    args,
+  );
 
-  const receiptRows = db
-    .prepare(
-      `SELECT r.id, r.block_id AS blockId, r.series, r.serial, r.number, r.kind, r.state, r.total_fen AS totalFen,
-              r.voided_at AS voidedAt, r.void_reason AS voidReason, r.reason,
-              (SELECT o.number FROM receipts o WHERE o.id = r.reissue_of) AS reissueOf,
-              (SELECT n.number FROM receipts n WHERE n.replaces = r.id ORDER BY n.id LIMIT 1) AS replacedBy,
-              b.serial_digits AS digits
-       FROM receipts r JOIN receipt_blocks b ON b.id = r.block_id
-       WHERE r.business_date = @date AND (@op IS NULL OR r.operator_id = @op)
-       ORDER BY r.series, r.serial`,
-    )
-    .all(args) as {
+  const receiptRows = sql.all<{
     id: number;
     blockId: number;
     series: string;
@@ -135,24 +134,35 @@ export function computeDaySummary(db: Db, scope: SummaryScope): DaySummary {
     reissueOf: string | null;
     replacedBy: string | null;
     digits: number;
-  }[];
+  }>(
+    db,
+    `SELECT r.id, r.block_id AS blockId, r.series, r.serial, r.number, r.kind, r.state, r.total_fen AS totalFen,
+              r.voided_at AS voidedAt, r.void_reason AS voidReason, r.reason,
+              (SELECT o.number FROM receipts o WHERE o.id = r.reissue_of) AS reissueOf,
+              (SELECT n.number FROM receipts n WHERE n.replaces = r.id ORDER BY n.id LIMIT 1) AS replacedBy,
+              b.serial_digits AS digits
+       FROM receipts r JOIN receipt_blocks b ON b.id = r.block_id
+       WHERE r.business_date = @date AND (@op IS NULL OR r.operator_id = @op)
+       ORDER BY r.series, r.serial`,
+    args,
+  );
 
-  const waiting: WaitingReceipt[] = (
-    db
-      .prepare(
-        `SELECT r.number, p.name AS payerName, r.total_fen AS totalFen, r.print_count AS printCount, r.business_date AS businessDate
+  const waiting: WaitingReceipt[] = sql
+    .all<{ number: string; payerName: string; totalFen: number; printCount: number; businessDate: string }>(
+      db,
+      `SELECT r.number, p.name AS payerName, r.total_fen AS totalFen, r.print_count AS printCount, r.business_date AS businessDate
          FROM receipts r JOIN payers p ON p.id = r.payer_id
          WHERE r.state = 'issued' AND r.print_state = 'pending' AND r.business_date <= @date AND (@op IS NULL OR r.operator_id = @op)
          ORDER BY r.series, r.serial`,
-      )
-      .all(args) as { number: string; payerName: string; totalFen: number; printCount: number; businessDate: string }[]
-  ).map((r) => ({
-    number: r.number,
-    payerName: r.payerName,
-    totalFen: r.totalFen,
-    status: r.printCount > 0 ? ('printed' as const) : ('issued' as const),
-    businessDate: r.businessDate,
-  }));
+      args,
+    )
+    .map((r) => ({
+      number: r.number,
+      payerName: r.payerName,
+      totalFen: r.totalFen,
+      status: r.printCount > 0 ? ('printed' as const) : ('issued' as const),
+      businessDate: r.businessDate,
+    }));
 
   // ---- payments -------------------------------------------------------------------------
   const byYear = new Map<string, DaySummary['payments']['byYear'][number]>();

@@ -10,6 +10,7 @@ import { checkDatabase, type Db } from '../../platform/db/database';
 import { pendingCount, UpstreamClient } from '../../sync';
 import { policyInForce } from '../policy/current';
 import { checkDatabaseFile, defaultBackupDir, listBackups } from '../trust/backup';
+import * as sql from '../../platform/db/sql';
 
 export type Verdict = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -111,7 +112,7 @@ function databaseLine(db: Db): DoctorLine {
 
 function setupLine(db: Db, config: CounterConfig): DoctorLine | null {
   if (config.mode !== 'production') return null;
-  const state = (db.prepare("SELECT value FROM settings WHERE key = 'setup_state'").get() as { value: string } | undefined)?.value;
+  const state = sql.get<{ value: string }>(db, "SELECT value FROM settings WHERE key = 'setup_state'")?.value;
   if (state === 'first_sync')
     return line('setup', '安装', 'fail', '安装未完成：首次同步或首个票证号码段尚未完成', '再次运行同一条 pension-counter setup 命令，从中断处继续');
   if (!config.installationId)
@@ -134,7 +135,7 @@ function diskLine(o: DoctorOptions, db: Db): DoctorLine {
   }
   const backupDir = o.config.backup?.dir ?? defaultBackupDir(o.layout.dir);
   const used = dirBytes(o.layout.dir) + (backupDir.startsWith(o.layout.dir + path.sep) ? 0 : dirBytes(backupDir));
-  const since = (db.prepare('SELECT min(created_at) AS at FROM operators').get() as { at: string | null }).at;
+  const since = sql.one<{ at: string | null }>(db, 'SELECT min(created_at) AS at FROM operators').at;
   const days = since ? Math.max(1, (o.clock.now().getTime() - Date.parse(since)) / 86_400_000) : 1;
   const perDay = used / days;
   const left = perDay > 0 ? free / perDay : Infinity;
@@ -206,7 +207,7 @@ async function upstreamLines(o: DoctorOptions): Promise<DoctorLine[]> {
 function outboxLine(o: DoctorOptions): DoctorLine {
   const pending = pendingCount(o.db);
   if (pending === 0) return line('outbox', '待上传业务', 'ok', '没有待上传的业务');
-  const oldest = (o.db.prepare('SELECT min(created_at) AS at FROM outbox WHERE confirmed_at IS NULL').get() as { at: string | null }).at;
+  const oldest = sql.one<{ at: string | null }>(o.db, 'SELECT min(created_at) AS at FROM outbox WHERE confirmed_at IS NULL').at;
   const age = oldest ? o.clock.now().getTime() - Date.parse(oldest) : 0;
   const detail = `待上传 ${pending} 条，最早一条 ${oldest ?? '?'}（${hours(Math.max(0, age))}前）`;
   if (age > 24 * 3_600_000) return line('outbox', '待上传业务', 'fail', detail, '超过一天未上传：检查上游连接，运行 pension-counter sync 查看原因');
@@ -214,19 +215,33 @@ function outboxLine(o: DoctorOptions): DoctorLine {
   return line('outbox', '待上传业务', 'ok', detail);
 }
 
+/**
+ * What a device line says before any probe: not configured (a warning in production, where the
+ * counter needs it), the training simulator, or no probe given. Null: probe the device.
+ */
+function deviceBeforeProbe<P>(
+  o: DoctorOptions,
+  id: 'reader' | 'printer',
+  title: string,
+  configured: string,
+  probe: (() => Promise<P>) | undefined,
+  words: { missing: string; where: string; simulated: string },
+): { line: DoctorLine } | { probe: () => Promise<P> } {
+  if (!configured) return { line: line(id, title, o.config.mode === 'production' ? 'warn' : 'skip', words.missing, words.where) };
+  if (configured === 'simulated') return { line: line(id, title, 'ok', words.simulated) };
+  if (!probe) return { line: line(id, title, 'skip', '未检测') };
+  return { probe };
+}
+
 async function readerLine(o: DoctorOptions): Promise<DoctorLine> {
   const configured = o.config.devices?.reader ?? '';
-  if (!configured)
-    return line(
-      'reader',
-      '身份证读卡器',
-      o.config.mode === 'production' ? 'warn' : 'skip',
-      '未配置读卡器',
-      '在系统设置的设备设置中选择端口或“自动”（config.json 的 devices.reader）',
-    );
-  if (configured === 'simulated') return line('reader', '身份证读卡器', 'ok', '模拟读卡器（培训模式）');
-  if (!o.probeReader) return line('reader', '身份证读卡器', 'skip', '未检测');
-  const r = await o.probeReader();
+  const before = deviceBeforeProbe(o, 'reader', '身份证读卡器', configured, o.probeReader, {
+    missing: '未配置读卡器',
+    where: '在系统设置的设备设置中选择端口或“自动”（config.json 的 devices.reader）',
+    simulated: '模拟读卡器（培训模式）',
+  });
+  if ('line' in before) return before.line;
+  const r = await before.probe();
   if (!r.ok) return line('reader', '身份证读卡器', 'fail', r.message, '检查读卡器的连接与电源；用 pension-counter devices list 查找端口');
   return line('reader', '身份证读卡器', 'ok', `${r.port ?? configured} 应答正常，SAM 编号 ${r.samId ?? '?'}`);
 }
@@ -234,32 +249,27 @@ async function readerLine(o: DoctorOptions): Promise<DoctorLine> {
 async function printerLine(o: DoctorOptions): Promise<DoctorLine> {
   const configured = o.config.devices?.printer ?? '';
   const width = o.config.devices?.paperWidth ?? 80;
-  if (!configured)
-    return line(
-      'printer',
-      '小票打印机',
-      o.config.mode === 'production' ? 'warn' : 'skip',
-      '未配置小票打印机',
-      '在系统设置的设备设置中选择打印机（config.json 的 devices.printer）',
-    );
-  if (configured === 'simulated') return line('printer', '小票打印机', 'ok', `模拟打印机（培训模式），纸宽 ${width} mm`);
-  if (!o.probePrinter) return line('printer', '小票打印机', 'skip', '未检测');
-  const r = await o.probePrinter();
+  const before = deviceBeforeProbe(o, 'printer', '小票打印机', configured, o.probePrinter, {
+    missing: '未配置小票打印机',
+    where: '在系统设置的设备设置中选择打印机（config.json 的 devices.printer）',
+    simulated: `模拟打印机（培训模式），纸宽 ${width} mm`,
+  });
+  if ('line' in before) return before.line;
+  const r = await before.probe();
   const detail = `${configured}：${r.message}；纸宽 ${width} mm`;
   if (!r.ok) return line('printer', '小票打印机', 'fail', detail, r.state === 'paper_out' ? '装入热敏纸卷' : '检查打印机电源、连接、纸仓盖');
   return line('printer', '小票打印机', 'ok', detail);
 }
 
 function stockLine(db: Db): DoctorLine {
-  const rows = db
-    .prepare(
-      `SELECT o.username, o.display_name AS name,
+  const rows = sql.all<{ username: string; name: string; left: number }>(
+    db,
+    `SELECT o.username, o.display_name AS name,
               coalesce(sum(CASE WHEN b.handed_back_from IS NULL AND b.next_serial <= b.last_serial THEN b.last_serial - b.next_serial + 1 ELSE 0 END), 0) AS left
          FROM operators o LEFT JOIN receipt_blocks b ON b.operator_id = o.id
         WHERE o.active = 1 AND o.role IN ('clerk', 'supervisor')
         GROUP BY o.id ORDER BY o.username`,
-    )
-    .all() as { username: string; name: string; left: number }[];
+  );
   if (rows.length === 0) return line('stock', '票证库存', 'warn', '没有启用的柜员或值班主任', '用 pension-counter operator add 添加柜员');
   const detail = rows.map((r) => `${r.username} 剩 ${r.left} 张`).join('，');
   if (rows.every((r) => r.left === 0)) return line('stock', '票证库存', 'fail', detail, '值班主任在程序中申领票证或录入纸质票证号码段');

@@ -18,6 +18,7 @@ import type { Db } from '../../platform/db/database';
 import type { EventBus } from '../../platform/events';
 import type { Logger } from '../../platform/log';
 import { enqueue } from '../../sync/outbox';
+import * as sql from '../../platform/db/sql';
 
 export interface DisplayCounter {
   operatorId: number;
@@ -123,15 +124,16 @@ export class PayerDisplayService {
 
   /** Ratings per operator and business day, inclusive dates. */
   counts(fromDate: string, toDate: string): EvaluationCountRow[] {
-    const rows = this.o.db
-      .prepare(
-        `SELECT e.business_date AS d, o.username AS u, o.display_name AS n, e.outcome AS outcome, e.level AS level, count(*) AS c
+    const rows = sql.all<{ d: string; u: string; n: string; outcome: 'rated' | 'skipped'; level: EvaluationLevel | null; c: number }>(
+      this.o.db,
+      `SELECT e.business_date AS d, o.username AS u, o.display_name AS n, e.outcome AS outcome, e.level AS level, count(*) AS c
            FROM service_evaluations e JOIN operators o ON o.id = e.operator_id
           WHERE e.business_date BETWEEN ? AND ?
           GROUP BY e.business_date, o.username, e.outcome, e.level
           ORDER BY e.business_date DESC, o.username`,
-      )
-      .all(fromDate, toDate) as { d: string; u: string; n: string; outcome: 'rated' | 'skipped'; level: EvaluationLevel | null; c: number }[];
+      fromDate,
+      toDate,
+    );
     const byKey = new Map<string, EvaluationCountRow>();
     for (const r of rows) {
       const key = `${r.d}\u0000${r.u}`;
@@ -173,36 +175,29 @@ export class PayerDisplayService {
   // --- steps -------------------------------------------------------------------------------
 
   private paid(transactionId: number, counter: DisplayCounter): PayerDisplayState {
-    const tx = this.o.db
-      .prepare(
-        `SELECT t.id, t.uid, t.payer_id, t.operator_id, t.counter_no, t.business_date, t.method, t.tendered_fen, t.change_fen, t.created_at,
+    const tx = sql.get<{
+      id: number;
+      uid: string;
+      payer_id: number;
+      operator_id: number;
+      counter_no: number;
+      business_date: string;
+      method: 'cash' | 'bank_card' | 'qr';
+      tendered_fen: number | null;
+      change_fen: number | null;
+      created_at: string;
+      name: string;
+      id_number: string;
+    }>(
+      this.o.db,
+      `SELECT t.id, t.uid, t.payer_id, t.operator_id, t.counter_no, t.business_date, t.method, t.tendered_fen, t.change_fen, t.created_at,
                 p.name, p.id_number
            FROM counter_transactions t JOIN payers p ON p.id = t.payer_id WHERE t.id = ?`,
-      )
-      .get(transactionId) as
-      | {
-          id: number;
-          uid: string;
-          payer_id: number;
-          operator_id: number;
-          counter_no: number;
-          business_date: string;
-          method: 'cash' | 'bank_card' | 'qr';
-          tendered_fen: number | null;
-          change_fen: number | null;
-          created_at: string;
-          name: string;
-          id_number: string;
-        }
-      | undefined;
+      transactionId,
+    );
     if (!tx || tx.operator_id !== counter.operatorId) throw new AppError('VALIDATION', '没有这笔缴费');
-    const lines = (
-      this.o.db
-        .prepare(
-          `SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, back_payment, lump_sum_years
-             FROM payments WHERE transaction_id = ? ORDER BY year DESC, id`,
-        )
-        .all(tx.id) as {
+    const lines = sql
+      .all<{
         year: number;
         tier_fen: number;
         amount_fen: number;
@@ -210,20 +205,25 @@ export class PayerDisplayService {
         government_paid_fen: number;
         back_payment: number;
         lump_sum_years: number | null;
-      }[]
-    ).map((l): DisplayLine => ({
-      year: l.year,
-      years: l.lump_sum_years ?? 1,
-      lumpSum: l.lump_sum_years !== null,
-      backPayment: l.back_payment === 1,
-      tierFen: l.tier_fen,
-      payerFen: l.amount_fen,
-      subsidyFen: l.subsidy_fen,
-      governmentPaidFen: l.government_paid_fen,
-    }));
-    const receiptNumbers = (
-      this.o.db.prepare("SELECT number FROM receipts WHERE transaction_id = ? AND state = 'issued' ORDER BY id").all(tx.id) as { number: string }[]
-    ).map((r) => r.number);
+      }>(
+        this.o.db,
+        `SELECT year, tier_fen, amount_fen, subsidy_fen, government_paid_fen, back_payment, lump_sum_years
+             FROM payments WHERE transaction_id = ? ORDER BY year DESC, id`,
+        tx.id,
+      )
+      .map((l): DisplayLine => ({
+        year: l.year,
+        years: l.lump_sum_years ?? 1,
+        lumpSum: l.lump_sum_years !== null,
+        backPayment: l.back_payment === 1,
+        tierFen: l.tier_fen,
+        payerFen: l.amount_fen,
+        subsidyFen: l.subsidy_fen,
+        governmentPaidFen: l.government_paid_fen,
+      }));
+    const receiptNumbers = sql
+      .all<{ number: string }>(this.o.db, "SELECT number FROM receipts WHERE transaction_id = ? AND state = 'issued' ORDER BY id", tx.id)
+      .map((r) => r.number);
     const sum = (k: 'payerFen' | 'subsidyFen' | 'governmentPaidFen') => lines.reduce((a, l) => a + l[k], 0);
     const payerFen = sum('payerFen');
     const slipNo = slipNumber(tx.created_at, tx.id);
@@ -249,7 +249,7 @@ export class PayerDisplayService {
       if (this.state.stage === 'paid') this.show(state);
       return this.state;
     }
-    const rated = this.o.db.prepare('SELECT 1 FROM service_evaluations WHERE transaction_id = ?').get(tx.id);
+    const rated = sql.get(this.o.db, 'SELECT 1 FROM service_evaluations WHERE transaction_id = ?', tx.id);
     if (this.question && this.state.stage === 'evaluate') this.record(null, []);
     this.question = rated
       ? null
@@ -312,12 +312,20 @@ export class PayerDisplayService {
     const db = this.o.db;
     try {
       db.transaction(() => {
-        const inserted = db
-          .prepare(
-            `INSERT INTO service_evaluations (uid, transaction_id, operator_id, counter_no, business_date, outcome, level, reasons, recorded_at)
+        const inserted = sql.run(
+          db,
+          `INSERT INTO service_evaluations (uid, transaction_id, operator_id, counter_no, business_date, outcome, level, reasons, recorded_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(transaction_id) DO NOTHING`,
-          )
-          .run(uid, q.transactionId, q.operatorId, q.counterNo, q.businessDate, level ? 'rated' : 'skipped', level, JSON.stringify(reasons), at);
+          uid,
+          q.transactionId,
+          q.operatorId,
+          q.counterNo,
+          q.businessDate,
+          level ? 'rated' : 'skipped',
+          level,
+          JSON.stringify(reasons),
+          at,
+        );
         if (!inserted.changes || !level) return;
         enqueue(
           db,
@@ -345,7 +353,7 @@ export class PayerDisplayService {
 
   private build(input: DisplayPublish): PayerDisplayState {
     if (input.stage !== 'payer') return this.idle();
-    const payer = this.o.db.prepare('SELECT name, id_number FROM payers WHERE id = ?').get(input.payerId) as { name: string; id_number: string } | undefined;
+    const payer = sql.get<{ name: string; id_number: string }>(this.o.db, 'SELECT name, id_number FROM payers WHERE id = ?', input.payerId);
     if (!payer) throw new AppError('PAYER_NOT_FOUND');
     let amounts: Extract<PayerDisplayState, { stage: 'payer' }>['amounts'] = null;
     if (input.lines.length) {

@@ -1,6 +1,7 @@
 // The 好差评 ratings of one business day (one operator, or the whole hall), for the 日汇总单.
 import { evaluationLevelCodes, evaluationLevelLabels, EVALUATION_SKIPPED_LABEL, type EvaluationLevel } from '../../../shared/vocab';
 import type { Db } from '../../platform/db/database';
+import * as sql from '../../platform/db/sql';
 
 export interface EvaluationTally {
   counts: Record<EvaluationLevel, number>;
@@ -8,12 +9,12 @@ export interface EvaluationTally {
 }
 
 export function evaluationTally(db: Db, businessDate: string, operatorId: number | null): EvaluationTally {
-  const rows = db
-    .prepare(
-      `SELECT outcome, level, count(*) AS n FROM service_evaluations
+  const rows = sql.all<{ outcome: 'rated' | 'skipped'; level: EvaluationLevel | null; n: number }>(
+    db,
+    `SELECT outcome, level, count(*) AS n FROM service_evaluations
         WHERE business_date = @date AND (@op IS NULL OR operator_id = @op) GROUP BY outcome, level`,
-    )
-    .all({ date: businessDate, op: operatorId }) as { outcome: 'rated' | 'skipped'; level: EvaluationLevel | null; n: number }[];
+    { date: businessDate, op: operatorId },
+  );
   const tally: EvaluationTally = { counts: Object.fromEntries(evaluationLevelCodes.map((l) => [l, 0])) as Record<EvaluationLevel, number>, skipped: 0 };
   for (const r of rows) {
     if (r.level) tally.counts[r.level] += r.n;

@@ -14,6 +14,7 @@ import { hallTime } from '../../../shared/domain/time';
 import { refuse } from './errors';
 import { formatReceiptNumber, receiptActionsOf, receiptStatusOf, type BlockRow, type IssueMeta, type LineInput, type PayerRow, type ReceiptRow } from './rows';
 import type { BlockView, ReceiptContext, ReceiptLineView, ReceiptServiceOptions, ReceiptView } from './types';
+import * as sql from '../../platform/db/sql';
 
 // Each upstream event of a receipt change has its row in the audit chain.
 const auditActionOf: Record<string, AuditAction> = {
@@ -53,8 +54,11 @@ export class ReceiptCore {
 
   /** The approving supervisor: an active supervisor account, not the clerk doing the work. */
   approver(operatorId: number, ctx: ReceiptContext | null): { id: number; username: string } {
-    const row = this.db.prepare('SELECT id, username, role, active FROM operators WHERE id = ?').get(operatorId) as
-      { id: number; username: string; role: string; active: number } | undefined;
+    const row = sql.get<{ id: number; username: string; role: string; active: number }>(
+      this.db,
+      'SELECT id, username, role, active FROM operators WHERE id = ?',
+      operatorId,
+    );
     if (!row || row.role !== 'supervisor' || row.active !== 1) throw refuse('APPROVAL_REQUIRED', '此操作需要有效的值班主任账户审批');
     if (ctx && row.id === ctx.operatorId) throw refuse('APPROVAL_REQUIRED', '审批人不能是经办人本人，请由另一位值班主任审批');
     return { id: row.id, username: row.username };
@@ -62,8 +66,11 @@ export class ReceiptCore {
 
   /** An operator who may hold receipt stock. */
   holder(operatorId: number): { id: number; username: string } {
-    const row = this.db.prepare('SELECT id, username, role, active FROM operators WHERE id = ?').get(operatorId) as
-      { id: number; username: string; role: string; active: number } | undefined;
+    const row = sql.get<{ id: number; username: string; role: string; active: number }>(
+      this.db,
+      'SELECT id, username, role, active FROM operators WHERE id = ?',
+      operatorId,
+    );
     if (!row || row.active !== 1 || row.role === 'admin') throw refuse('VALIDATION', '号码段只能发给在用的收费员或值班主任');
     return row;
   }
@@ -83,13 +90,21 @@ export class ReceiptCore {
   ): number {
     try {
       return Number(
-        this.db
-          .prepare(
-            `INSERT INTO receipt_blocks (receipt_type, series, first_serial, last_serial, serial_digits, operator_id, source, upstream_block_id, entered_by, next_serial, created_at)
+        sql.run(
+          this.db,
+          `INSERT INTO receipt_blocks (receipt_type, series, first_serial, last_serial, serial_digits, operator_id, source, upstream_block_id, entered_by, next_serial, created_at)
              VALUES ('tax_cash', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(b.series, b.firstSerial, b.lastSerial, b.serialDigits, b.operatorId, b.source, b.upstreamBlockId, b.enteredBy, b.firstSerial, now)
-          .lastInsertRowid,
+          b.series,
+          b.firstSerial,
+          b.lastSerial,
+          b.serialDigits,
+          b.operatorId,
+          b.source,
+          b.upstreamBlockId,
+          b.enteredBy,
+          b.firstSerial,
+          now,
+        ).lastInsertRowid,
       );
     } catch (error) {
       if (error instanceof Error && error.message.includes('overlaps')) {
@@ -100,7 +115,7 @@ export class ReceiptCore {
   }
 
   blockRow(id: number): BlockRow {
-    const row = this.db.prepare('SELECT * FROM receipt_blocks WHERE id = ?').get(id) as BlockRow | undefined;
+    const row = sql.get<BlockRow>(this.db, 'SELECT * FROM receipt_blocks WHERE id = ?', id);
     if (!row) throw refuse('NOT_FOUND', '没有这个号码段');
     return row;
   }
@@ -127,16 +142,16 @@ export class ReceiptCore {
 
   /** The block the operator's next number comes from: the oldest one with numbers left. */
   currentBlock(operatorId: number): BlockRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT * FROM receipt_blocks WHERE operator_id = ? AND receipt_type = 'tax_cash' AND handed_back_from IS NULL
+    return sql.get<BlockRow>(
+      this.db,
+      `SELECT * FROM receipt_blocks WHERE operator_id = ? AND receipt_type = 'tax_cash' AND handed_back_from IS NULL
            AND next_serial <= last_serial ORDER BY id LIMIT 1`,
-      )
-      .get(operatorId) as BlockRow | undefined;
+      operatorId,
+    );
   }
 
   payer(payerId: number): PayerRow {
-    const row = this.db.prepare('SELECT id, id_number, name, town, village, address FROM payers WHERE id = ?').get(payerId) as PayerRow | undefined;
+    const row = sql.get<PayerRow>(this.db, 'SELECT id, id_number, name, town, village, address FROM payers WHERE id = ?', payerId);
     if (!row) throw refuse('NOT_FOUND', '没有这位缴费人');
     return row;
   }
@@ -163,7 +178,7 @@ export class ReceiptCore {
     const block = this.currentBlock(ctx.operatorId);
     if (!block) throw refuse('RECEIPT_STOCK_EMPTY', '您名下没有可用的缴款书号码，请值班主任录入或申领票证后再开具');
     const serial = block.next_serial;
-    const moved = this.db.prepare('UPDATE receipt_blocks SET next_serial = next_serial + 1 WHERE id = ? AND next_serial = ?').run(block.id, serial);
+    const moved = sql.run(this.db, 'UPDATE receipt_blocks SET next_serial = next_serial + 1 WHERE id = ? AND next_serial = ?', block.id, serial);
     if (moved.changes !== 1) throw new Error('receipt block changed under an immediate transaction');
     const number = formatReceiptNumber(block.series, serial, block.serial_digits);
     const now = this.nowIso();
@@ -173,43 +188,47 @@ export class ReceiptCore {
     const checkCode = String(randomInt(0, 100_000_000)).padStart(8, '0');
     const total = lines.reduce((s, l) => s + l.amountFen, 0);
     const id = Number(
-      this.db
-        .prepare(
-          `INSERT INTO receipts (uid, block_id, receipt_type, series, serial, number, kind, state, payer_id, operator_id, counter_no, transaction_id,
+      sql.run(
+        this.db,
+        `INSERT INTO receipts (uid, block_id, receipt_type, series, serial, number, kind, state, payer_id, operator_id, counter_no, transaction_id,
              reissue_of, replaces, total_fen, business_date, issued_at, check_code, print_count, print_state, reason, approved_by,
              group_uid, group_index, group_count)
            VALUES (?, ?, 'tax_cash', ?, ?, ?, ?, 'issued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 'pending', ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          uid,
-          block.id,
-          block.series,
-          serial,
-          number,
-          meta.kind,
-          payerId,
-          ctx.operatorId,
-          ctx.counterNo,
-          meta.transactionId,
-          meta.reissueOf,
-          meta.replaces,
-          total,
-          businessDate,
-          now,
-          checkCode,
-          meta.reason,
-          meta.approvedBy,
-          meta.group?.uid ?? null,
-          meta.group?.index ?? null,
-          meta.group?.count ?? null,
-        ).lastInsertRowid,
-    );
-    const insertLine = this.db.prepare(
-      'INSERT INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)',
+        uid,
+        block.id,
+        block.series,
+        serial,
+        number,
+        meta.kind,
+        payerId,
+        ctx.operatorId,
+        ctx.counterNo,
+        meta.transactionId,
+        meta.reissueOf,
+        meta.replaces,
+        total,
+        businessDate,
+        now,
+        checkCode,
+        meta.reason,
+        meta.approvedBy,
+        meta.group?.uid ?? null,
+        meta.group?.index ?? null,
+        meta.group?.count ?? null,
+      ).lastInsertRowid,
     );
     lines.forEach((l, i) => {
       try {
-        insertLine.run(id, i + 1, l.paymentId, l.year, l.amountFen, meta.kind === 'reissue' ? 0 : 1);
+        sql.run(
+          this.db,
+          'INSERT INTO receipt_lines (receipt_id, line_no, payment_id, year, amount_fen, original, active) VALUES (?, ?, ?, ?, ?, ?, 1)',
+          id,
+          i + 1,
+          l.paymentId,
+          l.year,
+          l.amountFen,
+          meta.kind === 'reissue' ? 0 : 1,
+        );
       } catch (error) {
         if (error instanceof Error && /UNIQUE/.test(error.message)) throw refuse('RECEIPT_ALREADY_ISSUED', `${l.year}年度的缴费已开具缴款书`);
         throw error;
@@ -217,8 +236,7 @@ export class ReceiptCore {
     });
     const payer = this.payer(payerId);
     const approver =
-      meta.approvedBy === null ? null : (this.db.prepare('SELECT username FROM operators WHERE id = ?').get(meta.approvedBy) as { username: string }).username;
-    const paymentIds = this.db.prepare('SELECT local_uid, upstream_id FROM payments WHERE id = ?');
+      meta.approvedBy === null ? null : sql.one<{ username: string }>(this.db, 'SELECT username FROM operators WHERE id = ?', meta.approvedBy).username;
     this.outbox(
       `receipt-issued-${uid}`,
       'receipt.issued',
@@ -237,7 +255,11 @@ export class ReceiptCore {
         idNumber: payer.id_number,
         totalFen: total,
         lines: lines.map((l) => {
-          const ids = paymentIds.get(l.paymentId) as { local_uid: string | null; upstream_id: string | null };
+          const ids = sql.one<{ local_uid: string | null; upstream_id: string | null }>(
+            this.db,
+            'SELECT local_uid, upstream_id FROM payments WHERE id = ?',
+            l.paymentId,
+          );
           return { year: l.year, amountFen: l.amountFen, paymentLocalUid: ids.local_uid, paymentUpstreamId: ids.upstream_id };
         }),
         checkCode,
@@ -271,10 +293,10 @@ export class ReceiptCore {
   /** A receipt by its full number, or by its serial alone when that is unambiguous. */
   resolve(input: string): ReceiptRow {
     const text = input.trim();
-    const exact = this.db.prepare('SELECT * FROM receipts WHERE number = ?').get(text) as ReceiptRow | undefined;
+    const exact = sql.get<ReceiptRow>(this.db, 'SELECT * FROM receipts WHERE number = ?', text);
     if (exact) return exact;
     if (/^\d+$/.test(text)) {
-      const rows = this.db.prepare('SELECT * FROM receipts WHERE serial = ?').all(Number(text)) as ReceiptRow[];
+      const rows = sql.all<ReceiptRow>(this.db, 'SELECT * FROM receipts WHERE serial = ?', Number(text));
       if (rows.length === 1) return rows[0]!;
       if (rows.length > 1) throw refuse('VALIDATION', `有多个字轨的号码为 ${text}，请输入完整票号`);
     }
@@ -282,16 +304,16 @@ export class ReceiptCore {
   }
 
   receiptRowById(id: number): ReceiptRow {
-    return this.db.prepare('SELECT * FROM receipts WHERE id = ?').get(id) as ReceiptRow;
+    return sql.one<ReceiptRow>(this.db, 'SELECT * FROM receipts WHERE id = ?', id);
   }
 
   lineRows(receiptId: number): { line_no: number; payment_id: number; year: number; amount_fen: number }[] {
-    return this.db.prepare('SELECT line_no, payment_id, year, amount_fen FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no').all(receiptId) as {
+    return sql.all<{
       line_no: number;
       payment_id: number;
       year: number;
       amount_fen: number;
-    }[];
+    }>(this.db, 'SELECT line_no, payment_id, year, amount_fen FROM receipt_lines WHERE receipt_id = ? ORDER BY line_no', receiptId);
   }
 
   view(r: ReceiptRow): ReceiptView {
@@ -328,8 +350,7 @@ export class ReceiptCore {
       group: this.groupOf(r),
       replacedBy:
         r.state === 'voided'
-          ? ((this.db.prepare('SELECT number FROM receipts WHERE replaces = ? ORDER BY id LIMIT 1').get(r.id) as { number: string } | undefined)?.number ??
-            null)
+          ? (sql.get<{ number: string }>(this.db, 'SELECT number FROM receipts WHERE replaces = ? ORDER BY id LIMIT 1', r.id)?.number ?? null)
           : null,
     };
   }
@@ -337,9 +358,9 @@ export class ReceiptCore {
   /** 第index张/共count张 with the group's live numbers in order, or null for a receipt on its own. */
   groupOf(r: ReceiptRow): ReceiptView['group'] {
     if (r.group_uid === null || r.group_index === null || r.group_count === null) return null;
-    const numbers = (
-      this.db.prepare("SELECT number FROM receipts WHERE group_uid = ? AND state = 'issued' ORDER BY group_index, id").all(r.group_uid) as { number: string }[]
-    ).map((x) => x.number);
+    const numbers = sql
+      .all<{ number: string }>(this.db, "SELECT number FROM receipts WHERE group_uid = ? AND state = 'issued' ORDER BY group_index, id", r.group_uid)
+      .map((x) => x.number);
     return { index: r.group_index, count: r.group_count, numbers };
   }
 }

@@ -7,6 +7,7 @@ import { refuse } from './errors';
 import type { ReceiptCore } from './core';
 import { channelLabels, isExchangeable, type ExchangeablePayment, type PaymentRow } from './rows';
 import type { ExchangeCandidate, ExchangeRef, IssueResult, ReceiptContext } from './types';
+import * as sql from '../../platform/db/sql';
 
 /**
  * Claims a bank or app payment upstream (UpstreamClient.claimExchange bound to this counter's
@@ -105,23 +106,21 @@ export class ReceiptExchange {
           const receipt = receipts.find((r) => r.lines.some((l) => l.paymentId === p.id))!;
           const c = claims.get(p.id)!;
           const uid = randomUUID();
-          this.core.db
-            .prepare(
-              `INSERT INTO exchanges (uid, payment_id, channel, channel_ref, claim_mode, claim, receipt_id, operator_id, counter_no, created_at)
+          sql.run(
+            this.core.db,
+            `INSERT INTO exchanges (uid, payment_id, channel, channel_ref, claim_mode, claim, receipt_id, operator_id, counter_no, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-            )
-            .run(
-              uid,
-              p.id,
-              p.channel,
-              p.channel_ref,
-              c.mode,
-              c.claim === null ? null : JSON.stringify(c.claim),
-              receipt.id,
-              ctx.operatorId,
-              ctx.counterNo,
-              now,
-            );
+            uid,
+            p.id,
+            p.channel,
+            p.channel_ref,
+            c.mode,
+            c.claim === null ? null : JSON.stringify(c.claim),
+            receipt.id,
+            ctx.operatorId,
+            ctx.counterNo,
+            now,
+          );
           this.core.outbox(
             `exchange-claimed-${uid}`,
             'exchange.claimed',
@@ -154,15 +153,13 @@ export class ReceiptExchange {
   private resolvePayment(ref: ExchangeRef): ExchangeablePayment {
     let rows: PaymentRow[];
     if ('paymentId' in ref) {
-      rows = this.core.db.prepare('SELECT * FROM payments WHERE id = ?').all(ref.paymentId) as PaymentRow[];
+      rows = sql.all<PaymentRow>(this.core.db, 'SELECT * FROM payments WHERE id = ?', ref.paymentId);
       if (rows.length === 0) throw refuse('NOT_FOUND', '没有这笔缴费记录');
     } else {
       const slip = ref.channelRef.replace(/\s+/g, '');
-      rows = (
-        ref.channel
-          ? this.core.db.prepare("SELECT * FROM payments WHERE channel_ref = ? AND channel = ? AND channel <> 'counter'").all(slip, ref.channel)
-          : this.core.db.prepare("SELECT * FROM payments WHERE channel_ref = ? AND channel <> 'counter'").all(slip)
-      ) as PaymentRow[];
+      rows = ref.channel
+        ? sql.all<PaymentRow>(this.core.db, "SELECT * FROM payments WHERE channel_ref = ? AND channel = ? AND channel <> 'counter'", slip, ref.channel)
+        : sql.all<PaymentRow>(this.core.db, "SELECT * FROM payments WHERE channel_ref = ? AND channel <> 'counter'", slip);
       if (rows.length === 0) {
         throw refuse('NOT_FOUND', `本机已同步的缴费记录中没有凭证号 ${slip}。银行或APP缴费可能尚未同步到本机，请稍后再查；仍查不到的请核对凭证。`);
       }
@@ -174,9 +171,11 @@ export class ReceiptExchange {
   }
 
   private assertNotExchanged(p: PaymentRow): void {
-    const done = this.core.db
-      .prepare('SELECT e.created_at, e.counter_no, r.number FROM exchanges e JOIN receipts r ON r.id = e.receipt_id WHERE e.payment_id = ?')
-      .get(p.id) as { created_at: string; counter_no: number; number: string } | undefined;
+    const done = sql.get<{ created_at: string; counter_no: number; number: string }>(
+      this.core.db,
+      'SELECT e.created_at, e.counter_no, r.number FROM exchanges e JOIN receipts r ON r.id = e.receipt_id WHERE e.payment_id = ?',
+      p.id,
+    );
     if (done) {
       throw refuse(
         'ALREADY_EXCHANGED',
@@ -185,18 +184,8 @@ export class ReceiptExchange {
     }
   }
 
-  private candidates(where: string, params: unknown[]): ExchangeCandidate[] {
-    const rows = this.core.db
-      .prepare(
-        `SELECT p.id, p.payer_id, r.name, r.id_number, p.year, p.amount_fen, p.channel, p.channel_ref, p.paid_at, p.upstream_id,
-                rc.number AS receipt_number, e.created_at AS exchanged_at
-         FROM payments p JOIN payers r ON r.id = p.payer_id
-         LEFT JOIN exchanges e ON e.payment_id = p.id
-         LEFT JOIN receipts rc ON rc.id = e.receipt_id
-         WHERE ${where} AND p.channel <> 'counter' AND p.channel_ref IS NOT NULL
-         ORDER BY p.year, p.id`,
-      )
-      .all(...params) as {
+  private candidates(where: string, params: sql.Param[]): ExchangeCandidate[] {
+    const rows = sql.all<{
       id: number;
       payer_id: number;
       name: string;
@@ -209,7 +198,17 @@ export class ReceiptExchange {
       upstream_id: string | null;
       receipt_number: string | null;
       exchanged_at: string | null;
-    }[];
+    }>(
+      this.core.db,
+      `SELECT p.id, p.payer_id, r.name, r.id_number, p.year, p.amount_fen, p.channel, p.channel_ref, p.paid_at, p.upstream_id,
+                rc.number AS receipt_number, e.created_at AS exchanged_at
+         FROM payments p JOIN payers r ON r.id = p.payer_id
+         LEFT JOIN exchanges e ON e.payment_id = p.id
+         LEFT JOIN receipts rc ON rc.id = e.receipt_id
+         WHERE ${where} AND p.channel <> 'counter' AND p.channel_ref IS NOT NULL
+         ORDER BY p.year, p.id`,
+      ...params,
+    );
     return rows.map((r) => ({
       paymentId: r.id,
       payerId: r.payer_id,

@@ -6,6 +6,7 @@ import type { ReceiptCore } from './core';
 import type { ReceiptReading } from './reading';
 import { type PaymentRow } from './rows';
 import type { IssueResult, ReceiptContext, ReceiptView } from './types';
+import * as sql from '../../platform/db/sql';
 
 export class ReceiptLifecycle {
   constructor(
@@ -20,18 +21,21 @@ export class ReceiptLifecycle {
   issueForTransaction(transactionId: number, ctx: ReceiptContext): IssueResult {
     return this.core.db
       .transaction((): IssueResult => {
-        const tx = this.core.db.prepare('SELECT id, payer_id FROM counter_transactions WHERE id = ?').get(transactionId) as
-          { id: number; payer_id: number } | undefined;
+        const tx = sql.get<{ id: number; payer_id: number }>(this.core.db, 'SELECT id, payer_id FROM counter_transactions WHERE id = ?', transactionId);
         if (!tx) throw refuse('NOT_FOUND', '没有这笔柜台缴费记录');
-        const payments = this.core.db
-          .prepare("SELECT * FROM payments WHERE transaction_id = ? AND channel = 'counter' ORDER BY year, id")
-          .all(transactionId) as PaymentRow[];
+        const payments = sql.all<PaymentRow>(
+          this.core.db,
+          "SELECT * FROM payments WHERE transaction_id = ? AND channel = 'counter' ORDER BY year, id",
+          transactionId,
+        );
         if (payments.length === 0) throw refuse('NOT_FOUND', '这笔柜台缴费没有缴费明细');
         const covered = this.liveReceiptIds(payments.map((p) => p.id));
         if (covered.size > 0) {
-          const lines = this.core.db
-            .prepare(`SELECT count(*) AS n FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${payments.map(() => '?').join(',')})`)
-            .get(...payments.map((p) => p.id)) as { n: number };
+          const lines = sql.one<{ n: number }>(
+            this.core.db,
+            'SELECT count(*) AS n FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (SELECT value FROM json_each(?))',
+            sql.list(payments.map((p) => p.id)),
+          );
           if (lines.n !== payments.length) throw refuse('RECEIPT_ALREADY_ISSUED', '这笔缴费的部分年度已开具缴款书，请联系值班主任核对');
           return { receipts: [...covered].map((id) => this.core.view(this.core.receiptRowById(id))), duplicate: true };
         }
@@ -89,7 +93,7 @@ export class ReceiptLifecycle {
         const r = this.core.resolve(number);
         if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废，不能打印`);
         if (r.print_state === 'confirmed') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已确认打印，不能再打印；遗失的请补开`);
-        this.core.db.prepare('UPDATE receipts SET print_count = print_count + 1 WHERE id = ?').run(r.id);
+        sql.run(this.core.db, 'UPDATE receipts SET print_count = print_count + 1 WHERE id = ?', r.id);
         if (r.print_count > 0) {
           appendAudit(this.core.db, {
             action: 'receipt.reprint',
@@ -120,7 +124,7 @@ export class ReceiptLifecycle {
         if (r.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 已作废`);
         if (r.print_count === 0) throw refuse('RECEIPT_STATE', `缴款书 ${r.number} 还没有打印`);
         if (r.print_state !== 'confirmed') {
-          this.core.db.prepare("UPDATE receipts SET print_state = 'confirmed', confirmed_at = ? WHERE id = ?").run(this.core.nowIso(), r.id);
+          sql.run(this.core.db, "UPDATE receipts SET print_state = 'confirmed', confirmed_at = ? WHERE id = ?", this.core.nowIso(), r.id);
         }
         return this.core.view(this.core.receiptRowById(r.id));
       })
@@ -139,10 +143,15 @@ export class ReceiptLifecycle {
         const old = this.core.resolve(number);
         if (old.state !== 'issued') throw refuse('RECEIPT_STATE', `缴款书 ${old.number} 已作废`);
         const now = this.core.nowIso();
-        this.core.db
-          .prepare("UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?")
-          .run(now, why, approverOperatorId, old.id);
-        this.core.db.prepare('UPDATE receipt_lines SET active = 0 WHERE receipt_id = ?').run(old.id);
+        sql.run(
+          this.core.db,
+          "UPDATE receipts SET state = 'voided', voided_at = ?, void_reason = ?, void_approved_by = ? WHERE id = ?",
+          now,
+          why,
+          approverOperatorId,
+          old.id,
+        );
+        sql.run(this.core.db, 'UPDATE receipt_lines SET active = 0 WHERE receipt_id = ?', old.id);
         const lines = this.core.lineRows(old.id).map((l) => ({ paymentId: l.payment_id, year: l.year, amountFen: l.amount_fen }));
         const [created] = this.core.issueChunks(
           old.payer_id,
@@ -158,7 +167,7 @@ export class ReceiptLifecycle {
           },
           ctx,
         );
-        this.core.db.prepare('UPDATE exchanges SET receipt_id = ? WHERE receipt_id = ?').run(created!.id, old.id);
+        sql.run(this.core.db, 'UPDATE exchanges SET receipt_id = ? WHERE receipt_id = ?', created!.id, old.id);
         this.core.outbox(
           `receipt-voided-${old.uid}`,
           'receipt.voided',
@@ -186,11 +195,11 @@ export class ReceiptLifecycle {
 
   private liveReceiptIds(paymentIds: number[]): Set<number> {
     if (paymentIds.length === 0) return new Set();
-    const rows = this.core.db
-      .prepare(
-        `SELECT DISTINCT receipt_id FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (${paymentIds.map(() => '?').join(',')}) ORDER BY receipt_id`,
-      )
-      .all(...paymentIds) as { receipt_id: number }[];
+    const rows = sql.all<{ receipt_id: number }>(
+      this.core.db,
+      'SELECT DISTINCT receipt_id FROM receipt_lines WHERE original = 1 AND active = 1 AND payment_id IN (SELECT value FROM json_each(?)) ORDER BY receipt_id',
+      sql.list(paymentIds),
+    );
     return new Set(rows.map((r) => r.receipt_id));
   }
 }

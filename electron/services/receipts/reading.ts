@@ -5,6 +5,7 @@ import { civilDate } from '../../platform/clock';
 import type { ReceiptCore } from './core';
 import { channelLabels, type ReceiptRow } from './rows';
 import type { ReceiptView } from './types';
+import * as sql from '../../platform/db/sql';
 
 export class ReceiptReading {
   constructor(private readonly core: ReceiptCore) {}
@@ -14,7 +15,7 @@ export class ReceiptReading {
   }
 
   receiptsForPayer(payerId: number): ReceiptView[] {
-    return (this.core.db.prepare('SELECT * FROM receipts WHERE payer_id = ? ORDER BY id').all(payerId) as ReceiptRow[]).map((r) => this.core.view(r));
+    return sql.all<ReceiptRow>(this.core.db, 'SELECT * FROM receipts WHERE payer_id = ? ORDER BY id', payerId).map((r) => this.core.view(r));
   }
 
   /**
@@ -22,35 +23,35 @@ export class ReceiptReading {
    * correctly (never printed, or printed and not confirmed), whatever their business day.
    */
   waitingFor(operatorId: number): ReceiptView[] {
-    return (
-      this.core.db
-        .prepare("SELECT * FROM receipts WHERE operator_id = ? AND state = 'issued' AND print_state = 'pending' ORDER BY id")
-        .all(operatorId) as ReceiptRow[]
-    ).map((r) => this.core.view(r));
+    return sql
+      .all<ReceiptRow>(this.core.db, "SELECT * FROM receipts WHERE operator_id = ? AND state = 'issued' AND print_state = 'pending' ORDER BY id", operatorId)
+      .map((r) => this.core.view(r));
   }
 
   receiptsForTransaction(transactionId: number): ReceiptView[] {
-    return (this.core.db.prepare('SELECT * FROM receipts WHERE transaction_id = ? ORDER BY id').all(transactionId) as ReceiptRow[]).map((r) =>
-      this.core.view(r),
-    );
+    return sql.all<ReceiptRow>(this.core.db, 'SELECT * FROM receipts WHERE transaction_id = ? ORDER BY id', transactionId).map((r) => this.core.view(r));
   }
 
   /** Everything printed on the receipt, without counting a print (for previews and the CLI). */
   document(number: string): ReceiptDocument {
     const r = this.core.resolve(number);
     const payer = this.core.payer(r.payer_id);
-    const operator = this.core.db.prepare('SELECT display_name FROM operators WHERE id = ?').get(r.operator_id) as { display_name: string };
+    const operator = sql.one<{ display_name: string }>(this.core.db, 'SELECT display_name FROM operators WHERE id = ?', r.operator_id);
     const lines = this.core.lineRows(r.id);
     const notes: string[] = [];
     if (r.state === 'voided') notes.push('已作废');
-    const exchanged = this.core.db
-      .prepare(`SELECT channel, channel_ref FROM exchanges WHERE payment_id IN (${lines.map(() => '?').join(',')}) ORDER BY channel_ref`)
-      .all(...lines.map((l) => l.payment_id)) as { channel: ExchangeChannel; channel_ref: string }[];
+    const exchanged = sql.all<{ channel: ExchangeChannel; channel_ref: string }>(
+      this.core.db,
+      'SELECT channel, channel_ref FROM exchanges WHERE payment_id IN (SELECT value FROM json_each(?)) ORDER BY channel_ref',
+      sql.list(lines.map((l) => l.payment_id)),
+    );
     for (const e of exchanged) notes.push(`换开 ${channelLabels[e.channel].channel}${channelLabels[e.channel].ref} ${e.channel_ref}`);
     // A lump-sum line is paid in one year but counts N years: the remarks say so (issue 17).
-    const lumps = this.core.db
-      .prepare(`SELECT lump_sum_years FROM payments WHERE id IN (${lines.map(() => '?').join(',')}) AND lump_sum_years IS NOT NULL ORDER BY id`)
-      .all(...lines.map((l) => l.payment_id)) as { lump_sum_years: number }[];
+    const lumps = sql.all<{ lump_sum_years: number }>(
+      this.core.db,
+      'SELECT lump_sum_years FROM payments WHERE id IN (SELECT value FROM json_each(?)) AND lump_sum_years IS NOT NULL ORDER BY id',
+      sql.list(lines.map((l) => l.payment_id)),
+    );
     for (const l of lumps) notes.push(`一次性补缴${l.lump_sum_years}年`);
     if (r.reissue_of !== null) notes.push(`补开 原票号 ${this.core.receiptRowById(r.reissue_of).number}`);
     if (r.replaces !== null) notes.push(`作废重开 原票号 ${this.core.receiptRowById(r.replaces).number}`);

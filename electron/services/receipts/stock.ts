@@ -5,6 +5,7 @@ import { refuse } from './errors';
 import type { ReceiptCore } from './core';
 import { formatReceiptNumber, MAX_BLOCK, type BlockRow } from './rows';
 import type { BlockView, StockBalanceRow } from './types';
+import * as sql from '../../platform/db/sql';
 
 export class ReceiptStock {
   constructor(private readonly core: ReceiptCore) {}
@@ -47,9 +48,9 @@ export class ReceiptStock {
   addUpstreamBlock(block: ReceiptBlock): BlockView {
     return this.core.db
       .transaction((): BlockView => {
-        const existing = this.core.db.prepare('SELECT id FROM receipt_blocks WHERE upstream_block_id = ?').get(block.blockId) as { id: number } | undefined;
+        const existing = sql.get<{ id: number }>(this.core.db, 'SELECT id FROM receipt_blocks WHERE upstream_block_id = ?', block.blockId);
         if (existing) return this.core.blockView(this.core.blockRow(existing.id));
-        const op = this.core.db.prepare('SELECT id FROM operators WHERE username = ?').get(block.operatorUsername) as { id: number } | undefined;
+        const op = sql.get<{ id: number }>(this.core.db, 'SELECT id FROM operators WHERE username = ?', block.operatorUsername);
         if (!op) throw refuse('NOT_FOUND', `上游分配的号码段属于本机没有的操作员 ${block.operatorUsername}`);
         const id = this.core.insertBlock(
           {
@@ -80,9 +81,14 @@ export class ReceiptStock {
         if (b.handed_back_from !== null) throw refuse('RECEIPT_STATE', '该号码段已交回');
         if (b.next_serial > b.last_serial) throw refuse('RECEIPT_STATE', '该号码段已全部用完，没有可交回的号码');
         const now = this.core.nowIso();
-        this.core.db
-          .prepare('UPDATE receipt_blocks SET handed_back_from = next_serial, handed_back_at = ?, handed_back_by = ?, hand_back_reason = ? WHERE id = ?')
-          .run(now, supervisorId, why, blockId);
+        sql.run(
+          this.core.db,
+          'UPDATE receipt_blocks SET handed_back_from = next_serial, handed_back_at = ?, handed_back_by = ?, hand_back_reason = ? WHERE id = ?',
+          now,
+          supervisorId,
+          why,
+          blockId,
+        );
         const holder = this.core.holder(b.operator_id);
         this.core.outbox(
           `receipt-block-returned-${blockId}`,
@@ -110,19 +116,18 @@ export class ReceiptStock {
   }
 
   blocks(operatorId?: number): BlockView[] {
-    const rows = (
+    const rows =
       operatorId === undefined
-        ? this.core.db.prepare('SELECT * FROM receipt_blocks ORDER BY id').all()
-        : this.core.db.prepare('SELECT * FROM receipt_blocks WHERE operator_id = ? ORDER BY id').all(operatorId)
-    ) as BlockRow[];
+        ? sql.all<BlockRow>(this.core.db, 'SELECT * FROM receipt_blocks ORDER BY id')
+        : sql.all<BlockRow>(this.core.db, 'SELECT * FROM receipt_blocks WHERE operator_id = ? ORDER BY id', operatorId);
     return rows.map((r) => this.core.blockView(r));
   }
 
   /** The stock balance (结存) by operator and receipt type, in one query. */
   stockBalance(): StockBalanceRow[] {
-    const rows = this.core.db
-      .prepare(
-        `WITH used AS (
+    const rows = sql.all<StockBalanceRow>(
+      this.core.db,
+      `WITH used AS (
            SELECT block_id, sum(state = 'issued') AS issued, sum(state = 'voided') AS voided FROM receipts GROUP BY block_id
          ), nxt AS (
            SELECT operator_id, receipt_type, series, next_serial, serial_digits,
@@ -143,8 +148,7 @@ export class ReceiptStock {
          LEFT JOIN used u ON u.block_id = b.id
          GROUP BY b.operator_id, b.receipt_type
          ORDER BY o.username, b.receipt_type`,
-      )
-      .all() as StockBalanceRow[];
+    );
     return rows;
   }
 
@@ -156,6 +160,6 @@ export class ReceiptStock {
 
   /** The operator a supervisor names when entering paper stock, or null. */
   operatorByUsername(username: string): { id: number } | null {
-    return (this.core.db.prepare('SELECT id FROM operators WHERE username = ?').get(username) as { id: number } | undefined) ?? null;
+    return sql.get<{ id: number }>(this.core.db, 'SELECT id FROM operators WHERE username = ?', username) ?? null;
   }
 }

@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/api/errors';
 import type { Db } from '../../platform/db/database';
 import { AUDIT_GENESIS_HASH } from '../../platform/db/migrations/0005-audit';
 import { scrubIdNumbers } from '../../platform/log';
+import * as sql from '../../platform/db/sql';
 
 /**
  * What can be audited. Extend here when a capability adds an action (the list keeps the
@@ -161,7 +162,7 @@ function actorField<T>(v: T | undefined): T | null {
  */
 export function appendAudit(db: Db, entry: AuditEntry): number {
   if (!(auditActions as readonly string[]).includes(entry.action)) throw new Error(`audit: unknown action ${String(entry.action)}`);
-  const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined;
+  const head = sql.get<{ seq: number; hash: string }>(db, 'SELECT seq, hash FROM audit_head WHERE id = 1');
   if (!head) throw new AppError('DB_CORRUPT', '审计日志链头缺失');
   const actor = entry.actor ?? {};
   const row: Omit<RawRow, 'hash'> = {
@@ -179,10 +180,12 @@ export function appendAudit(db: Db, entry: AuditEntry): number {
     prev_hash: head.hash,
   };
   const hash = auditRowHash(row);
-  db.prepare(
+  sql.run(
+    db,
     `INSERT INTO audit_log (seq, at, operator_id, operator_username, counter_no, action, entity, entity_id, before, after, prev_hash, hash)
      VALUES (@seq, @at, @operator_id, @operator_username, @counter_no, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)`,
-  ).run({ ...row, hash });
+    { ...row, hash },
+  );
   return row.seq;
 }
 
@@ -213,13 +216,12 @@ export interface AuditVerifyResult {
  * record upstream) closes that gap.
  */
 export function verifyAuditChain(db: Db): AuditVerifyResult {
-  const head = (db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined) ?? null;
-  const rows = (db.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+  const head = sql.get<{ seq: number; hash: string }>(db, 'SELECT seq, hash FROM audit_head WHERE id = 1') ?? null;
+  const rows = sql.one<{ n: number }>(db, 'SELECT count(*) AS n FROM audit_log').n;
   const fail = (seq: number, kind: AuditProblemKind, detail: string): AuditVerifyResult => ({ ok: false, rows, head, firstProblem: { seq, kind, detail } });
 
   let prev: RawRow | null = null;
-  const iterate = db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<RawRow>;
-  for (const row of iterate) {
+  for (const row of sql.iterate<RawRow>(db, 'SELECT * FROM audit_log ORDER BY seq')) {
     const expectedSeq = prev ? prev.seq + 1 : 1;
     const expectedPrevHash = prev ? prev.hash : AUDIT_GENESIS_HASH;
     if (row.seq > expectedSeq) {
@@ -317,7 +319,7 @@ function filterInstant(value: string, name: string): string {
 /** One page of the trail for the supervisor screen, newest first, with the total count. */
 export function queryAudit(db: Db, filters: AuditFilters = {}): AuditPage {
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: sql.Param[] = [];
   if (filters.from !== undefined) {
     where.push('at >= ?');
     params.push(filterInstant(filters.from, '开始时间'));
@@ -337,8 +339,8 @@ export function queryAudit(db: Db, filters: AuditFilters = {}): AuditPage {
   if (filters.action !== undefined) {
     const actions = Array.isArray(filters.action) ? filters.action : [filters.action];
     if (actions.length === 0) return { rows: [], total: 0, page: 0, pageSize: filters.pageSize ?? 50 };
-    where.push(`action IN (${actions.map(() => '?').join(', ')})`);
-    params.push(...actions);
+    where.push('action IN (SELECT value FROM json_each(?))');
+    params.push(sql.list(actions));
   }
   if (filters.entity !== undefined) {
     where.push('entity = ?');
@@ -351,14 +353,14 @@ export function queryAudit(db: Db, filters: AuditFilters = {}): AuditPage {
   const pageSize = Math.min(Math.max(Math.trunc(filters.pageSize ?? 50), 1), MAX_AUDIT_PAGE_SIZE);
   const page = Math.max(Math.trunc(filters.page ?? 0), 0);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT count(*) AS n FROM audit_log ${clause}`).get(...params) as { n: number }).n;
-  const raw = db.prepare(`SELECT * FROM audit_log ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...params, pageSize, page * pageSize) as RawRow[];
+  const total = sql.one<{ n: number }>(db, `SELECT count(*) AS n FROM audit_log ${clause}`, ...params).n;
+  const raw = sql.all<RawRow>(db, `SELECT * FROM audit_log ${clause} ORDER BY seq DESC LIMIT ? OFFSET ?`, ...params, pageSize, page * pageSize);
   return { rows: raw.map(toRow), total, page, pageSize };
 }
 
 /** Whether the database has the audit tables (migration 5 applied). */
 export function hasAuditLog(db: Db): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'").get() !== undefined;
+  return sql.get(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_log'") !== undefined;
 }
 
 export type UpstreamAuditCheck =
@@ -381,9 +383,9 @@ export type UpstreamAuditCheck =
  * rows after it must not claim a time before that row (a row slipped in afterwards, backdated).
  */
 export function verifyAgainstUpstreamHead(db: Db, upstreamHead: { seq: number; hash: string; at: string } | null): UpstreamAuditCheck {
-  const last = (db.prepare('SELECT coalesce(max(seq), 0) AS n FROM audit_log').get() as { n: number }).n;
+  const last = sql.one<{ n: number }>(db, 'SELECT coalesce(max(seq), 0) AS n FROM audit_log').n;
   if (!upstreamHead || upstreamHead.seq === 0) return { checked: true, ok: true, upstreamHead, unvouched: last };
-  const row = db.prepare('SELECT hash, at FROM audit_log WHERE seq = ?').get(upstreamHead.seq) as { hash: string; at: string } | undefined;
+  const row = sql.get<{ hash: string; at: string }>(db, 'SELECT hash, at FROM audit_log WHERE seq = ?', upstreamHead.seq);
   const fail = (seq: number, kind: 'truncated' | 'rewritten' | 'backdated', detail: string): UpstreamAuditCheck => ({
     checked: true,
     ok: false,
@@ -397,8 +399,12 @@ export function verifyAgainstUpstreamHead(db: Db, upstreamHead: { seq: number; h
   if (row.hash !== upstreamHead.hash) {
     return fail(upstreamHead.seq, 'rewritten', `第 ${upstreamHead.seq} 条记录的校验值与上游记录的链头不符：记录被改写并重算了校验值`);
   }
-  const early = db.prepare('SELECT seq, at FROM audit_log WHERE seq > ? AND at < ? ORDER BY seq LIMIT 1').get(upstreamHead.seq, row.at) as
-    { seq: number; at: string } | undefined;
+  const early = sql.get<{ seq: number; at: string }>(
+    db,
+    'SELECT seq, at FROM audit_log WHERE seq > ? AND at < ? ORDER BY seq LIMIT 1',
+    upstreamHead.seq,
+    row.at,
+  );
   if (early) {
     return fail(early.seq, 'backdated', `第 ${early.seq} 条记录在上游已确认的第 ${upstreamHead.seq} 条之后写入，却标着更早的时间（${early.at}）：事后补写`);
   }

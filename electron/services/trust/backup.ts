@@ -10,6 +10,7 @@ import type { Db } from '../../platform/db/database';
 import { latestSchemaVersion } from '../../platform/db/migrations';
 import type { Logger } from '../../platform/log';
 import { appendAudit, hasAuditLog } from './audit';
+import * as sql from '../../platform/db/sql';
 
 /** counter-20260615T010000123Z.sqlite: UTC, sorts by time, safe on every file system. */
 const BACKUP_NAME = /^counter-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z\.sqlite$/;
@@ -84,7 +85,7 @@ export function checkDatabaseFile(file: string, options: { quick?: boolean } = {
   try {
     try {
       conn = new Database(file, { readonly: true, fileMustExist: true });
-      conn.prepare('SELECT count(*) FROM sqlite_master').get();
+      sql.get(conn, 'SELECT count(*) FROM sqlite_master');
     } catch (error) {
       const cause = cannotOpenCause(file, error);
       if (cause) return { ok: false, problem: 'cannot_open', message: cause };
@@ -271,11 +272,13 @@ export function restoreBackup(backupFile: string, dataDir: string, options: { at
     } catch {
       standalone = false;
     }
-    recoveryPending = !standalone && !!conn.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'").get();
+    recoveryPending = !standalone && !!sql.get(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'");
     if (recoveryPending) {
-      conn
-        .prepare("INSERT INTO settings (key, value) VALUES ('recovery.pending', ?) ON CONFLICT (key) DO NOTHING")
-        .run(JSON.stringify({ reason: 'restore', since: at.toISOString() }));
+      sql.run(
+        conn,
+        "INSERT INTO settings (key, value) VALUES ('recovery.pending', ?) ON CONFLICT (key) DO NOTHING",
+        JSON.stringify({ reason: 'restore', since: at.toISOString() }),
+      );
     }
     if (hasAuditLog(conn)) {
       conn.transaction(() =>

@@ -25,7 +25,7 @@ it('pushes day.closed once, after the day’s payments', async () => {
   engine = new SyncEngine({ db: c.db, client: new UpstreamClient({ baseUrl: sim.url, key: KEY, timeoutMs: 2_000 }), log: quietLog(), pageSize: 500 });
   expect((await engine.syncOnce()).ok).toBe(true);
   const ids = unpaidPayers(c.db, 2026, 3);
-  for (const id of ids) recordCounterPayment(c.db, [{ idNumber: id, year: 2026, tierFen: 30_000 }]);
+  for (const id of ids) recordCounterPayment(c, id, [{ year: 2026, tierFen: 30_000 }]);
   const clerk = (c.db.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number }).id;
   const service = new DayCloseService(c.db, fixedStartClock(new Date('2026-06-15T09:00:00Z')), quietLog(), { timeZone: 'Asia/Shanghai' });
   const record = service.close({ businessDate: AS_OF, operatorId: clerk, counterNo: 1, cashCountedFen: 0, closedBy: clerk });

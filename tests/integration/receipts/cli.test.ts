@@ -6,11 +6,13 @@ import { beforeAll, expect, it } from 'vitest';
 import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { tempDir } from '../../helpers/serve';
 import { runCli } from '../../helpers/cli';
+import { payableYears } from '../sync/helpers';
 import { clerkContext, counterPayment, receiptCounter, receiptService, SERIES } from './helpers';
 
 const dir = tempDir('receipt-cli');
 let idNumber = '';
 let checkCode = '';
+let years: number[] = [];
 
 /** `pension-counter receipt ...args`; a failure fails the test with what the CLI printed. */
 async function cli(...args: string[]): Promise<string> {
@@ -26,7 +28,10 @@ beforeAll(async () => {
   idNumber = payer.id_number;
   const service = receiptService(c.db);
   service.addBlock({ operatorId: c.ops.clerk, series: SERIES, firstSerial: 101, lastSerial: 200, serialDigits: 8 }, c.ops.supervisor);
-  const tx = counterPayment(c.db, idNumber, [2025, 2026], 30_000);
+  // This year and one earlier year the payer has not paid.
+  years = payableYears(c, idNumber).slice(0, 2);
+  expect(years).toHaveLength(2);
+  const tx = counterPayment(c, idNumber, years, 30_000);
   const [r] = service.issueForTransaction(tx, clerkContext(c.db)).receipts;
   checkCode = service.printDocument(r!.number).checkCode;
   c.db.close();
@@ -42,8 +47,8 @@ it('renders an issued receipt with every field', async () => {
     '国家税务总局示范县税务局',
     idNumber,
     '陈𠮷祥',
-    '2025年度',
-    '2026年度',
+    `${years[0]}年度`,
+    `${years[1]}年度`,
     '300.00',
     '¥600.00',
     '陆佰元整',

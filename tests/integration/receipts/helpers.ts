@@ -1,11 +1,11 @@
 // Shared set-up for the receipt tests: a counter database with the training operators and a small
 // demo county (the same county the reference upstream builds from the same seed), a receipt
-// service on it, counter payments written as the counter writes them, and the invariants every
+// service on it, counter payments taken through PaymentService, and the invariants every
 // sequence of receipt operations must keep.
 import { fixedStartClock } from '../../../electron/platform/clock';
 import type { Db } from '../../../electron/platform/db/database';
 import { ReceiptService, type ReceiptContext } from '../../../electron/services/receipts';
-import { makeCounter, quietLog, recordCounterPayment, START, unpaidPayers, type Counter } from '../sync/helpers';
+import { makeCounter, quietLog, recordCounterPayment, START, unpaidPayers, type Counter, type CounterDb } from '../sync/helpers';
 
 export const TAX_OFFICE = '国家税务总局示范县税务局';
 export const SERIES = '(2026)示税现';
@@ -34,22 +34,35 @@ export function receiptService(db: Db, options: { training?: boolean; formLineLi
   });
 }
 
-export async function receiptCounter(options: { payers?: number; dir?: string } = {}): Promise<Counter & { ops: Operators }> {
+export type ReceiptCounter = Counter & { ops: Operators };
+
+export async function receiptCounter(options: { payers?: number; dir?: string } = {}): Promise<ReceiptCounter> {
   const c = await makeCounter({ seedPayers: options.payers ?? 40, dir: options.dir });
   return { ...c, ops: operators(c.db) };
 }
 
-/** A counter payment of one payer for the given years (tier 300 yuan unless given); returns its transaction id. */
-export function counterPayment(db: Db, idNumber: string, years: number[], tierFen = 30_000): number {
-  const uid = recordCounterPayment(
-    db,
-    years.map((year) => ({ idNumber, year, tierFen })),
+/**
+ * A bank-card payment of one payer for the given years at one tier (300 yuan unless given), taken
+ * through PaymentService as payment.record takes it; returns its transaction id.
+ */
+export function counterPayment(c: CounterDb, idNumber: string, years: number[], tierFen = 30_000): number {
+  return transactionId(
+    c.db,
+    recordCounterPayment(
+      c,
+      idNumber,
+      years.map((year) => ({ year, tierFen })),
+    ),
   );
+}
+
+export function transactionId(db: Db, uid: string): number {
   return (db.prepare('SELECT id FROM counter_transactions WHERE uid = ?').get(uid) as { id: number }).id;
 }
 
-export function customers(db: Db, n: number): string[] {
-  return unpaidPayers(db, 2026, n);
+/** Payers the counter may take `years` from (this year unless given). */
+export function customers(db: Db, n: number, years: readonly number[] = [2026]): string[] {
+  return unpaidPayers(db, years, n);
 }
 
 /** Bank and app payments of the demo county that can be exchanged. */

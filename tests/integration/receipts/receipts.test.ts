@@ -1,9 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../electron/platform/db/database';
 import { ReceiptRefused, type ReceiptService } from '../../../electron/services/receipts';
-import { START } from '../sync/helpers';
-import { bankPayments, checkInvariants, clerkContext, counterPayment, customers, receiptCounter, receiptService, SERIES, type Operators } from './helpers';
+import { customerWithYears, START } from '../sync/helpers';
+import {
+  bankPayments,
+  checkInvariants,
+  clerkContext,
+  counterPayment,
+  customers,
+  receiptCounter,
+  receiptService,
+  SERIES,
+  type Operators,
+  type ReceiptCounter,
+} from './helpers';
 
+let c: ReceiptCounter;
 let db: Db;
 let ops: Operators;
 let service: ReceiptService;
@@ -24,7 +36,7 @@ const outbox = (kind: string) =>
   );
 
 beforeEach(async () => {
-  const c = await receiptCounter();
+  c = await receiptCounter();
   db = c.db;
   ops = c.ops;
   service = receiptService(db);
@@ -89,27 +101,28 @@ describe('receipt stock', () => {
 
   it('a block handed back issues no more numbers and is recorded with the supervisor', async () => {
     const [payer] = customers(db, 1);
-    const tx = counterPayment(db, payer!, [2026]);
+    const tx = counterPayment(c, payer!, [2026]);
     service.issueForTransaction(tx, clerkContext(db));
     const [block] = service.blocks(ops.clerk);
     const back = service.handBackBlock(block!.id, ops.supervisor, '调岗交回');
     expect(back.handedBack).toMatchObject({ fromSerial: 102, byOperatorId: ops.supervisor, reason: '调岗交回' });
     expect(service.stockBalance()[0]).toMatchObject({ received: 10, issued: 1, left: 0, handedBack: 9, nextNumber: null });
     expect(outbox('receipt.block_returned')[0]).toMatchObject({ fromSerial: 102, lastSerial: 110, count: 9, approvedBy: 'super' });
-    const empty = await refusal(() => service.issueForTransaction(counterPayment(db, customers(db, 2)[1]!, [2026]), clerkContext(db)));
+    const empty = await refusal(() => service.issueForTransaction(counterPayment(c, customers(db, 2)[1]!, [2026]), clerkContext(db)));
     expect(empty.reason).toBe('RECEIPT_STOCK_EMPTY');
   });
 });
 
 describe('issuing for a counter payment', () => {
   it('puts several years on one receipt, spreads more than the form holds over consecutive numbers, and is idempotent', () => {
-    const [payer] = customers(db, 1);
-    const tx = counterPayment(db, payer!, [2019, 2020, 2021, 2022, 2023, 2024, 2025], 20_000);
+    const { idNumber: payer, years } = customerWithYears(c, 7, 20_000);
+    const tx = counterPayment(c, payer, years, 20_000);
     const first = service.issueForTransaction(tx, clerkContext(db));
     expect(first.duplicate).toBe(false);
+    const oldestFirst = [...years].sort((a, b) => a - b);
     expect(first.receipts.map((r) => [r.number, r.lines.map((l) => l.year), r.totalFen])).toEqual([
-      ['(2026)示税现00000101', [2019, 2020, 2021, 2022, 2023], 100_000],
-      ['(2026)示税现00000102', [2024, 2025], 40_000],
+      ['(2026)示税现00000101', oldestFirst.slice(0, 5), 100_000],
+      ['(2026)示税现00000102', oldestFirst.slice(5), 40_000],
     ]);
     const again = service.issueForTransaction(tx, clerkContext(db));
     expect(again).toMatchObject({ duplicate: true, receipts: [{ number: '(2026)示税现00000101' }, { number: '(2026)示税现00000102' }] });
@@ -128,7 +141,7 @@ describe('issuing for a counter payment', () => {
   });
 
   it('prints, reprints on the same number, confirms, and refuses printing a confirmed receipt again', async () => {
-    const tx = counterPayment(db, customers(db, 1)[0]!, [2026]);
+    const tx = counterPayment(c, customers(db, 1)[0]!, [2026]);
     const [r] = service.issueForTransaction(tx, clerkContext(db)).receipts;
     expect(service.printDocument(r!.number).printCount).toBe(1);
     const again = service.reprint(r!.number);
@@ -138,7 +151,7 @@ describe('issuing for a counter payment', () => {
   });
 
   it('voids a number with a reason and a supervisor, and prints the same lines on the next number', async () => {
-    const tx = counterPayment(db, customers(db, 1)[0]!, [2025, 2026]);
+    const tx = counterPayment(c, customers(db, 1, [2025, 2026])[0]!, [2025, 2026]);
     const [r] = service.issueForTransaction(tx, clerkContext(db)).receipts;
     service.printDocument(r!.number);
     expect((await refusal(() => service.voidAndReissue(r!.number, '卡纸', ops.clerk, clerkContext(db)))).code).toBe('APPROVAL_REQUIRED');

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../electron/platform/db/database';
 import { ReceiptRefused, type ReceiptService } from '../../../electron/services/receipts';
+import type { PolicyRegistry } from '../../../electron/services/policy/registry';
 import { tempDir } from '../../helpers/serve';
+import { policies } from '../sync/helpers';
 import { bankPayments, checkInvariants, clerkContext, counterPayment, customers, operators, receiptCounter, receiptService, SERIES } from './helpers';
 
 type Op =
@@ -27,7 +29,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 const step: fc.Arbitrary<Step> = fc.oneof({ weight: 6, arbitrary: op }, { weight: 1, arbitrary: fc.record({ t: fc.constant('crash' as const), op }) });
 
 let template: string;
+let tables: PolicyRegistry;
 beforeAll(async () => {
+  tables = await policies();
   const c = await receiptCounter({ payers: 40 });
   c.db.close();
   template = c.file;
@@ -61,15 +65,21 @@ it('numbers are used once, in order, and no payment is exchanged twice', async (
         const numbers = (db.prepare('SELECT number FROM receipts ORDER BY id').all() as { number: string }[]).map((r) => r.number);
         const pick = (i: number) => numbers[i % Math.max(1, numbers.length)];
         switch (o.t) {
-          case 'pay':
-            txs.push(
-              counterPayment(
-                db,
-                payers[o.payer]!,
-                Array.from({ length: o.years }, (_, i) => 2026 - i),
+          case 'pay': {
+            // The payer's latest years not paid yet (the counter refuses a year paid twice).
+            const idNumber = payers[o.payer % payers.length]!;
+            const paid = new Set(
+              (db.prepare('SELECT year FROM payments p JOIN payers r ON r.id = p.payer_id WHERE r.id_number = ?').all(idNumber) as { year: number }[]).map(
+                (r) => r.year,
               ),
             );
+            const years = Array.from({ length: 13 }, (_, i) => 2026 - i)
+              .filter((y) => !paid.has(y))
+              .slice(0, o.years);
+            if (years.length === 0) return;
+            txs.push(counterPayment({ db, policies: tables }, idNumber, years));
             return;
+          }
           case 'issue': {
             if (txs.length === 0) return;
             const r = service.issueForTransaction(txs[o.tx % txs.length]!, ctx);

@@ -1,13 +1,8 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../../electron/services/app';
-import { fixedStartClock } from '../../../electron/platform/clock';
-import { openDatabase } from '../../../electron/platform/db/database';
-import { SyncEngine, UpstreamClient } from '../../../electron/sync';
-import { startUpstreamSim, type UpstreamSim } from '../../../electron/tools/upstream-sim/server';
-import { tempDir } from '../../helpers/serve';
-import { compareLedgers, quietLog, START, unpaidPayers } from './helpers';
+import type { AppServices } from '../../../electron/services/app';
+import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
+import { appAtCounter2, compareLedgers, unpaidPayers, upstreamForCounter2 } from './helpers';
 
 let sim: UpstreamSim | null = null;
 let services: AppServices | null = null;
@@ -20,17 +15,9 @@ afterEach(async () => {
 
 describe('payments taken through the app reach the upstream (the outbox payload is the protocol payload)', () => {
   it('a training counter records payments via the API; one sync pushes them and both ledgers agree', async () => {
-    const dir = tempDir('apppay');
-    services = createAppServices({ dataDir: dir, clock: fixedStartClock(START), demoPayers: 300 });
-    await services.ready;
-    const call = async (method: string, input: unknown) => {
-      const r = await services!.dispatch(method, input, { transport: 'ipc' });
-      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-      return r.value;
-    };
-    await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 2 });
-
-    const db = openDatabase(path.join(dir, 'counter.sqlite'));
+    const app = await appAtCounter2('apppay');
+    services = app.services;
+    const { db } = app;
     const ids = unpaidPayers(db, 2026, 3);
     let recorded = 0;
     for (const idNumber of ids) {
@@ -38,7 +25,7 @@ describe('payments taken through the app reach the upstream (the outbox payload 
       const tier =
         (db.prepare('SELECT tier_fen FROM payments WHERE payer_id = ? ORDER BY year DESC LIMIT 1').get(payer.id) as { tier_fen: number } | undefined)
           ?.tier_fen ?? 20000;
-      const r = await services.dispatch(
+      const r = await app.services.dispatch(
         'payment.record',
         {
           transactionUid: crypto.randomUUID(),
@@ -56,12 +43,13 @@ describe('payments taken through the app reach the upstream (the outbox payload 
     const pending = db.prepare('SELECT count(*) AS n FROM outbox WHERE confirmed_at IS NULL').get() as { n: number };
     expect(pending.n).toBe(recorded);
 
-    sim = await startUpstreamSim({ payers: 300, clock: fixedStartClock(START), keys: { k: 'counter-2' } });
-    const engine = new SyncEngine({ db, client: new UpstreamClient({ baseUrl: sim.url, key: 'k' }), log: quietLog() });
+    const upstream = await upstreamForCounter2(db);
+    sim = upstream.sim;
+    const { engine } = upstream;
     expect(await engine.syncOnce()).toMatchObject({ ok: true, pushed: recorded, rejected: 0, pending: 0 });
-    const fromCounter = sim.store.allPayments().filter((p) => p.station === 'counter-2');
+    const fromCounter = upstream.sim.store.allPayments().filter((p) => p.station === 'counter-2');
     expect(fromCounter).toHaveLength(recorded);
-    expect(compareLedgers(db, sim.store).equal).toBe(true);
+    expect(compareLedgers(db, upstream.sim.store).equal).toBe(true);
     db.close();
   });
 });

@@ -41,20 +41,18 @@ async function closedDay(): Promise<{
   engine = new SyncEngine({ db: c.db, client, log: quietLog(), pageSize: 500 });
   expect((await engine.syncOnce()).ok).toBe(true);
 
-  const [a, b, d, ...spare] = unpaidPayers(c.db, 2026, 6);
+  const [a, b, d, ...spare] = unpaidPayers(c.db, [2025, 2026], 6);
   const uids = [
-    recordCounterPayment(c.db, [
-      { idNumber: a!, year: 2026, tierFen: 20000 },
-      { idNumber: a!, year: 2025, tierFen: 50000 },
+    recordCounterPayment(c, a!, [
+      { year: 2026, tierFen: 20000 },
+      { year: 2025, tierFen: 50000 },
     ]),
-    recordCounterPayment(c.db, [{ idNumber: b!, year: 2026, tierFen: 30000 }]),
-    recordCounterPayment(c.db, [
-      { idNumber: d!, year: 2026, tierFen: 20000 },
-      { idNumber: d!, year: 2025, tierFen: 20000 },
+    recordCounterPayment(c, b!, [{ year: 2026, tierFen: 30000 }]),
+    recordCounterPayment(c, d!, [
+      { year: 2026, tierFen: 20000 },
+      { year: 2025, tierFen: 20000 },
     ]),
   ];
-  // The helper pushes backPayment = (year < 2026); the counter's row says the same.
-  c.db.prepare('UPDATE payments SET back_payment = 1 WHERE local_uid IS NOT NULL AND year < 2026').run();
   expect(await engine.syncOnce()).toMatchObject({ ok: true, pushed: 3, rejected: 0, pending: 0 });
 
   const clerk = (c.db.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number }).id;

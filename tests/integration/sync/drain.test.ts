@@ -26,7 +26,7 @@ describe('outbox drain under injected upstream failures', () => {
       counter = await makeCounter({ seedPayers: 400 });
       const warm = new SyncEngine({ db: counter.db, client: new UpstreamClient({ baseUrl: sim.url, key: KEY, timeoutMs: 2_000 }), log: quietLog() });
       expect((await warm.syncOnce()).ok).toBe(true);
-      for (const id of unpaidPayers(counter.db, 2026, 120)) recordCounterPayment(counter.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]);
+      for (const id of unpaidPayers(counter.db, 2026, 120)) recordCounterPayment(counter, id, [{ year: 2026, tierFen: 20000 }]);
       expect(pending(counter)).toBe(120);
 
       sim.setFaults({ errorRate });

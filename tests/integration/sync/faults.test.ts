@@ -39,7 +39,7 @@ describe('sync under upstream faults: the ledgers converge, nothing lost, nothin
       sim.store.updatePayer(changed.idNumber, { village: '旧村' }, '2026-06-15T02:00:00Z');
       sim.store.updatePayer(changed.idNumber, { village: '新村' }, '2026-06-15T02:01:00Z');
       const ids = unpaidPayers(counter.db, 2026, 8);
-      for (const id of ids) recordCounterPayment(counter.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]);
+      for (const id of ids) recordCounterPayment(counter, id, [{ year: 2026, tierFen: 20000 }]);
 
       sim.setFaults(faults);
       const engine = new SyncEngine({

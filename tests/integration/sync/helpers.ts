@@ -1,6 +1,6 @@
 // Shared set-up for the sync tests: a counter database, the reference upstream with the same
-// county, counter payments written the way the counter writes them (ledger rows and outbox row
-// in one transaction), and a comparison of the two ledgers.
+// county, counter payments taken through the counter's own PaymentService (ledger rows and outbox
+// event in one transaction, as payment.record takes them), and a comparison of the two ledgers.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fixedStartClock } from '../../../electron/platform/clock';
@@ -8,9 +8,16 @@ import { trainingConfig } from '../../../electron/platform/config';
 import { migrate, openDatabase, type Db } from '../../../electron/platform/db/database';
 import { seedDemoCounty, seedDemoOperators } from '../../../electron/services/demo/seed';
 import { createLogger } from '../../../electron/platform/log';
+import { SessionService } from '../../../electron/services/auth/session';
+import { PaymentService, type CounterContext } from '../../../electron/services/counter/payments';
 import { openTiersFen, policyInForce } from '../../../electron/services/policy/current';
+import { PolicyRegistry } from '../../../electron/services/policy/registry';
+import { createAppServices, type AppServices } from '../../../electron/services/app';
+import { SyncEngine, UpstreamClient } from '../../../electron/sync';
 import { startUpstreamSim, type UpstreamSim, type UpstreamSimOptions } from '../../../electron/tools/upstream-sim/server';
 import type { SimStore } from '../../../electron/tools/upstream-sim/store';
+import { contract } from '../../../shared/api/contract';
+import type { QuoteLineRequest } from '../../../shared/policy';
 import { tempDir } from '../../helpers/serve';
 
 export const AS_OF = '2026-06-15';
@@ -34,11 +41,44 @@ export async function startSim(payers: number, extra: UpstreamSimOptions = {}): 
   });
 }
 
-export interface Counter {
+/**
+ * A training counter run through createAppServices (what the desktop starts) with the clerk
+ * signed in at counter 2; `call` goes through the dispatcher as the desktop's IPC does and throws
+ * on a refusal. `db` is a second connection to its file, for reading and for a test's sync engine.
+ */
+export async function appAtCounter2(dirPrefix: string, demoPayers = 300) {
+  const dir = tempDir(dirPrefix);
+  const services: AppServices = createAppServices({ dataDir: dir, clock: fixedStartClock(START), demoPayers });
+  await services.ready;
+  const call = async <T = unknown>(method: string, input: unknown = {}): Promise<T> => {
+    const r = await services.dispatch(method, input, { transport: 'ipc' });
+    if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+    return r.value as T;
+  };
+  await call('session.signIn', { username: 'clerk', password: '1234', counterNo: 2 });
+  return { services, call, db: openDatabase(path.join(dir, 'counter.sqlite')) };
+}
+
+/** The reference upstream with the same 300-payer training county, knowing that counter as 'counter-2', and an engine that syncs `db` with it. */
+export async function upstreamForCounter2(db: Db, payers = 300): Promise<{ sim: UpstreamSim; engine: SyncEngine }> {
+  const sim = await startUpstreamSim({ payers, clock: fixedStartClock(START), keys: { k: 'counter-2' } });
+  return { sim, engine: new SyncEngine({ db, client: new UpstreamClient({ baseUrl: sim.url, key: 'k' }), log: quietLog() }) };
+}
+
+/** A counter's database and the policy tables its PaymentService prices from. */
+export interface CounterDb {
+  db: Db;
+  policies: PolicyRegistry;
+}
+
+export interface Counter extends CounterDb {
   dir: string;
   file: string;
-  db: Db;
 }
+
+let installedPolicies: Promise<PolicyRegistry> | undefined;
+/** The policy tables shipped with the program (resources/policy), loaded once per test file. */
+export const policies = () => (installedPolicies ??= PolicyRegistry.load(quietLog()));
 
 /**
  * A migrated counter database with the training operators. With `seedPayers`, also the
@@ -58,77 +98,114 @@ export async function makeCounter(options: { seedPayers?: number; dir?: string }
       START.toISOString(),
     );
   }
-  return { dir, file, db };
+  return { dir, file, db, policies: await policies() };
 }
 
 export const quietLog = () => createLogger(null);
 
-/**
- * Records a counter payment as the counter does: transaction, payment lines and the outbox row
- * 'payment.recorded' in ONE database transaction. Returns the transaction uid.
- */
-export function recordCounterPayment(
-  db: Db,
-  lines: { idNumber: string; year: number; tierFen: number }[],
-  paidAt = new Date(START.getTime() + 3_600_000).toISOString(),
-): string {
-  const uid = crypto.randomUUID();
-  db.transaction(() => {
-    const operator = db.prepare("SELECT id FROM operators WHERE username = 'clerk'").get() as { id: number };
-    const shift = db.prepare('SELECT id FROM shifts WHERE operator_id = ? AND closed_at IS NULL').get(operator.id) as { id: number } | undefined;
-    const shiftId =
-      shift?.id ?? Number(db.prepare('INSERT INTO shifts (operator_id, counter_no, opened_at) VALUES (?, 1, ?)').run(operator.id, paidAt).lastInsertRowid);
-    const payerIds = lines.map((l) => {
-      const row = db.prepare('SELECT id FROM payers WHERE id_number = ?').get(l.idNumber) as { id: number } | undefined;
-      if (!row) throw new Error('payer not in the counter store');
-      return row.id;
-    });
-    const total = lines.reduce((s, l) => s + l.tierFen, 0);
-    const txId = Number(
-      db
-        .prepare(
-          `INSERT INTO counter_transactions (uid, payer_id, operator_id, shift_id, counter_no, business_date, method, total_fen, created_at)
-           VALUES (?, ?, ?, ?, 1, ?, 'bank_card', ?, ?)`,
-        )
-        .run(uid, payerIds[0], operator.id, shiftId, AS_OF, total, paidAt).lastInsertRowid,
-    );
-    const payloadLines = lines.map((l, i) => {
-      const localUid = `${uid}-${i + 1}`;
-      db.prepare(
-        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at, transaction_id, local_uid)
-         VALUES (?, ?, ?, ?, 'counter', NULL, ?, ?, ?, ?)`,
-      ).run(payerIds[i], l.year, l.tierFen, l.tierFen, paidAt, paidAt, txId, localUid);
-      return {
-        localUid,
-        idNumber: l.idNumber,
-        year: l.year,
-        tierFen: l.tierFen,
-        amountFen: l.tierFen,
-        subsidyFen: 0,
-        governmentPaidFen: 0,
-        backPayment: l.year < 2026,
-      };
-    });
-    const payload = { transactionUid: uid, counterNo: 1, operatorUsername: 'clerk', businessDate: AS_OF, paidAt, method: 'bank_card', lines: payloadLines };
-    db.prepare("INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES (?, 'payment.recorded', ?, ?)").run(
-      uid,
-      JSON.stringify(payload),
-      paidAt,
-    );
-  })();
-  return uid;
+/** Who is signed in at counter 1 of each database, as the desk signs in: SessionService opens the shift. */
+const signedIn = new WeakMap<Db, Map<string, CounterContext>>();
+
+/** The demo staff who take payments (training passwords). */
+const staff = { clerk: '1234', super: '5678' } as const;
+
+function atCounter(db: Db, username: keyof typeof staff): CounterContext {
+  let byUser = signedIn.get(db);
+  if (!byUser) signedIn.set(db, (byUser = new Map()));
+  let ctx = byUser.get(username);
+  if (!ctx) {
+    const session = new SessionService(db, fixedStartClock(START), quietLog());
+    const { operator, shift } = session.signIn(username, staff[username], 1);
+    if (!operator || !shift) throw new Error(`${username} could not sign in`);
+    ctx = { operatorId: operator.id, operatorUsername: operator.username, operatorName: operator.displayName, shiftId: shift.id, counterNo: shift.counterNo };
+    byUser.set(username, ctx);
+  }
+  return ctx;
 }
 
-/** Payers registered and active long enough to pay, who have not paid `year`: counter customers. */
-export function unpaidPayers(db: Db, year: number, n: number): string[] {
+/** The counter's PaymentService on this database, with the hall clock stopped at `at`. */
+export function counterPayments(c: CounterDb, at = new Date(START.getTime() + 3_600_000).toISOString()): PaymentService {
+  const t = trainingConfig();
+  const now = new Date(at);
+  return new PaymentService(c.db, c.policies, t.policyRegion, t.timeZone, { now: () => now }, quietLog());
+}
+
+let posRefs = 0;
+
+/**
+ * Records a bank-card payment of one payer at counter 1 (taken by the demo clerk unless `by` says
+ * the supervisor) the way the API's payment.record does:
+ * the input parsed by the contract, then PaymentService.record (amounts from the policy table,
+ * ledger rows, outbox event, slip print job and audit row in one transaction), at `paidAt`.
+ * Returns the transaction uid. Throws when the counter would not take the payment.
+ */
+export function recordCounterPayment(
+  c: CounterDb,
+  idNumber: string,
+  lines: QuoteLineRequest[],
+  paidAt = new Date(START.getTime() + 3_600_000).toISOString(),
+  by: keyof typeof staff = 'clerk',
+): string {
+  const payer = c.db.prepare('SELECT id FROM payers WHERE id_number = ?').get(idNumber) as { id: number } | undefined;
+  if (!payer) throw new Error('payer not in the counter store');
+  const input = contract['payment.record'].input.parse({
+    transactionUid: crypto.randomUUID(),
+    payerId: payer.id,
+    lines,
+    method: 'bank_card',
+    tenderedFen: null,
+    posRef: String(++posRefs).padStart(12, '0'),
+  });
+  const recorded = counterPayments(c, paidAt).record(input, atCounter(c.db, by));
+  if (recorded.outcome !== 'recorded') throw new Error(`nothing recorded: ${recorded.message}`);
+  return recorded.transactionUid;
+}
+
+/** The local uids of a counter transaction's ledger lines, in the order they were written (and sent). */
+export function lineUids(db: Db, transactionUid: string): string[] {
+  return (
+    db
+      .prepare('SELECT p.local_uid FROM payments p JOIN counter_transactions t ON t.id = p.transaction_id WHERE t.uid = ? ORDER BY p.id')
+      .all(transactionUid) as { local_uid: string }[]
+  ).map((r) => r.local_uid);
+}
+
+/**
+ * Counter customers who may pay each of `years` (one year or several): active, registered more
+ * than the waiting days ago, aged under 60 and 16 or older in the earliest of the years, outside
+ * the employees' scheme, in no special group (whose benefits change what the payer pays), and
+ * with none of the years paid (the counter refuses a year paid twice).
+ */
+export function unpaidPayers(db: Db, years: number | readonly number[], n: number): string[] {
+  const list = typeof years === 'number' ? [years] : years;
   return (
     db
       .prepare(
-        `SELECT id_number FROM payers p WHERE status = 'active' AND registration_date < '2026-06-01'
-           AND NOT EXISTS (SELECT 1 FROM payments WHERE payer_id = p.id AND year = ?) ORDER BY id LIMIT ?`,
+        `SELECT id_number FROM payers p WHERE status = 'active' AND registration_date < '2026-05-01' AND in_employee_scheme = 0
+           AND birth_date > '1966-12-31' AND birth_date < ?
+           AND NOT EXISTS (SELECT 1 FROM payer_special_groups g WHERE g.payer_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM payments WHERE payer_id = p.id AND year IN (SELECT value FROM json_each(?))) ORDER BY id LIMIT ?`,
       )
-      .all(year, n) as { id_number: string }[]
+      .all(`${Math.min(...list) - 16}-01-01`, JSON.stringify(list), n) as { id_number: string }[]
   ).map((r) => r.id_number);
+}
+
+/** The years the counter would take from a payer at `tierFen` with nothing off, newest first (as the assessment lists them). */
+export function payableYears(c: CounterDb, idNumber: string, tierFen = 30_000, payments = counterPayments(c)): number[] {
+  const payer = c.db.prepare('SELECT id FROM payers WHERE id_number = ?').get(idNumber) as { id: number };
+  return (payments.assess(payer.id).assessment?.years ?? [])
+    .filter((y) => y.payable && y.tiers.some((t) => t.tierFen === tierFen && t.payerFen === tierFen))
+    .map((y) => y.year);
+}
+
+/** A payer of the county and `count` years the counter would take from them at `tierFen`: for tests that need many years in one payment. */
+export function customerWithYears(c: CounterDb, count: number, tierFen = 30_000): { idNumber: string; years: number[] } {
+  const payments = counterPayments(c);
+  for (const { id_number } of c.db.prepare('SELECT id_number FROM payers ORDER BY id').all() as { id_number: string }[]) {
+    const years = payableYears(c, id_number, tierFen, payments);
+    if (years.length >= count) return { idNumber: id_number, years: years.slice(0, count) };
+  }
+  throw new Error(`no payer in the county may pay ${count} years`);
 }
 
 /** A payment as both sides can describe it, for comparing ledgers. */

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/platform/db/database';
 import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { buildSyncChild, runSyncChild, type Child } from './child-process';
-import { compareLedgers, cursors, KEY, makeCounter, recordCounterPayment, startSim, STATION, unpaidPayers } from './helpers';
+import { compareLedgers, cursors, KEY, lineUids, makeCounter, recordCounterPayment, startSim, STATION, unpaidPayers } from './helpers';
 
 let bundle = '';
 beforeAll(async () => {
@@ -76,7 +76,7 @@ describe('kill -9 of the counter mid-sync, then restart: the ledgers converge', 
     const counter = await makeCounter({ seedPayers: 400 });
     const ids = unpaidPayers(counter.db, 2026, 30);
     expect(ids).toHaveLength(30);
-    const uids = ids.map((id) => recordCounterPayment(counter.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]));
+    const uids = ids.map((id) => recordCounterPayment(counter, id, [{ year: 2026, tierFen: 20000 }]));
     counter.db.close();
     const args = ['--data-dir', counter.dir, '--upstream', sim.url, '--key', KEY];
 
@@ -112,11 +112,11 @@ describe('kill -9 of the counter mid-sync, then restart: the ledgers converge', 
       server_result: string;
     };
     expect(twelfth.attempts).toBe(2);
-    expect(JSON.parse(twelfth.server_result)).toMatchObject({ status: 'accepted', payments: [{ localUid: `${uids[11]}-1` }] });
+    expect(JSON.parse(twelfth.server_result)).toMatchObject({ status: 'accepted', payments: [{ localUid: lineUids(db, uids[11]!)[0] }] });
     expect(sim.store.events().map((e) => e.idempotencyKey)).toEqual(uids);
     const fromCounter = sim.store.allPayments().filter((p) => p.station === STATION);
-    expect(fromCounter.map((p) => p.localUid).sort()).toEqual(uids.map((u) => `${u}-1`).sort());
+    expect(fromCounter.map((p) => p.localUid).sort()).toEqual(uids.flatMap((u) => lineUids(db, u)).sort());
     expect(compareLedgers(db, sim.store)).toMatchObject({ equal: true, localOnly: [], upstreamOnly: [] });
     db.close();
-  });
+  }, 30_000); // two child processes and 30 payments through the service: more than the default 5 s on a busy machine
 });

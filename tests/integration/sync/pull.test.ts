@@ -7,7 +7,7 @@ import { startUpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { tempDir } from '../../helpers/serve';
 import { SyncEngine, UpstreamClient, readCursor, type PullProgress, type SyncStatus } from '../../../electron/sync';
 import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
-import { compareLedgers, KEY, makeCounter, quietLog, START, startSim, type Counter } from './helpers';
+import { compareLedgers, KEY, makeCounter, policies, quietLog, START, startSim, type Counter } from './helpers';
 
 let sim: UpstreamSim | null = null;
 let counter: Counter | null = null;
@@ -89,7 +89,7 @@ describe('pull: payers and payments from every channel', () => {
     await services.close();
     // No seed, region or tiers given: the simulator's defaults are training mode's.
     sim = await startUpstreamSim({ payers: 700, clock: fixedStartClock(START), keys: { [KEY]: 'c1' } });
-    counter = { dir, file: path.join(dir, 'counter.sqlite'), db: openDatabase(path.join(dir, 'counter.sqlite')) };
+    counter = { dir, file: path.join(dir, 'counter.sqlite'), db: openDatabase(path.join(dir, 'counter.sqlite')), policies: await policies() };
     const before = count(counter, 'SELECT count(*) AS n FROM payments');
     expect(before).toBe(sim.store.counts().payments);
 

@@ -6,6 +6,7 @@ import {
   KEY,
   makeCounter,
   quietLog,
+  lineUids,
   recordCounterPayment,
   START,
   startSim,
@@ -64,16 +65,18 @@ const waitFor = async (what: string, cond: () => boolean, ms = 10_000) => {
 describe('push: counter events reach the upstream once, in order', () => {
   it('pushes counter payments in seq order; both ledgers then hold each exactly once', async () => {
     const { sim, counter: c, engine } = await synced(400);
-    const ids = unpaidPayers(c.db, 2026, 6);
+    // The first of them pays last year too.
+    const ids = unpaidPayers(c.db, [2025, 2026], 6);
     const uids = ids.map((id, i) =>
       recordCounterPayment(
-        c.db,
+        c,
+        id,
         i === 0
           ? [
-              { idNumber: id, year: 2026, tierFen: 20000 },
-              { idNumber: id, year: 2025, tierFen: 20000 },
+              { year: 2026, tierFen: 20000 },
+              { year: 2025, tierFen: 20000 },
             ]
-          : [{ idNumber: id, year: 2026, tierFen: 10000 * (i + 1) }],
+          : [{ year: 2026, tierFen: 10000 * (i + 1) }],
       ),
     );
     expect(pendingCount(c.db)).toBe(6);
@@ -90,13 +93,13 @@ describe('push: counter events reach the upstream once, in order', () => {
     });
     expect(compareLedgers(c.db, sim.store)).toMatchObject({ equal: true });
     const stored = c.db.prepare('SELECT server_result FROM outbox WHERE idempotency_key = ?').get(uids[0]) as { server_result: string };
-    expect(JSON.parse(stored.server_result)).toMatchObject({ status: 'accepted', payments: [{ localUid: `${uids[0]}-1` }, { localUid: `${uids[0]}-2` }] });
+    expect(JSON.parse(stored.server_result)).toMatchObject({ status: 'accepted', payments: lineUids(c.db, uids[0]!).map((localUid) => ({ localUid })) });
   });
 
   it('a repeated delivery gets the stored answer, and the upstream ledger does not change', async () => {
     const { sim, counter: c, engine } = await synced(200);
     const [id] = unpaidPayers(c.db, 2026, 1);
-    const uid = recordCounterPayment(c.db, [{ idNumber: id!, year: 2026, tierFen: 30000 }]);
+    const uid = recordCounterPayment(c, id!, [{ year: 2026, tierFen: 30000 }]);
     await engine.syncOnce();
     const first = c.db.prepare('SELECT server_result FROM outbox WHERE idempotency_key = ?').get(uid) as { server_result: string };
     const before = sim.store.counts();
@@ -127,14 +130,14 @@ describe('push: counter events reach the upstream once, in order', () => {
          VALUES (?, '测试', 'cs', 'male', '1990-01-01', '镇', '村', '址', '2020-01-01', 'active', 'x')`,
       )
       .run(stranger);
-    const bad = recordCounterPayment(c.db, [{ idNumber: stranger, year: 2026, tierFen: 10000 }]);
+    const bad = recordCounterPayment(c, stranger, [{ year: 2026, tierFen: 10000 }]);
     c.db
       .prepare(
         "INSERT INTO outbox (idempotency_key, kind, payload, created_at) VALUES ('r-1', 'receipt.issued', '{\"receiptNo\":\"(2026)示税现00000001\"}', ?)",
       )
       .run(START.toISOString());
     const [id] = unpaidPayers(c.db, 2026, 1);
-    const good = recordCounterPayment(c.db, [{ idNumber: id!, year: 2026, tierFen: 10000 }]);
+    const good = recordCounterPayment(c, id!, [{ year: 2026, tierFen: 10000 }]);
 
     const outcome = await engine.syncOnce();
     expect(outcome).toMatchObject({ ok: true, pushed: 2, rejected: 1, pending: 0 });
@@ -144,7 +147,7 @@ describe('push: counter events reach the upstream once, in order', () => {
       ['r-1', 'receipt.issued', 'accepted'],
       [good, 'payment.recorded', 'accepted'],
     ]);
-    expect(sim.store.allPayments().some((p) => p.localUid === `${good}-1`)).toBe(true);
+    expect(sim.store.allPayments().some((p) => p.localUid === lineUids(c.db, good)[0])).toBe(true);
   });
 
   it('offline: the counter keeps taking payments, the status shows it, retries back off, and it recovers by itself', async () => {
@@ -163,7 +166,7 @@ describe('push: counter events reach the upstream once, in order', () => {
 
     const ids = unpaidPayers(c.db, 2026, 3);
     for (const id of ids) {
-      recordCounterPayment(c.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]);
+      recordCounterPayment(c, id, [{ year: 2026, tierFen: 20000 }]);
       engine.outboxChanged();
     }
     await waitFor('offline status', () => engine.status().state === 'offline' && engine.status().pending === 3);
@@ -190,7 +193,7 @@ describe('push: counter events reach the upstream once, in order', () => {
   it('a year paid at the counter while offline and in the app meanwhile becomes a case, both payments kept', async () => {
     const { sim, counter: c, engine } = await synced(300);
     const [id] = unpaidPayers(c.db, 2026, 1);
-    const uid = recordCounterPayment(c.db, [{ idNumber: id!, year: 2026, tierFen: 20000 }], '2026-06-15T03:00:00.000Z');
+    const uid = recordCounterPayment(c, id!, [{ year: 2026, tierFen: 20000 }], '2026-06-15T03:00:00.000Z');
     const app = sim.store.addPayment(
       { idNumber: id!, year: 2026, tierFen: 30000, channel: 'mobile_app', paidAt: '2026-06-15T02:00:00Z' },
       '2026-06-15T02:00:00Z',
@@ -206,7 +209,7 @@ describe('push: counter events reach the upstream once, in order', () => {
       ['counter', 20000, true],
     ]);
     expect(conflicts[0]!.payments[0]!.upstreamId).toBe(app.upstreamId);
-    expect(conflicts[0]!.payments[1]!.localUid).toBe(`${uid}-1`);
+    expect(conflicts[0]!.payments[1]!.localUid).toBe(lineUids(c.db, uid)[0]);
     // The upstream keeps both too.
     expect(sim.store.allPayments().filter((p) => p.idNumber === id && p.year === 2026)).toHaveLength(2);
     expect(compareLedgers(c.db, sim.store).equal).toBe(true);

@@ -14,7 +14,7 @@ import { runCli } from '../../helpers/cli';
 import { tempDir } from '../../helpers/serve';
 import { dataDirLayout, trainingConfig, writeConfig } from '../../../electron/platform/config';
 import { clerkContext, counterPayment, customers, operators, receiptService, SERIES } from '../receipts/helpers';
-import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION } from './helpers';
+import { compareLedgers, KEY, makeCounter, quietLog, recordCounterPayment, startSim, STATION, type CounterDb } from './helpers';
 
 const PAYERS = 60;
 let sim: UpstreamSim | null = null;
@@ -30,8 +30,8 @@ function engineFor(db: Db, installationId: string) {
 }
 
 /** A counter payment for one customer and its formal receipt; returns the receipt number. */
-function payAndIssue(db: Db, idNumber: string): string {
-  const txId = counterPayment(db, idNumber, [2026]);
+function payAndIssue({ db, policies }: CounterDb, idNumber: string): string {
+  const txId = counterPayment({ db, policies }, idNumber, [2026]);
   const r = receiptService(db).issueForTransaction(txId, clerkContext(db));
   return r.receipts[0]!.number;
 }
@@ -64,22 +64,55 @@ function checkNoNumberTwice(db: Db, expectedIssued: number) {
   return { local, acknowledged: acknowledged.length };
 }
 
+/**
+ * A synced counter with a block of 100 numbers for the clerk and `n` customers; with `firstPaid`,
+ * the first of them has paid, had a receipt and been pushed.
+ */
+async function syncedCounter(n: number, options: { firstPaid?: boolean; config?: boolean } = {}) {
+  const installationId = crypto.randomUUID();
+  const upstream = await startSim(PAYERS);
+  sim = upstream;
+  const c = await makeCounter({ seedPayers: PAYERS });
+  open.push(c.db);
+  if (options.config) writeConfig(dataDirLayout(c.dir), { ...trainingConfig(PAYERS), installationId, upstream: { url: upstream.url, key: KEY } });
+  const ops = operators(c.db);
+  receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
+  const people = customers(c.db, n);
+  await syncOk(c.db, installationId);
+  if (options.firstPaid) {
+    payAndIssue(c, people[0]!);
+    await syncOk(c.db, installationId);
+  }
+  return { installationId, c, people, upstream };
+}
+
+/**
+ * Pays and pushes `people` with nothing checkpointed, then "crashes" and loses the -wal: returns
+ * the counter opened on what is left, the main file as of the last checkpoint.
+ */
+async function payThenLoseWal(c: CounterDb & { file: string }, installationId: string, people: string[]): Promise<CounterDb> {
+  c.db.pragma('wal_checkpoint(TRUNCATE)');
+  c.db.pragma('wal_autocheckpoint = 0');
+  for (const p of people) payAndIssue(c, p);
+  await syncOk(c.db, installationId);
+  const crashed = tempDir('walloss');
+  fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
+  c.db.close();
+  const db = openDatabase(path.join(crashed, 'counter.sqlite'));
+  open.push(db);
+  migrate(db);
+  return { db, policies: c.policies };
+}
+
 describe('restore → continue: no receipt number twice, every acknowledged payment back', () => {
   it('backup, 3 payments with receipts pushed, restore: refused until reconciled, then 3 numbers and 3 payments come back', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 7);
-    await syncOk(c.db, installationId);
+    const { installationId, c, people } = await syncedCounter(7);
 
     // Two before the backup, three after it, all pushed.
-    const before = [payAndIssue(c.db, people[0]!), payAndIssue(c.db, people[1]!)];
+    const before = [payAndIssue(c, people[0]!), payAndIssue(c, people[1]!)];
     await syncOk(c.db, installationId);
     const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
-    const after = [payAndIssue(c.db, people[2]!), payAndIssue(c.db, people[3]!), payAndIssue(c.db, people[4]!)];
+    const after = [payAndIssue(c, people[2]!), payAndIssue(c, people[3]!), payAndIssue(c, people[4]!)];
     await syncOk(c.db, installationId);
     expect(after).toEqual([`${SERIES}00000003`, `${SERIES}00000004`, `${SERIES}00000005`]);
     c.db.close();
@@ -91,7 +124,7 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     expect(recoveryPending(db)).toMatchObject({ reason: 'restore' });
     expect(db.prepare('SELECT count(*) AS n FROM receipts').get()).toEqual({ n: 2 });
     // In recovery the database itself refuses new payments and receipts.
-    expect(() => recordCounterPayment(db, [{ idNumber: people[5]!, year: 2026, tierFen: 30_000 }])).toThrow(/RECOVERY_PENDING/);
+    expect(() => recordCounterPayment({ db, policies: c.policies }, people[5]!, [{ year: 2026, tierFen: 30_000 }])).toThrow(/RECOVERY_PENDING/);
 
     const report = (await syncOk(db, installationId)) as ReconcileReport;
     expect(report).toMatchObject({
@@ -108,7 +141,7 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
     expect(recoveryPending(db)).toBeNull();
 
     // Work resumes on the next unused number.
-    const resumed = [payAndIssue(db, people[5]!), payAndIssue(db, people[6]!)];
+    const resumed = [payAndIssue({ db, policies: c.policies }, people[5]!), payAndIssue({ db, policies: c.policies }, people[6]!)];
     expect(resumed).toEqual([`${SERIES}00000006`, `${SERIES}00000007`]);
     await syncOk(db, installationId);
     const { local, acknowledged } = checkNoNumberTwice(db, 7);
@@ -119,30 +152,10 @@ describe('restore → continue: no receipt number twice, every acknowledged paym
 
 describe('a -wal lost after a crash', () => {
   it('the pushed work that was only in the lost WAL comes back before the next number is issued', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 16);
-    await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
-    await syncOk(c.db, installationId);
-
-    // Everything from here on lives only in the -wal: no checkpoint until the "crash".
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 10; i++) payAndIssue(c.db, people[i]!);
-    await syncOk(c.db, installationId);
-    // The crash, then the -wal deleted: what is left is the main file as of the checkpoint.
-    const crashed = tempDir('walloss');
-    fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
-    c.db.close();
-
-    const db = openDatabase(path.join(crashed, 'counter.sqlite'));
-    open.push(db);
-    migrate(db);
+    const { installationId, c, people } = await syncedCounter(16, { firstPaid: true });
+    // Ten more live only in the -wal, which the crash then loses.
+    const left = await payThenLoseWal(c, installationId, people.slice(1, 11));
+    const { db } = left;
     expect(db.prepare('SELECT count(*) AS n FROM receipts').get()).toEqual({ n: 1 });
     expect(db.prepare("SELECT count(*) AS n FROM payments WHERE channel = 'counter' AND local_uid IS NOT NULL").get()).toEqual({ n: 1 });
 
@@ -151,7 +164,7 @@ describe('a -wal lost after a crash', () => {
     expect(report).toMatchObject({ outcome: 'recovered', eventsRecovered: 20, paymentLinesPresent: 10, paymentLinesMissing: [], lostNumbers: [] });
     expect(report.receiptsRestored).toEqual([{ first: `${SERIES}00000002`, last: `${SERIES}00000011`, count: 10 }]);
 
-    for (let i = 11; i <= 15; i++) payAndIssue(db, people[i]!);
+    for (const p of people.slice(11, 16)) payAndIssue(left, p);
     await syncOk(db, installationId);
     const { local, acknowledged } = checkNoNumberTwice(db, 16);
     expect(local.at(-1)).toBe(`${SERIES}00000016`);
@@ -161,19 +174,9 @@ describe('a -wal lost after a crash', () => {
 
 describe('on demand: pension-counter db restore, then sync --reconcile', () => {
   it('the CLI restores into the recovery state and --reconcile reads the work back, reporting the numbers by range', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    writeConfig(dataDirLayout(c.dir), { ...trainingConfig(PAYERS), installationId, upstream: { url: sim.url, key: KEY } });
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 6);
-    await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
-    await syncOk(c.db, installationId);
+    const { installationId, c, people } = await syncedCounter(6, { firstPaid: true, config: true });
     const backup = await backupDatabase(c.db, path.join(c.dir, 'backups'));
-    for (let i = 1; i <= 4; i++) payAndIssue(c.db, people[i]!);
+    for (let i = 1; i <= 4; i++) payAndIssue(c, people[i]!);
     await syncOk(c.db, installationId);
     c.db.close();
 
@@ -192,7 +195,7 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
     expect(recoveryPending(db)).toBeNull();
     // The recovery is in the audit trail.
     expect(db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sync.apply' AND entity = 'recovery'").get()).toEqual({ n: 1 });
-    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000006`);
+    expect(payAndIssue({ db, policies: c.policies }, people[5]!)).toBe(`${SERIES}00000006`);
     await syncOk(db, installationId);
     checkNoNumberTwice(db, 6);
   }, 30_000);
@@ -200,29 +203,11 @@ describe('on demand: pension-counter db restore, then sync --reconcile', () => {
 
 describe('work taken before the counter could compare (lost -wal, upstream unreachable at start)', () => {
   it('its events move after the upstream sequence; a receipt number printed twice is refused upstream, never accepted twice', async () => {
-    const installationId = crypto.randomUUID();
-    sim = await startSim(PAYERS);
-    const c = await makeCounter({ seedPayers: PAYERS });
-    open.push(c.db);
-    const ops = operators(c.db);
-    receiptService(c.db).addBlock({ operatorId: ops.clerk, series: SERIES, firstSerial: 1, lastSerial: 100, serialDigits: 8 }, ops.supervisor);
-    const people = customers(c.db, 6);
-    await syncOk(c.db, installationId);
-    payAndIssue(c.db, people[0]!);
-    await syncOk(c.db, installationId);
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    c.db.pragma('wal_autocheckpoint = 0');
-    for (let i = 1; i <= 3; i++) payAndIssue(c.db, people[i]!);
-    await syncOk(c.db, installationId);
-    const crashed = tempDir('walloss');
-    fs.copyFileSync(c.file, path.join(crashed, 'counter.sqlite'));
-    c.db.close();
-
-    const db = openDatabase(path.join(crashed, 'counter.sqlite'));
-    open.push(db);
-    migrate(db);
+    const { installationId, c, people, upstream } = await syncedCounter(6, { firstPaid: true });
+    const left = await payThenLoseWal(c, installationId, people.slice(1, 4));
+    const { db } = left;
     // Offline: the counter cannot know, and prints number 2 a second time.
-    expect(payAndIssue(db, people[4]!)).toBe(`${SERIES}00000002`);
+    expect(payAndIssue(left, people[4]!)).toBe(`${SERIES}00000002`);
 
     const engine = engineFor(db, installationId);
     const outcome = await engine.syncOnce();
@@ -233,17 +218,17 @@ describe('work taken before the counter could compare (lost -wal, upstream unrea
     ]);
     expect(outcome.rejected).toBe(1);
     // The upstream holds each number once; the second use is refused and listed for a supervisor.
-    const accepted = sim.store.receiptIssuedNumbers().map((r) => r.number);
+    const accepted = upstream.store.receiptIssuedNumbers().map((r) => r.number);
     expect(accepted).toHaveLength(4);
     expect(new Set(accepted).size).toBe(4);
     expect(
-      sim.store
+      upstream.store
         .events()
         .filter((e) => e.result.status === 'rejected')
         .map((e) => (e.result as { code: string }).code),
     ).toEqual(['RECEIPT_NUMBER_USED']);
     // The payment taken offline reached the upstream; the next number follows the highest known.
-    expect(compareLedgers(db, sim.store).equal).toBe(true);
-    expect(payAndIssue(db, people[5]!)).toBe(`${SERIES}00000005`);
+    expect(compareLedgers(db, upstream.store).equal).toBe(true);
+    expect(payAndIssue(left, people[5]!)).toBe(`${SERIES}00000005`);
   }, 30_000);
 });

@@ -52,7 +52,8 @@ async function pushedCounter() {
   open.push(c.db);
   const base = lastSeq(c.db) ?? 0;
   audit(c.db, base + 1, base + 10);
-  recordCounterPayment(c.db, [{ idNumber: unpaidPayers(c.db, 2026, 1)[0]!, year: 2026, tierFen: 30_000 }]);
+  // Taken a minute after the last of those rows, as the clock runs.
+  recordCounterPayment(c, unpaidPayers(c.db, 2026, 1)[0]!, [{ year: 2026, tierFen: 30_000 }], new Date(T0 + (base + 11) * 60_000).toISOString());
   const engine = new SyncEngine({ db: c.db, client: new UpstreamClient({ baseUrl: sim.url, key: KEY, installationId }), log: quietLog() });
   expect((await engine.syncOnce()).error).toBeNull();
   const head = sim.store.installationMark(installationId).auditHead!;

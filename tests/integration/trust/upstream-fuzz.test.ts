@@ -98,7 +98,7 @@ describe('randomly damaged upstream answers', () => {
         fc.asyncProperty(fc.integer({ min: 0, max: 7 }), harmArb, async (n, harm) => {
           counter?.db.close();
           counter = await makeCounter({ seedPayers: 200 });
-          for (const id of unpaidPayers(counter.db, 2026, 2)) recordCounterPayment(counter.db, [{ idNumber: id, year: 2026, tierFen: 20000 }]);
+          for (const id of unpaidPayers(counter.db, 2026, 2)) recordCounterPayment(counter, id, [{ year: 2026, tierFen: 20000 }]);
           const engine = new SyncEngine({
             db: counter.db,
             client: new UpstreamClient({ baseUrl: proxy.url, key: KEY, timeoutMs: 15_000 }),

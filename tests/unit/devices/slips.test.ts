@@ -3,7 +3,7 @@ import { decodeEscPos, type DecodedLine } from '../../../electron/devices/printe
 import { EscPosBuilder, displayWidth } from '../../../electron/devices/printer/escpos';
 import { hallTime, leftRight, yuan } from '../../../electron/devices/printer/layout';
 import { daySummary, exchangeRecord, paymentSlip, testPage, type PaymentSlipData } from '../../../electron/devices/printer/slips';
-import { buildDaySummaryModel, type DaySummary } from '../../../electron/services/dayclose';
+import { exchange, model } from './golden/cases';
 
 const ID = '430624197503080026';
 const payment: PaymentSlipData = {
@@ -119,26 +119,7 @@ describe('bytes on the wire', () => {
 
 describe('other slips', () => {
   it('exchange record names the proof and the formal receipt number', () => {
-    const s = decodeEscPos(
-      exchangeRecord(
-        {
-          hallName: '湘阴县办税服务厅',
-          counter: '1号窗口',
-          recordNo: 'HK-20240602-001',
-          payerName: '欧阳建国',
-          idNumber: '430624196611300031',
-          proof: { kind: '银行POS小票', channel: '银行POS', reference: 'POS88120031', paidOn: '2024-05-30' },
-          receipt: { series: '(2024)湘税现', number: '00012345' },
-          lines: [{ year: 2024, tierFen: 100000, amountFen: 100000 }],
-          totalFen: 100000,
-          operator: '王小明',
-          at: new Date('2024-06-02T01:00:00Z'),
-          timeZone: 'Asia/Shanghai',
-          reissue: true,
-        },
-        { width: 58 },
-      ),
-    );
+    const s = decodeEscPos(exchangeRecord({ ...exchange, at: new Date('2024-06-02T01:00:00Z'), reissue: true }, { width: 58 }));
     expect(s.lines).toContain('补开记录');
     expect(s.lines).toContain('原缴费凭据：银行POS小票');
     const at = s.lines.indexOf('税收缴款书：');
@@ -149,57 +130,6 @@ describe('other slips', () => {
   });
 
   it('day summary prints the one model: every receipt number counted, transactions and years told apart, 换开 and waiting receipts listed', () => {
-    const summary: DaySummary = {
-      businessDate: '2024-06-01',
-      operatorId: 1,
-      payments: {
-        transactions: 3,
-        count: 4,
-        amountFen: 290_000,
-        subsidyFen: 12_000,
-        governmentPaidFen: 0,
-        current: { count: 4, amountFen: 290_000 },
-        backPayment: { count: 0, amountFen: 0 },
-        byYear: [{ year: 2024, backPayment: false, count: 4, amountFen: 290_000, subsidyFen: 12_000, governmentPaidFen: 0 }],
-        byTier: [
-          { tierFen: 30_000, count: 3, amountFen: 90_000 },
-          { tierFen: 200_000, count: 1, amountFen: 200_000 },
-        ],
-        byYearTier: [],
-        byMethod: [
-          { method: 'cash', transactions: 2, count: 2, amountFen: 60_000 },
-          { method: 'bank_card', transactions: 1, count: 2, amountFen: 230_000 },
-        ],
-      },
-      byCounter: [],
-      exchanges: { count: 1, amountFen: 30_000, byChannel: [{ channel: 'bank_counter', count: 1, amountFen: 30_000 }] },
-      receipts: {
-        used: 6,
-        issued: 5,
-        voided: 1,
-        reissued: 0,
-        issuedFen: { counter: 290_000, exchange: 30_000, reissue: 0 },
-        ranges: [{ series: 'XY', firstSerial: 12345, lastSerial: 12350, firstNumber: 'XY00012345', lastNumber: 'XY00012350', count: 6 }],
-        voidedList: [
-          { number: 'XY00012347', kind: 'counter', totalFen: 30_000, reason: '打印错位', voidedAt: '2024-06-01T02:00:00Z', replacedBy: 'XY00012348' },
-        ],
-        reissuedList: [],
-      },
-      waiting: [{ number: 'XY00012350', payerName: '李秀英', totalFen: 30_000, status: 'printed', businessDate: '2024-06-01' }],
-      cash: { expectedFen: 60_000, tenderedFen: 70_000, changeFen: 10_000 },
-    };
-    const model = buildDaySummaryModel(
-      summary,
-      { taxOffice: '国家税务总局湘阴县税务局', hallName: '湘阴县办税服务厅', operator: '王小明（wxm）', counter: '3号窗口', training: false },
-      {
-        number: 'RJ000007',
-        closedAt: '2024-06-01T09:00:00Z',
-        closedBy: '王小明（wxm）',
-        cashCountedFen: 60_000,
-        cashDifferenceFen: 0,
-        waitingApprovedBy: '赵主任（super）',
-      },
-    );
     const bytes = daySummary({ model, printedAt: '2024-06-01T09:30:00Z', timeZone: 'Asia/Shanghai' }, { width: 80 });
     const joined = decodeEscPos(bytes).lines.join('\n');
     // Long notes wrap at the paper's width.

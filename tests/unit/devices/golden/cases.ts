@@ -24,7 +24,7 @@ const payment: Slips.PaymentSlipData = {
   timeZone: 'Asia/Shanghai',
 };
 
-const exchange: Slips.ExchangeRecordData = {
+export const exchange: Slips.ExchangeRecordData = {
   hallName: '湘阴县办税服务厅',
   counter: '1号窗口',
   recordNo: 'HK-20240602-001',
@@ -76,7 +76,8 @@ const summary: DaySummary = {
   waiting: [{ number: 'XY00012350', payerName: '李秀英', totalFen: 30_000, status: 'printed', businessDate: '2024-06-01' }],
   cash: { expectedFen: 60_000, tenderedFen: 70_000, changeFen: 10_000 },
 };
-const model = buildDaySummaryModel(
+/** A closed day with a void, a 换开 and a waiting receipt, approved by a supervisor. */
+export const model = buildDaySummaryModel(
   summary,
   { taxOffice: '国家税务总局湘阴县税务局', hallName: '湘阴县办税服务厅', operator: '王小明（wxm）', counter: '3号窗口', training: false },
   {
