@@ -26,6 +26,7 @@ import {
   type ExchangeClaim,
   type PushRequest,
   type ReceiptBlock,
+  type StreamName,
 } from './protocol';
 
 export type UpstreamErrorKind =
@@ -130,12 +131,12 @@ export class UpstreamClient {
     };
   }
 
-  pullPayers(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PayersPage> {
-    return this.page('payers', PayersPage, after, limit, signal);
+  async pullPayers(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PayersPage> {
+    return decodePage('payers', await this.pageText('payers', after, limit, signal), after, limit);
   }
 
-  pullPayments(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PaymentsPage> {
-    return this.page('payments', PaymentsPage, after, limit, signal);
+  async pullPayments(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PaymentsPage> {
+    return decodePage('payments', await this.pageText('payments', after, limit, signal), after, limit);
   }
 
   /** Sends one counter event. Resolves with the server's (possibly stored) answer. */
@@ -217,22 +218,14 @@ export class UpstreamClient {
     return totals;
   }
 
-  private async page<S extends typeof PayersPage | typeof PaymentsPage>(
-    stream: 'payers' | 'payments',
-    schema: S,
-    after: Cursor,
-    limit: number,
-    signal: AbortSignal | undefined,
-  ): Promise<z.infer<S>> {
-    type Page = PayersPage | PaymentsPage;
+  /**
+   * One page of a stream as the upstream sent it, unparsed: transport, status and size are
+   * checked here, the content by decodePage (on this thread or in the ingest worker).
+   */
+  async pageText(stream: StreamName, after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<string> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new Error(`page limit out of range: ${limit}`);
     const query = `?after=${encodeURIComponent(after)}&limit=${limit}`;
-    const page: Page = (await this.request('GET', `/${stream}${query}`, undefined, schema, { signal })) as Page;
-    if (page.after !== after) throw new UpstreamError(`上游应答的分页起点 ${page.after} 与请求的 ${after} 不符`, 'invalid_response');
-    if (page.items.length > limit) {
-      throw new UpstreamError(`上游应答 ${page.items.length} 条，超过请求的 ${limit} 条`, 'invalid_response');
-    }
-    return page as z.infer<S>;
+    return (await this.requestText('GET', `/${stream}${query}`, undefined, { signal })).raw;
   }
 
   private async request<S extends z.ZodType>(
@@ -242,6 +235,17 @@ export class UpstreamClient {
     schema: S,
     opts: { signal?: AbortSignal; headers?: Record<string, string> },
   ): Promise<z.infer<S>> {
+    const { raw, status } = await this.requestText(method, path, body, opts);
+    return decodeBody(schema, raw, { method, path, status });
+  }
+
+  /** Sends a request and reads a 2xx answer's body as text; any other answer throws. */
+  private async requestText(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    opts: { signal?: AbortSignal; headers?: Record<string, string> },
+  ): Promise<{ raw: string; status: number }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const url = `${this.baseUrl}${API_PREFIX}${path}`;
@@ -265,28 +269,15 @@ export class UpstreamClient {
     } catch (error) {
       throw this.transportError(error, timeout, method, path);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new UpstreamError(`上游应答不是有效的 JSON（${method} ${path}，HTTP ${res.status}，${raw.length} 字节）`, 'invalid_response', res.status);
-    }
     if (!res.ok) {
+      const json = parseJson(raw, { method, path, status: res.status });
       const err = ErrorResponse.safeParse(json);
       const code = err.success ? err.data.error.code : null;
       const message = err.success ? err.data.error.message : `HTTP ${res.status}`;
       const kind: UpstreamErrorKind = res.status === 401 || res.status === 403 ? 'auth' : 'http';
       throw new UpstreamError(`上游拒绝请求（${method} ${path}，HTTP ${res.status}${code ? ` ${code}` : ''}）：${message}`, kind, res.status, code);
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`)
-        .join('; ');
-      throw new UpstreamError(`上游应答格式错误（${method} ${path}）：${issues}`, 'invalid_response', res.status);
-    }
-    return parsed.data as z.infer<S>;
+    return { raw, status: res.status };
   }
 
   /** Reads the body as text, refusing to buffer more than the cap (a "huge page" attack). */
@@ -322,4 +313,50 @@ export class UpstreamClient {
     const cause = e.cause?.code ?? e.cause?.message ?? e.message;
     return new UpstreamError(`无法连接上游（${where}）：${cause}`, 'network');
   }
+}
+
+interface Answered {
+  method: string;
+  path: string;
+  status: number;
+}
+
+function parseJson(raw: string, at: Answered): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new UpstreamError(`上游应答不是有效的 JSON（${at.method} ${at.path}，HTTP ${at.status}，${raw.length} 字节）`, 'invalid_response', at.status);
+  }
+}
+
+/** A 2xx body, parsed and validated against its protocol schema. */
+export function decodeBody<S extends z.ZodType>(schema: S, raw: string, at: Answered): z.infer<S> {
+  const parsed = schema.safeParse(parseJson(raw, at));
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`)
+      .join('; ');
+    throw new UpstreamError(`上游应答格式错误（${at.method} ${at.path}）：${issues}`, 'invalid_response', at.status);
+  }
+  return parsed.data as z.infer<S>;
+}
+
+/**
+ * A page of `stream` asked for with `after` and `limit`, parsed and validated: the schema, then
+ * the protocol's rules that tie the answer to the question. Pure, so the ingest worker runs the
+ * very same checks on the text the services thread fetched.
+ */
+export function decodePage(stream: 'payers', raw: string, after: Cursor, limit: number): PayersPage;
+export function decodePage(stream: 'payments', raw: string, after: Cursor, limit: number): PaymentsPage;
+export function decodePage(stream: StreamName, raw: string, after: Cursor, limit: number): PayersPage | PaymentsPage;
+export function decodePage(stream: StreamName, raw: string, after: Cursor, limit: number): PayersPage | PaymentsPage {
+  const path = `/${stream}?after=${encodeURIComponent(after)}&limit=${limit}`;
+  const schema = stream === 'payers' ? PayersPage : PaymentsPage;
+  const page = decodeBody(schema, raw, { method: 'GET', path, status: 200 }) as PayersPage | PaymentsPage;
+  if (page.after !== after) throw new UpstreamError(`上游应答的分页起点 ${page.after} 与请求的 ${after} 不符`, 'invalid_response');
+  if (page.items.length > limit) {
+    throw new UpstreamError(`上游应答 ${page.items.length} 条，超过请求的 ${limit} 条`, 'invalid_response');
+  }
+  return page;
 }

@@ -14,7 +14,8 @@ import { browserRows } from './browser-rows';
 import { BENCH_CLOCK, BENCH_KEY, BENCH_SEED, type BenchContext, type BenchOptions } from './context';
 import { buildUpstreamStore, type CountyBuild } from './county';
 import { dayCloseRow, receiptPdfColdRow, receiptPdfWarmRow } from './document-rows';
-import { incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
+import { firstSyncDelayRow, incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
+import type { LoopDelay } from './loop-delay';
 import { rowIds, type RowId, type RowResult } from './table';
 import type { Stats } from './stats';
 
@@ -141,9 +142,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const db = newCounterDatabase(layout.databaseFile, nowIso);
       try {
         const engine = syncEngine(ctx, db, upstream.url);
-        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline), log);
+        let syncDelay: LoopDelay | null = null;
+        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline, (d) => (syncDelay = d)), log);
         if (ingest.status === 'failed') throw new Error(`the first sync failed, nothing else can run: ${ingest.note}`);
         if (ctx.wants('ingest')) put(ingest);
+        if (ctx.wants('eld-first-sync') && syncDelay) put(firstSyncDelayRow(syncDelay));
         if (ctx.wants('incremental-sync')) put(await guard('incremental-sync', () => incrementalRow(ctx, engine, db), log));
         // The counter becomes a training counter on this county: the demo cards are its first payers.
         db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(ctx.county));

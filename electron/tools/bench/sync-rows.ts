@@ -14,6 +14,7 @@ import { SimStore } from '../upstream-sim/store';
 import type { WirePayer } from '../../sync/protocol';
 import { startChild } from './child';
 import type { BenchContext } from './context';
+import { loopDelayRow, watchLoopDelay, type LoopDelay } from './loop-delay';
 import { measureOnce, now, sampler, type Stats } from './stats';
 import type { RowResult } from './table';
 
@@ -164,14 +165,25 @@ export function syncEngine(ctx: BenchContext, db: Db, url: string): SyncEngine {
   });
 }
 
-/** First sync of the county into an empty counter database; p50 = p99 = the whole run. */
-export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline: Stats | null): Promise<RowResult> {
+/**
+ * First sync of the county into an empty counter database; p50 = p99 = the whole run. The
+ * event-loop delay of this (the services) thread is watched throughout and handed to `onDelay`.
+ */
+export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline: Stats | null, onDelay?: (delay: LoopDelay) => void): Promise<RowResult> {
   let pulled = 0;
-  const stats = await measureOnce(0, async () => {
-    const outcome = await engine.syncOnce();
-    if (!outcome.ok) throw new Error(`first sync failed: ${outcome.error}`);
-    pulled = outcome.pulledPayers + outcome.pulledPayments;
-  });
+  const watch = watchLoopDelay();
+  let delay: LoopDelay;
+  let stats;
+  try {
+    stats = await measureOnce(0, async () => {
+      const outcome = await engine.syncOnce();
+      if (!outcome.ok) throw new Error(`first sync failed: ${outcome.error}`);
+      pulled = outcome.pulledPayers + outcome.pulledPayments;
+    });
+  } finally {
+    delay = watch.stop();
+  }
+  onDelay?.(delay);
   stats.throughput = (pulled * 1000) / stats.ms;
   const r = baseline ? stats.throughput / baseline.throughput : null;
   return {
@@ -184,6 +196,11 @@ export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline:
     target: { text: '≥ 0.5× raw insert rate', met: r === null ? null : r >= 0.5 },
     note: `${pulled.toLocaleString('en-US')} rows (payers + payments), one run; raw = same rows, prepared inserts, 1,000 per transaction`,
   };
+}
+
+/** The services thread's event-loop delay while ingestRow ran the first sync. */
+export function firstSyncDelayRow(delay: LoopDelay): RowResult {
+  return loopDelayRow('eld-first-sync', 'the first sync of the county', delay, 'pages fetched here, validated and applied in the ingest worker');
 }
 
 /**
