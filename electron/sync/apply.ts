@@ -24,6 +24,7 @@ export class PageApplier {
   // Pinyin conversion costs tens of microseconds a name and a county repeats its names a lot:
   // the same function, remembered (bounded, so a county of unique names cannot grow it forever).
   private readonly initialsMemo = new Map<string, string>();
+  private lastPayer: { idNumber: string; id: number } | null = null;
 
   constructor(private readonly db: Db) {
     this.stmts = {
@@ -40,8 +41,14 @@ export class PageApplier {
       ),
       deleteGroups: db.prepare('DELETE FROM payer_special_groups WHERE payer_id = ?'),
       insertGroup: db.prepare('INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)'),
-      paymentByUpstreamId: db.prepare('SELECT id FROM payments WHERE upstream_id = ?'),
-      creditByUpstreamId: db.prepare('SELECT id FROM government_credits WHERE upstream_id = ?'),
+      // One statement for both tables: a first sync asks it for every payment.
+      knownUpstreamId: db
+        .prepare(
+          `SELECT EXISTS (SELECT 1 FROM payments WHERE upstream_id = ?)
+               OR EXISTS (SELECT 1 FROM government_credits WHERE upstream_id = ?)`,
+        )
+        .pluck(),
+      payerIdByIdNumber: db.prepare('SELECT id FROM payers WHERE id_number = ?').pluck(),
       // A second 代缴 record for the same year is the same credit (the upstream keeps one per year).
       insertGovernmentCredit: db.prepare(
         `INSERT INTO government_credits (payer_id, year, amount_fen, split, upstream_id, credited_at, created_at)
@@ -69,6 +76,17 @@ export class PageApplier {
            last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
       ),
     };
+  }
+
+  /**
+   * The payer a payment belongs to. A payer's payments come one after the other in the stream,
+   * so within a page the last answer is kept for the next payment.
+   */
+  private payerOf(idNumber: string): { id: number } | undefined {
+    if (this.lastPayer?.idNumber === idNumber) return this.lastPayer;
+    const id = this.stmts.payerIdByIdNumber.get(idNumber) as number | undefined;
+    this.lastPayer = id === undefined ? null : { idNumber, id };
+    return this.lastPayer ?? undefined;
   }
 
   private initials(name: string): string {
@@ -134,6 +152,8 @@ export class PageApplier {
   applyPaymentsPage(page: PaymentsPage, nowIso: string): void {
     const s = this.stmts;
     const items = [...page.items].sort((a, b) => a.seq - b.seq);
+    // The memo lives for one page: what another connection does between pages is not assumed.
+    this.lastPayer = null;
     this.db
       .transaction(() => {
         for (const p of items) this.applyPayment(p, nowIso);
@@ -144,8 +164,8 @@ export class PageApplier {
 
   private applyPayment(p: WirePayment, nowIso: string): void {
     const s = this.stmts;
-    if (s.paymentByUpstreamId.get(p.upstreamId) || s.creditByUpstreamId.get(p.upstreamId)) return; // payments are immutable upstream: a redelivery
-    const payer = s.payerByIdNumber.get(p.idNumber) as { id: number } | undefined;
+    if (s.knownUpstreamId.get(p.upstreamId, p.upstreamId) === 1) return; // payments are immutable upstream: a redelivery
+    const payer = this.payerOf(p.idNumber);
     if (!payer) throw new UnknownPayerError(p.idNumber);
     if (p.tierFen === 0) {
       // The government's 代缴 alone: a fact of its own, kept apart from personal payments (issue 17).

@@ -16,6 +16,8 @@ export interface IngestWorkerData {
   file: string;
   /** Page cache of the worker's connection, in KiB. */
   cacheKiB: number;
+  /** WAL pages after which the worker's commits checkpoint (SQLite's default is 1,000). */
+  walAutocheckpoint: number;
 }
 
 export interface PageRequest {

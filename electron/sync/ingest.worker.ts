@@ -23,13 +23,23 @@ db.pragma(`cache_size = -${Math.max(2048, Math.floor(data.cacheKiB))}`);
 // to be pulled again. Counter payments keep synchronous=FULL on the services connection, and
 // their fsync covers every earlier frame of the WAL, ingest pages included.
 db.pragma('synchronous = NORMAL');
+// A page of 1,000 rows dirties hundreds of index pages, many of them again in the next page: a
+// longer WAL between checkpoints writes each such page back to the database once, not every few
+// pages. The services connection does not checkpoint while the worker lives (puller.ts), so the
+// copying is done here, after each commit, without holding the write lock.
+db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(data.walAutocheckpoint))}`);
 const applier = new PageApplier(db);
 
 const reply = (message: IngestReply) => port.postMessage(message);
 
 port.on('message', (message: IngestRequest) => {
   if (message.type === 'close') {
-    db.close();
+    // What is left in the WAL is copied back here, not by the services thread's next commit.
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } finally {
+      db.close();
+    }
     port.close();
     return;
   }

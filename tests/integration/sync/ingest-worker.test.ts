@@ -107,6 +107,8 @@ describe('first sync through the ingest worker', () => {
     const engine = engineFor(c.db, {}, { onProgress: (p) => progress.push(p) });
     expect((await engine.syncOnce()).ok).toBe(true);
     expect(progress.filter((p) => p.pageItems === 1000).every((p) => p.inWorker)).toBe(true);
+    // The worker checkpointed while it ran; the services connection does so again afterwards.
+    expect(c.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
 
     progress.length = 0;
     sim.advance(20);
