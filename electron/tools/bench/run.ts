@@ -142,11 +142,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const db = newCounterDatabase(layout.databaseFile, nowIso);
       try {
         const engine = syncEngine(ctx, db, upstream.url);
-        let syncDelay: LoopDelay | null = null;
-        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline, (d) => (syncDelay = d)), log);
+        const seen: { delay?: LoopDelay; busy?: number } = {};
+        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline, (delay, busy) => Object.assign(seen, { delay, busy })), log);
         if (ingest.status === 'failed') throw new Error(`the first sync failed, nothing else can run: ${ingest.note}`);
         if (ctx.wants('ingest')) put(ingest);
-        if (ctx.wants('eld-first-sync') && syncDelay) put(firstSyncDelayRow(syncDelay));
+        if (ctx.wants('eld-first-sync') && seen.delay) put(firstSyncDelayRow(seen.delay, seen.busy ?? Number.NaN));
         if (ctx.wants('incremental-sync')) put(await guard('incremental-sync', () => incrementalRow(ctx, engine, db), log));
         // The counter becomes a training counter on this county: the demo cards are its first payers.
         db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(ctx.county));

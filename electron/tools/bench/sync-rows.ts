@@ -169,9 +169,15 @@ export function syncEngine(ctx: BenchContext, db: Db, url: string): SyncEngine {
  * First sync of the county into an empty counter database; p50 = p99 = the whole run. The
  * event-loop delay of this (the services) thread is watched throughout and handed to `onDelay`.
  */
-export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline: Stats | null, onDelay?: (delay: LoopDelay) => void): Promise<RowResult> {
+export async function ingestRow(
+  ctx: BenchContext,
+  engine: SyncEngine,
+  baseline: Stats | null,
+  onDelay?: (delay: LoopDelay, busy: number) => void,
+): Promise<RowResult> {
   let pulled = 0;
   const watch = watchLoopDelay();
+  const elu = performance.eventLoopUtilization();
   let delay: LoopDelay;
   let stats;
   try {
@@ -183,7 +189,7 @@ export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline:
   } finally {
     delay = watch.stop();
   }
-  onDelay?.(delay);
+  onDelay?.(delay, performance.eventLoopUtilization(elu).utilization);
   stats.throughput = (pulled * 1000) / stats.ms;
   const r = baseline ? stats.throughput / baseline.throughput : null;
   return {
@@ -198,9 +204,14 @@ export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline:
   };
 }
 
-/** The services thread's event-loop delay while ingestRow ran the first sync. */
-export function firstSyncDelayRow(delay: LoopDelay): RowResult {
-  return loopDelayRow('eld-first-sync', 'the first sync of the county', delay, 'pages fetched here, validated and applied in the ingest worker');
+/**
+ * The services thread's event-loop delay while ingestRow ran the first sync, with the share of
+ * that time the thread was busy at all (event-loop utilization): a delay while the thread is
+ * mostly idle is the machine's scheduling, not the sync.
+ */
+export function firstSyncDelayRow(delay: LoopDelay, busy: number): RowResult {
+  const note = `services thread busy ${(busy * 100).toFixed(1)} % of the sync; pages fetched here, validated and applied in the ingest worker`;
+  return loopDelayRow('eld-first-sync', 'the first sync of the county', delay, note);
 }
 
 /**
