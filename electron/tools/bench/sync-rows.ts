@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fixedStartClock } from '../../platform/clock';
 import { migrate, openDatabase, type Db } from '../../platform/db/database';
 import { seedDemoOperators } from '../../services/demo/seed';
