@@ -9,7 +9,7 @@ import { SyncEngine, UpstreamClient, readCursor, type PullProgress } from '../..
 import type { IngestOptions } from '../../../electron/sync/puller';
 import type { UpstreamSim } from '../../../electron/tools/upstream-sim/server';
 import { buildSyncChild, runSyncChild, type Child } from './child-process';
-import { compareLedgers, cursors, KEY, makeCounter, quietLog, START, startSim, type Counter } from './helpers';
+import { compareLedgers, cursors, KEY, makeCounter, quietLog, recordCounterPayment, START, startSim, unpaidPayers, type Counter } from './helpers';
 
 let sim: UpstreamSim | null = null;
 const counters: Counter[] = [];
@@ -184,6 +184,47 @@ describe('first sync through the ingest worker', () => {
     expect(ticks).toBeGreaterThan(0);
     expect(answeredDuringPage).toBeGreaterThan(0);
     expect(compareLedgers(c.db, sim.store).equal).toBe(true);
+  });
+  it('a counter payment taken while the worker writes a page waits for that page, then both are kept', async () => {
+    sim = await startSim(4000);
+    const c = await counter();
+    const probe = new Database(c.file, { timeout: 0 });
+    let uid: string | null = null;
+    let waitedMs = 0;
+    let running = true;
+    const tick = () => {
+      if (!running || uid) return;
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+        probe.exec('ROLLBACK');
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+        // The worker is inside a page of payments: the payer registry is already here.
+        if (readCursor(c.db, 'payers') === '4000') {
+          const [idNumber] = unpaidPayers(c.db, 2026, 1);
+          const t = performance.now();
+          // As the counter writes it (PaymentService): IMMEDIATE, so it waits for the worker's lock.
+          uid = c.db.transaction(() => recordCounterPayment(c.db, [{ idNumber: idNumber!, year: 2026, tierFen: 20000 }])).immediate();
+          waitedMs = performance.now() - t;
+        }
+      }
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const engine = engineFor(c.db, {});
+    try {
+      expect((await engine.syncOnce()).ok).toBe(true);
+    } finally {
+      running = false;
+      probe.close();
+    }
+    expect(uid).not.toBeNull();
+    expect(waitedMs).toBeLessThan(5_000);
+    expect(count(c.db, 'SELECT count(*) AS n FROM payments WHERE local_uid IS NOT NULL')).toBe(1);
+    expect(count(c.db, 'SELECT count(*) AS n FROM payments')).toBe(sim.store.counts().payments + 1);
+    // The next run pushes it: both ledgers then hold the same payments, the counter's once.
+    expect(await engine.syncOnce()).toMatchObject({ ok: true, pushed: 1 });
+    expect(compareLedgers(c.db, sim.store)).toMatchObject({ equal: true, localOnly: [], upstreamOnly: [] });
   });
 });
 
