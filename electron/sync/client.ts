@@ -132,11 +132,11 @@ export class UpstreamClient {
   }
 
   async pullPayers(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PayersPage> {
-    return decodePage('payers', await this.pageText('payers', after, limit, signal), after, limit);
+    return decodePage('payers', (await this.pageBytes('payers', after, limit, signal)).toString('utf8'), after, limit);
   }
 
   async pullPayments(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PaymentsPage> {
-    return decodePage('payments', await this.pageText('payments', after, limit, signal), after, limit);
+    return decodePage('payments', (await this.pageBytes('payments', after, limit, signal)).toString('utf8'), after, limit);
   }
 
   /** Sends one counter event. Resolves with the server's (possibly stored) answer. */
@@ -220,12 +220,13 @@ export class UpstreamClient {
 
   /**
    * One page of a stream as the upstream sent it, unparsed: transport, status and size are
-   * checked here, the content by decodePage (on this thread or in the ingest worker).
+   * checked here, the content by decodePage (on this thread or in the ingest worker). Bytes, so
+   * that a big page can be handed to the worker without ever becoming a string on this thread.
    */
-  async pageText(stream: StreamName, after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<string> {
+  async pageBytes(stream: StreamName, after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<Buffer> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new Error(`page limit out of range: ${limit}`);
     const query = `?after=${encodeURIComponent(after)}&limit=${limit}`;
-    return (await this.requestText('GET', `/${stream}${query}`, undefined, { signal })).raw;
+    return (await this.requestBytes('GET', `/${stream}${query}`, undefined, { signal })).bytes;
   }
 
   private async request<S extends z.ZodType>(
@@ -235,22 +236,22 @@ export class UpstreamClient {
     schema: S,
     opts: { signal?: AbortSignal; headers?: Record<string, string> },
   ): Promise<z.infer<S>> {
-    const { raw, status } = await this.requestText(method, path, body, opts);
-    return decodeBody(schema, raw, { method, path, status });
+    const { bytes, status } = await this.requestBytes(method, path, body, opts);
+    return decodeBody(schema, bytes.toString('utf8'), { method, path, status });
   }
 
-  /** Sends a request and reads a 2xx answer's body as text; any other answer throws. */
-  private async requestText(
+  /** Sends a request and reads a 2xx answer's body; any other answer throws. */
+  private async requestBytes(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     opts: { signal?: AbortSignal; headers?: Record<string, string> },
-  ): Promise<{ raw: string; status: number }> {
+  ): Promise<{ bytes: Buffer; status: number }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const url = `${this.baseUrl}${API_PREFIX}${path}`;
     let res: Response;
-    let raw: string;
+    let bytes: Buffer;
     try {
       res = await fetch(url, {
         method,
@@ -265,29 +266,29 @@ export class UpstreamClient {
         signal,
         redirect: 'error',
       });
-      raw = await this.readCapped(res);
+      bytes = await this.readCapped(res);
     } catch (error) {
       throw this.transportError(error, timeout, method, path);
     }
     if (!res.ok) {
-      const json = parseJson(raw, { method, path, status: res.status });
+      const json = parseJson(bytes.toString('utf8'), { method, path, status: res.status });
       const err = ErrorResponse.safeParse(json);
       const code = err.success ? err.data.error.code : null;
       const message = err.success ? err.data.error.message : `HTTP ${res.status}`;
       const kind: UpstreamErrorKind = res.status === 401 || res.status === 403 ? 'auth' : 'http';
       throw new UpstreamError(`上游拒绝请求（${method} ${path}，HTTP ${res.status}${code ? ` ${code}` : ''}）：${message}`, kind, res.status, code);
     }
-    return { raw, status: res.status };
+    return { bytes, status: res.status };
   }
 
   /** Reads the body as text, refusing to buffer more than the cap (a "huge page" attack). */
-  private async readCapped(res: Response): Promise<string> {
+  private async readCapped(res: Response): Promise<Buffer> {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > this.maxBytes) {
       await res.body?.cancel();
       throw new UpstreamError(`上游应答过大（${declared} 字节，上限 ${this.maxBytes}）`, 'too_large', res.status);
     }
-    if (!res.body) return '';
+    if (!res.body) return Buffer.alloc(0);
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -301,7 +302,7 @@ export class UpstreamClient {
       }
       chunks.push(value);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 
   private transportError(error: unknown, timeout: AbortSignal, method: string, path: string): Error {

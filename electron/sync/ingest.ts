@@ -24,8 +24,8 @@ export interface PageRequest {
   type: 'page';
   id: number;
   stream: StreamName;
-  /** The page's body as the upstream sent it. */
-  text: string;
+  /** The page's body as the upstream sent it (UTF-8); its buffer is transferred, not copied. */
+  body: Uint8Array;
   after: Cursor;
   limit: number;
   nowIso: string;
@@ -98,15 +98,17 @@ export class IngestWorker {
   }
 
   /**
-   * Validates and applies one page in the worker. `onValidated` runs as soon as the page passed
-   * validation, while the worker is still applying it; the promise settles once it is committed.
+   * Validates and applies one page in the worker; `page.body`'s buffer moves to the worker (it is
+   * unusable here afterwards). `onValidated` runs as soon as the page passed validation, while
+   * the worker is still applying it; the promise settles once it is committed.
    */
   apply(page: Omit<PageRequest, 'type' | 'id'>, onValidated: (summary: PageSummary) => void = () => {}): Promise<PageSummary> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<PageSummary>((resolve, reject) => {
       this.inFlight.set(id, { onValidated, summary: null, resolve, reject });
-      this.worker.postMessage({ type: 'page', id, ...page } satisfies PageRequest);
+      // The caller hands over a body of its own (never a slice of Node's shared buffer pool).
+      this.worker.postMessage({ type: 'page', id, ...page } satisfies PageRequest, [page.body.buffer as ArrayBuffer]);
     });
   }
 

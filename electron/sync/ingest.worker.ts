@@ -43,9 +43,9 @@ port.on('message', (message: IngestRequest) => {
     port.close();
     return;
   }
-  const { id, stream, text, after, limit, nowIso } = message;
+  const { id, stream, body, after, limit, nowIso } = message;
   try {
-    const page = decodePage(stream, text, after, limit);
+    const page = decodePage(stream, Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), after, limit);
     reply({ type: 'validated', id, items: page.items.length, next: page.next, more: page.more, remaining: page.remaining });
     if (stream === 'payers') applier.applyPayersPage(page as PayersPage, nowIso);
     else applier.applyPaymentsPage(page as PaymentsPage, nowIso);

@@ -67,7 +67,7 @@ export function readCursor(db: Db, stream: StreamName): Cursor {
 /** A page asked for ahead of time, cancelled when it is not wanted any more. */
 interface Prefetch {
   after: Cursor;
-  text: Promise<string>;
+  body: Promise<Buffer>;
   abort: AbortController;
 }
 
@@ -132,10 +132,10 @@ export class Puller {
       if (!summary.more) return;
       const abort = new AbortController();
       const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-      const text = this.client.pageText(stream, summary.next, limit, signal);
+      const body = this.client.pageBytes(stream, summary.next, limit, signal);
       // Failures surface when (if) the page is awaited.
-      text.catch(() => {});
-      ahead.page = { after: summary.next, text, abort };
+      body.catch(() => {});
+      ahead.page = { after: summary.next, body, abort };
     };
     const dropPrefetch = () => {
       ahead.page?.abort.abort();
@@ -146,10 +146,10 @@ export class Puller {
         const fetched = ahead.page;
         ahead.page = null;
         if (fetched && fetched.after !== after) fetched.abort.abort();
-        const text = fetched && fetched.after === after ? await fetched.text : await this.client.pageText(stream, after, limit, options.signal);
+        const body = fetched && fetched.after === after ? await fetched.body : await this.client.pageBytes(stream, after, limit, options.signal);
         let page: PageSummary & { inWorker: boolean };
         try {
-          page = await this.applyPage(stream, text, after, limit, options.now(), startPrefetch);
+          page = await this.applyPage(stream, body, after, limit, options.now(), startPrefetch);
         } catch (error) {
           // The payments stream can run ahead of the payers stream (someone registered and paid
           // since we pulled payers): catch up on payers once, then apply the same page again.
@@ -158,7 +158,7 @@ export class Puller {
           dropPrefetch();
           this.log.info('payment for a payer not yet pulled: pulling payers again');
           await this.pullStream('payers', options);
-          page = await this.applyPage(stream, text, after, limit, options.now(), startPrefetch);
+          page = await this.applyPage(stream, body, after, limit, options.now(), startPrefetch);
         }
         applied += page.items;
         options.onProgress?.({ stream, applied, pageItems: page.items, remaining: page.remaining, inWorker: page.inWorker });
@@ -174,13 +174,13 @@ export class Puller {
   /** Validates and applies one page, here or in the worker; `onValidated` may start the next fetch. */
   private async applyPage(
     stream: StreamName,
-    text: string,
+    body: Buffer,
     after: Cursor,
     limit: number,
     nowIso: string,
     onValidated: (summary: PageSummary) => void,
   ): Promise<PageSummary & { inWorker: boolean }> {
-    if (this.ingest.worker && Buffer.byteLength(text) >= this.ingest.minPageBytes) {
+    if (this.ingest.worker && body.byteLength >= this.ingest.minPageBytes) {
       if (!this.worker) {
         // A counter payment committed here meanwhile must not find a long WAL and copy it back on
         // this thread: while the worker lives, it alone checkpoints.
@@ -188,9 +188,10 @@ export class Puller {
         this.db.pragma('wal_autocheckpoint = 0');
         this.worker = new IngestWorker({ file: this.db.name, cacheKiB: this.ingest.cacheMiB * 1024, walAutocheckpoint: this.ingest.walAutocheckpoint });
       }
-      return { ...(await this.worker.apply({ stream, text, after, limit, nowIso }, onValidated)), inWorker: true };
+      // The bytes move to the worker (the same page may be sent again after a payers catch-up).
+      return { ...(await this.worker.apply({ stream, body: new Uint8Array(body), after, limit, nowIso }, onValidated)), inWorker: true };
     }
-    const page = decodePage(stream, text, after, limit);
+    const page = decodePage(stream, body.toString('utf8'), after, limit);
     if (stream === 'payers') this.applier.applyPayersPage(page as PayersPage, nowIso);
     else this.applier.applyPaymentsPage(page as PaymentsPage, nowIso);
     return { items: page.items.length, next: page.next, more: page.more, remaining: page.remaining, inWorker: false };
