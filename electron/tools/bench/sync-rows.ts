@@ -206,9 +206,8 @@ export async function ingestRow(
 }
 
 /**
- * The services thread's event-loop delay while ingestRow ran the first sync, with the share of
- * that time the thread was busy at all (event-loop utilization): a delay while the thread is
- * mostly idle is the machine's scheduling, not the sync.
+ * The services thread's event-loop delay while ingestRow ran the first sync, with its event-loop
+ * utilization over the same time (how much of it the thread was not waiting for I/O).
  */
 export function firstSyncDelayRow(delay: LoopDelay, busy: number): RowResult {
   const note = `services thread busy ${(busy * 100).toFixed(1)} % of the sync; pages fetched here, validated and applied in the ingest worker`;
