@@ -26,6 +26,7 @@ import {
   type ExchangeClaim,
   type PushRequest,
   type ReceiptBlock,
+  type StreamName,
 } from './protocol';
 
 export type UpstreamErrorKind =
@@ -130,12 +131,12 @@ export class UpstreamClient {
     };
   }
 
-  pullPayers(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PayersPage> {
-    return this.page('payers', PayersPage, after, limit, signal);
+  async pullPayers(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PayersPage> {
+    return decodePage('payers', (await this.pageBytes('payers', after, limit, signal)).toString('utf8'), after, limit);
   }
 
-  pullPayments(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PaymentsPage> {
-    return this.page('payments', PaymentsPage, after, limit, signal);
+  async pullPayments(after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<PaymentsPage> {
+    return decodePage('payments', (await this.pageBytes('payments', after, limit, signal)).toString('utf8'), after, limit);
   }
 
   /** Sends one counter event. Resolves with the server's (possibly stored) answer. */
@@ -217,22 +218,15 @@ export class UpstreamClient {
     return totals;
   }
 
-  private async page<S extends typeof PayersPage | typeof PaymentsPage>(
-    stream: 'payers' | 'payments',
-    schema: S,
-    after: Cursor,
-    limit: number,
-    signal: AbortSignal | undefined,
-  ): Promise<z.infer<S>> {
-    type Page = PayersPage | PaymentsPage;
+  /**
+   * One page of a stream as the upstream sent it, unparsed: transport, status and size are
+   * checked here, the content by decodePage (on this thread or in the ingest worker). Bytes, so
+   * that a big page can be handed to the worker without ever becoming a string on this thread.
+   */
+  async pageBytes(stream: StreamName, after: Cursor, limit = DEFAULT_PAGE_LIMIT, signal?: AbortSignal): Promise<Buffer> {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) throw new Error(`page limit out of range: ${limit}`);
     const query = `?after=${encodeURIComponent(after)}&limit=${limit}`;
-    const page: Page = (await this.request('GET', `/${stream}${query}`, undefined, schema, { signal })) as Page;
-    if (page.after !== after) throw new UpstreamError(`上游应答的分页起点 ${page.after} 与请求的 ${after} 不符`, 'invalid_response');
-    if (page.items.length > limit) {
-      throw new UpstreamError(`上游应答 ${page.items.length} 条，超过请求的 ${limit} 条`, 'invalid_response');
-    }
-    return page as z.infer<S>;
+    return (await this.requestBytes('GET', `/${stream}${query}`, undefined, { signal })).bytes;
   }
 
   private async request<S extends z.ZodType>(
@@ -242,11 +236,22 @@ export class UpstreamClient {
     schema: S,
     opts: { signal?: AbortSignal; headers?: Record<string, string> },
   ): Promise<z.infer<S>> {
+    const { bytes, status } = await this.requestBytes(method, path, body, opts);
+    return decodeBody(schema, bytes.toString('utf8'), { method, path, status });
+  }
+
+  /** Sends a request and reads a 2xx answer's body; any other answer throws. */
+  private async requestBytes(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    opts: { signal?: AbortSignal; headers?: Record<string, string> },
+  ): Promise<{ bytes: Buffer; status: number }> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
     const url = `${this.baseUrl}${API_PREFIX}${path}`;
     let res: Response;
-    let raw: string;
+    let bytes: Buffer;
     try {
       res = await fetch(url, {
         method,
@@ -261,42 +266,29 @@ export class UpstreamClient {
         signal,
         redirect: 'error',
       });
-      raw = await this.readCapped(res);
+      bytes = await this.readCapped(res);
     } catch (error) {
       throw this.transportError(error, timeout, method, path);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new UpstreamError(`上游应答不是有效的 JSON（${method} ${path}，HTTP ${res.status}，${raw.length} 字节）`, 'invalid_response', res.status);
-    }
     if (!res.ok) {
+      const json = parseJson(bytes.toString('utf8'), { method, path, status: res.status });
       const err = ErrorResponse.safeParse(json);
       const code = err.success ? err.data.error.code : null;
       const message = err.success ? err.data.error.message : `HTTP ${res.status}`;
       const kind: UpstreamErrorKind = res.status === 401 || res.status === 403 ? 'auth' : 'http';
       throw new UpstreamError(`上游拒绝请求（${method} ${path}，HTTP ${res.status}${code ? ` ${code}` : ''}）：${message}`, kind, res.status, code);
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .slice(0, 5)
-        .map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`)
-        .join('; ');
-      throw new UpstreamError(`上游应答格式错误（${method} ${path}）：${issues}`, 'invalid_response', res.status);
-    }
-    return parsed.data as z.infer<S>;
+    return { bytes, status: res.status };
   }
 
   /** Reads the body as text, refusing to buffer more than the cap (a "huge page" attack). */
-  private async readCapped(res: Response): Promise<string> {
+  private async readCapped(res: Response): Promise<Buffer> {
     const declared = Number(res.headers.get('content-length') ?? NaN);
     if (declared > this.maxBytes) {
       await res.body?.cancel();
       throw new UpstreamError(`上游应答过大（${declared} 字节，上限 ${this.maxBytes}）`, 'too_large', res.status);
     }
-    if (!res.body) return '';
+    if (!res.body) return Buffer.alloc(0);
     const reader = res.body.getReader();
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -310,7 +302,7 @@ export class UpstreamClient {
       }
       chunks.push(value);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    return Buffer.concat(chunks);
   }
 
   private transportError(error: unknown, timeout: AbortSignal, method: string, path: string): Error {
@@ -322,4 +314,50 @@ export class UpstreamClient {
     const cause = e.cause?.code ?? e.cause?.message ?? e.message;
     return new UpstreamError(`无法连接上游（${where}）：${cause}`, 'network');
   }
+}
+
+interface Answered {
+  method: string;
+  path: string;
+  status: number;
+}
+
+function parseJson(raw: string, at: Answered): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new UpstreamError(`上游应答不是有效的 JSON（${at.method} ${at.path}，HTTP ${at.status}，${raw.length} 字节）`, 'invalid_response', at.status);
+  }
+}
+
+/** A 2xx body, parsed and validated against its protocol schema. */
+export function decodeBody<S extends z.ZodType>(schema: S, raw: string, at: Answered): z.infer<S> {
+  const parsed = schema.safeParse(parseJson(raw, at));
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`)
+      .join('; ');
+    throw new UpstreamError(`上游应答格式错误（${at.method} ${at.path}）：${issues}`, 'invalid_response', at.status);
+  }
+  return parsed.data as z.infer<S>;
+}
+
+/**
+ * A page of `stream` asked for with `after` and `limit`, parsed and validated: the schema, then
+ * the protocol's rules that tie the answer to the question. Pure, so the ingest worker runs the
+ * very same checks on the text the services thread fetched.
+ */
+export function decodePage(stream: 'payers', raw: string, after: Cursor, limit: number): PayersPage;
+export function decodePage(stream: 'payments', raw: string, after: Cursor, limit: number): PaymentsPage;
+export function decodePage(stream: StreamName, raw: string, after: Cursor, limit: number): PayersPage | PaymentsPage;
+export function decodePage(stream: StreamName, raw: string, after: Cursor, limit: number): PayersPage | PaymentsPage {
+  const path = `/${stream}?after=${encodeURIComponent(after)}&limit=${limit}`;
+  const schema = stream === 'payers' ? PayersPage : PaymentsPage;
+  const page = decodeBody(schema, raw, { method: 'GET', path, status: 200 }) as PayersPage | PaymentsPage;
+  if (page.after !== after) throw new UpstreamError(`上游应答的分页起点 ${page.after} 与请求的 ${after} 不符`, 'invalid_response');
+  if (page.items.length > limit) {
+    throw new UpstreamError(`上游应答 ${page.items.length} 条，超过请求的 ${limit} 条`, 'invalid_response');
+  }
+  return page;
 }

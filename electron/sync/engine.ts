@@ -6,7 +6,7 @@ import type { Logger } from '../platform/log';
 import { systemClock, type Clock } from '../platform/clock';
 import type { EventPayload } from '../../shared/api/events';
 import { UpstreamError, type UpstreamClient } from './client';
-import { Puller, type PullProgress } from './puller';
+import { Puller, type IngestOptions, type PullProgress } from './puller';
 import { pendingCount, Pusher } from './pusher';
 import { enterRecovery, isSequenceReused, reconcile, recoveryPending, type ReconcileReport } from './recovery';
 
@@ -30,6 +30,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Audit row of a recovery (issue 15), written inside its transaction. */
   auditRecovery?: (summary: Record<string, unknown>, atIso: string) => void;
+  /** Where big pages are applied (issue 18): the ingest worker unless told otherwise. */
+  ingest?: IngestOptions;
 }
 
 export interface SyncOutcome {
@@ -70,7 +72,7 @@ export class SyncEngine {
     this.db = options.db;
     this.log = options.log;
     this.clock = options.clock ?? systemClock;
-    this.puller = new Puller(options.db, options.client, options.log);
+    this.puller = new Puller(options.db, options.client, options.log, options.ingest);
     this.pusher = new Pusher(options.db, options.client, options.log);
     this.current = { state: 'offline', lastSuccessAt: lastSuccess(this.db), pending: pendingCount(this.db), message: '尚未连接上游' };
   }
@@ -235,6 +237,9 @@ export class SyncEngine {
       } catch (error) {
         errors.push(describe(error));
         this.log.error({ err: error }, 'sync pull failed: store left at the last complete page');
+      } finally {
+        // The worker and its page cache live for one run: an idle counter holds neither.
+        await this.puller.release();
       }
     }
 

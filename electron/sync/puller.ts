@@ -1,13 +1,20 @@
-// Pulls the payers and payments streams into the counter's store. Each page is validated by the
-// client, then applied and its cursor advanced in ONE transaction: a crash (or kill -9) between
-// pages loses nothing and a crash inside a page leaves no half page behind. The event loop gets
-// a turn between pages, so a first sync of a whole county never freezes the counter.
+// Pulls the payers and payments streams into the counter's store. Each page is validated, then
+// applied and its cursor advanced in ONE transaction (electron/sync/apply.ts): a crash (or kill -9)
+// between pages loses nothing and a crash inside a page leaves no half page behind.
+//
+// Issue 18: a big page (a first sync of a county, a long catch-up) is handed as text to the
+// ingest worker, which validates and applies it on its own connection while this thread already
+// fetches the next page; the services thread only moves bytes and never freezes the counter.
+// Small pages (an incremental sync) are applied here as before, with a turn of the event loop
+// between pages.
 import type { Db } from '../platform/db/database';
 import type { Logger } from '../platform/log';
-import { nameInitials } from '../platform/pinyin';
-import { maskIdNumber } from '../../shared/domain/id-number';
-import type { UpstreamClient } from './client';
-import { DEFAULT_PAGE_LIMIT, type Cursor, type PayersPage, type PaymentsPage, type StreamName, type WirePayer, type WirePayment } from './protocol';
+import { PageApplier, UnknownPayerError } from './apply';
+import { decodePage, type UpstreamClient } from './client';
+import { IngestWorker, type PageSummary } from './ingest';
+import { DEFAULT_PAGE_LIMIT, type Cursor, type PayersPage, type PaymentsPage, type StreamName } from './protocol';
+
+export { UnknownPayerError } from './apply';
 
 export interface PullProgress {
   stream: StreamName;
@@ -17,6 +24,8 @@ export interface PullProgress {
   pageItems: number;
   /** Items the upstream still had after the last page. */
   remaining: number;
+  /** The page was applied by the ingest worker (not on the services thread). */
+  inWorker: boolean;
 }
 
 export interface PullOptions {
@@ -27,13 +36,26 @@ export interface PullOptions {
   now: () => string;
 }
 
-/** A payment names a payer this store has not received yet: pull payers, then try again. */
-export class UnknownPayerError extends Error {
-  constructor(idNumber: string) {
-    super(`付款记录所属参保人 ${maskIdNumber(idNumber)} 尚未同步`);
-    this.name = 'UnknownPayerError';
-  }
+export interface IngestOptions {
+  /** Hand big pages to the ingest worker (default: whenever the database is a file). */
+  worker?: boolean;
+  /**
+   * Pages of at least this many bytes go to the worker. 64 KiB is about 200 payers or payments,
+   * a few milliseconds of work here; a full page of 1,000 takes 30–60 ms on a busy machine.
+   */
+  minPageBytes?: number;
+  /** Page cache of the worker's connection, in MiB (the services connection keeps its own). */
+  cacheMiB?: number;
+  /** WAL pages between the worker's checkpoints. */
+  walAutocheckpoint?: number;
 }
+
+const DEFAULT_MIN_PAGE_BYTES = 64 * 1024;
+// The random-order indexes of a county of 1,000,000 (ID numbers, names, initials, villages, slip
+// numbers) take about 170 MiB: a cache that holds them saves a read for most inserts.
+const DEFAULT_CACHE_MIB = 256;
+// 8,000 pages of 4 KiB: about 32 MiB of WAL between checkpoints.
+const DEFAULT_WAL_AUTOCHECKPOINT = 8000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -42,210 +64,146 @@ export function readCursor(db: Db, stream: StreamName): Cursor {
   return row?.cursor ?? '0';
 }
 
+/** A page asked for ahead of time, cancelled when it is not wanted any more. */
+interface Prefetch {
+  after: Cursor;
+  body: Promise<Buffer>;
+  abort: AbortController;
+}
+
 export class Puller {
-  private readonly stmts;
+  private readonly applier: PageApplier;
+  private readonly saveError;
+  private readonly ingest: Required<IngestOptions>;
+  private worker: IngestWorker | null = null;
+  /** The services connection's wal_autocheckpoint while the worker runs (restored at release). */
+  private ownAutocheckpoint: number | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly client: UpstreamClient,
     private readonly log: Logger,
+    ingest: IngestOptions = {},
   ) {
-    this.stmts = {
-      payerByIdNumber: db.prepare('SELECT id, upstream_seq FROM payers WHERE id_number = ?'),
-      insertPayer: db.prepare(
-        `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
-           registration_date, status, in_employee_scheme, updated_at, upstream_seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updatePayer: db.prepare(
-        `UPDATE payers SET name = ?, name_initials = ?, gender = ?, birth_date = ?, town = ?, village = ?,
-           address = ?, registration_date = ?, status = ?, in_employee_scheme = ?, updated_at = ?, upstream_seq = ?
-         WHERE id = ?`,
-      ),
-      deleteGroups: db.prepare('DELETE FROM payer_special_groups WHERE payer_id = ?'),
-      insertGroup: db.prepare('INSERT OR REPLACE INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)'),
-      paymentByUpstreamId: db.prepare('SELECT id FROM payments WHERE upstream_id = ?'),
-      creditByUpstreamId: db.prepare('SELECT id FROM government_credits WHERE upstream_id = ?'),
-      // A second 代缴 record for the same year is the same credit (the upstream keeps one per year).
-      insertGovernmentCredit: db.prepare(
-        `INSERT INTO government_credits (payer_id, year, amount_fen, split, upstream_id, credited_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (payer_id, year) DO NOTHING`,
-      ),
-      paymentByLocalUid: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE local_uid = ?'),
-      paymentByChannelRef: db.prepare('SELECT id, payer_id, year, upstream_id FROM payments WHERE channel = ? AND channel_ref = ?'),
-      // A counter payment seeded locally from the same demo county as the upstream's: same payer,
-      // year and instant, and neither id yet.
-      seededCounterPayment: db.prepare(
-        `SELECT id FROM payments WHERE payer_id = ? AND year = ? AND channel = 'counter' AND paid_at = ?
-           AND upstream_id IS NULL AND local_uid IS NULL LIMIT 1`,
-      ),
-      setUpstreamId: db.prepare('UPDATE payments SET upstream_id = ? WHERE id = ? AND upstream_id IS NULL'),
-      insertPayment: db.prepare(
-        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at,
-           local_uid, upstream_id, subsidy_fen, government_paid_fen, back_payment)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      saveCursor: db.prepare(
-        `INSERT INTO sync_state (stream, cursor, last_success_at, last_attempt_at, last_error)
-         VALUES (@stream, @cursor, @success, @now, NULL)
-         ON CONFLICT (stream) DO UPDATE SET cursor = excluded.cursor,
-           last_success_at = coalesce(excluded.last_success_at, sync_state.last_success_at),
-           last_attempt_at = excluded.last_attempt_at, last_error = NULL`,
-      ),
-      saveError: db.prepare(
-        `INSERT INTO sync_state (stream, last_attempt_at, last_error) VALUES (?, ?, ?)
-         ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
-      ),
+    this.applier = new PageApplier(db);
+    this.saveError = db.prepare(
+      `INSERT INTO sync_state (stream, last_attempt_at, last_error) VALUES (?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET last_attempt_at = excluded.last_attempt_at, last_error = excluded.last_error`,
+    );
+    this.ingest = {
+      // The worker opens the same file: an in-memory or read-only store is applied here.
+      worker: (ingest.worker ?? true) && !db.memory && !db.readonly,
+      minPageBytes: ingest.minPageBytes ?? DEFAULT_MIN_PAGE_BYTES,
+      cacheMiB: ingest.cacheMiB ?? DEFAULT_CACHE_MIB,
+      walAutocheckpoint: ingest.walAutocheckpoint ?? DEFAULT_WAL_AUTOCHECKPOINT,
     };
   }
 
   /** Pulls a stream to its end. Returns the number of items applied. */
   async pull(stream: StreamName, options: PullOptions): Promise<number> {
     try {
-      return stream === 'payers' ? await this.pullPayers(options) : await this.pullPayments(options);
+      return await this.pullStream(stream, options);
     } catch (error) {
-      this.stmts.saveError.run(stream, options.now(), error instanceof Error ? error.message : String(error));
+      this.saveError.run(stream, options.now(), error instanceof Error ? error.message : String(error));
       throw error;
     }
   }
 
-  private async pullPayers(options: PullOptions): Promise<number> {
+  /**
+   * Ends the ingest worker, if one was started, once its page is committed; its connection and
+   * page cache go with it. Call when a run's pulls are done (or failed).
+   */
+  async release(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.close();
+    if (this.ownAutocheckpoint !== null && this.db.open) this.db.pragma(`wal_autocheckpoint = ${this.ownAutocheckpoint}`);
+    this.ownAutocheckpoint = null;
+  }
+
+  private async pullStream(stream: StreamName, options: PullOptions): Promise<number> {
+    const limit = options.pageSize ?? DEFAULT_PAGE_LIMIT;
     let applied = 0;
-    for (;;) {
-      const after = readCursor(this.db, 'payers');
-      const page = await this.client.pullPayers(after, options.pageSize ?? DEFAULT_PAGE_LIMIT, options.signal);
-      this.applyPayersPage(page, options.now());
-      applied += page.items.length;
-      options.onProgress?.({ stream: 'payers', applied, pageItems: page.items.length, remaining: page.remaining });
-      if (!page.more) return applied;
-      await yieldToEventLoop();
+    let caughtUpPayers = false;
+    let after = readCursor(this.db, stream);
+    // Held in an object: the callbacks below set it while a page is being applied.
+    const ahead: { page: Prefetch | null } = { page: null };
+    const startPrefetch = (summary: PageSummary) => {
+      if (!summary.more) return;
+      const abort = new AbortController();
+      const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
+      const body = this.client.pageBytes(stream, summary.next, limit, signal);
+      // Failures surface when (if) the page is awaited.
+      body.catch(() => {});
+      ahead.page = { after: summary.next, body, abort };
+    };
+    const dropPrefetch = () => {
+      ahead.page?.abort.abort();
+      ahead.page = null;
+    };
+    try {
+      for (;;) {
+        const fetched = ahead.page;
+        ahead.page = null;
+        if (fetched && fetched.after !== after) fetched.abort.abort();
+        const body = fetched && fetched.after === after ? await fetched.body : await this.client.pageBytes(stream, after, limit, options.signal);
+        let page: PageSummary & { inWorker: boolean };
+        try {
+          page = await this.applyPage(stream, body, after, limit, options.now(), startPrefetch);
+        } catch (error) {
+          // The payments stream can run ahead of the payers stream (someone registered and paid
+          // since we pulled payers): catch up on payers once, then apply the same page again.
+          if (stream !== 'payments' || !(error instanceof UnknownPayerError) || caughtUpPayers) throw error;
+          caughtUpPayers = true;
+          dropPrefetch();
+          this.log.info('payment for a payer not yet pulled: pulling payers again');
+          await this.pullStream('payers', options);
+          page = await this.applyPage(stream, body, after, limit, options.now(), startPrefetch);
+        }
+        applied += page.items;
+        options.onProgress?.({ stream, applied, pageItems: page.items, remaining: page.remaining, inWorker: page.inWorker });
+        if (!page.more) return applied;
+        after = page.next;
+        if (!ahead.page) await yieldToEventLoop();
+      }
+    } finally {
+      dropPrefetch();
     }
   }
 
-  private async pullPayments(options: PullOptions): Promise<number> {
-    let applied = 0;
-    let caughtUpPayers = false;
-    for (;;) {
-      const after = readCursor(this.db, 'payments');
-      const page = await this.client.pullPayments(after, options.pageSize ?? DEFAULT_PAGE_LIMIT, options.signal);
-      try {
-        this.applyPaymentsPage(page, options.now());
-      } catch (error) {
-        // The payments stream can run ahead of the payers stream (someone registered and paid
-        // since we pulled payers): catch up on payers once, then apply the same page again.
-        if (!(error instanceof UnknownPayerError) || caughtUpPayers) throw error;
-        caughtUpPayers = true;
-        this.log.info('payment for a payer not yet pulled: pulling payers again');
-        await this.pullPayers(options);
-        this.applyPaymentsPage(page, options.now());
+  /** Validates and applies one page, here or in the worker; `onValidated` may start the next fetch. */
+  private async applyPage(
+    stream: StreamName,
+    body: Buffer,
+    after: Cursor,
+    limit: number,
+    nowIso: string,
+    onValidated: (summary: PageSummary) => void,
+  ): Promise<PageSummary & { inWorker: boolean }> {
+    if (this.ingest.worker && body.byteLength >= this.ingest.minPageBytes) {
+      if (!this.worker) {
+        // A counter payment committed here meanwhile must not find a long WAL and copy it back on
+        // this thread: while the worker lives, it alone checkpoints.
+        this.ownAutocheckpoint = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.worker = new IngestWorker({ file: this.db.name, cacheKiB: this.ingest.cacheMiB * 1024, walAutocheckpoint: this.ingest.walAutocheckpoint });
       }
-      applied += page.items.length;
-      options.onProgress?.({ stream: 'payments', applied, pageItems: page.items.length, remaining: page.remaining });
-      if (!page.more) return applied;
-      await yieldToEventLoop();
+      // The bytes move to the worker (the same page may be sent again after a payers catch-up).
+      return { ...(await this.worker.apply({ stream, body: new Uint8Array(body), after, limit, nowIso }, onValidated)), inWorker: true };
     }
+    const page = decodePage(stream, body.toString('utf8'), after, limit);
+    if (stream === 'payers') this.applier.applyPayersPage(page as PayersPage, nowIso);
+    else this.applier.applyPaymentsPage(page as PaymentsPage, nowIso);
+    return { items: page.items.length, next: page.next, more: page.more, remaining: page.remaining, inWorker: false };
   }
 
   /** Upserts payers by ID number, newest version wins; advances the cursor in the same transaction. */
   applyPayersPage(page: PayersPage, nowIso: string): void {
-    const s = this.stmts;
-    // Items may arrive shuffled or twice: in seq order, the version check keeps the newest.
-    const items = [...page.items].sort((a, b) => a.seq - b.seq);
-    this.db.transaction(() => {
-      for (const p of items) this.applyPayer(p);
-      s.saveCursor.run({ stream: 'payers', cursor: page.next, success: page.more ? null : nowIso, now: nowIso });
-    })();
+    this.applier.applyPayersPage(page, nowIso);
   }
 
-  private applyPayer(p: WirePayer): void {
-    const s = this.stmts;
-    const existing = s.payerByIdNumber.get(p.idNumber) as { id: number; upstream_seq: number | null } | undefined;
-    const fields = [
-      p.name,
-      nameInitials(p.name),
-      p.gender,
-      p.birthDate,
-      p.town,
-      p.village,
-      p.address,
-      p.registrationDate,
-      p.status,
-      p.inEmployeeScheme ? 1 : 0,
-      p.updatedAt,
-      p.seq,
-    ] as const;
-    let payerId: number;
-    if (!existing) {
-      payerId = Number(s.insertPayer.run(p.idNumber, ...fields).lastInsertRowid);
-    } else {
-      // A redelivered or late copy must not overwrite a newer one.
-      if (existing.upstream_seq !== null && existing.upstream_seq >= p.seq) return;
-      payerId = existing.id;
-      s.updatePayer.run(...fields, payerId);
-      s.deleteGroups.run(payerId);
-    }
-    for (const g of p.specialGroups) s.insertGroup.run(payerId, g.code, g.from, g.to);
-  }
-
-  /**
-   * Adds payments by upstream id. A payment we pushed ourselves comes back with our local uid
-   * and is matched, not added again; so is a bank or app payment we already hold by its slip
-   * number (a training county seeded from the same generator as the upstream's).
-   */
+  /** Adds payments by upstream id, matching the counter's own and seeded ones (apply.ts). */
   applyPaymentsPage(page: PaymentsPage, nowIso: string): void {
-    const s = this.stmts;
-    const items = [...page.items].sort((a, b) => a.seq - b.seq);
-    this.db.transaction(() => {
-      for (const p of items) this.applyPayment(p, nowIso);
-      s.saveCursor.run({ stream: 'payments', cursor: page.next, success: page.more ? null : nowIso, now: nowIso });
-    })();
-  }
-
-  private applyPayment(p: WirePayment, nowIso: string): void {
-    const s = this.stmts;
-    if (s.paymentByUpstreamId.get(p.upstreamId) || s.creditByUpstreamId.get(p.upstreamId)) return; // payments are immutable upstream: a redelivery
-    const payer = s.payerByIdNumber.get(p.idNumber) as { id: number } | undefined;
-    if (!payer) throw new UnknownPayerError(p.idNumber);
-    if (p.tierFen === 0) {
-      // The government's 代缴 alone: a fact of its own, kept apart from personal payments (issue 17).
-      s.insertGovernmentCredit.run(payer.id, p.year, p.governmentPaidFen, JSON.stringify(p.governmentPaidSplit ?? []), p.upstreamId, p.paidAt, nowIso);
-      return;
-    }
-
-    type Match = { id: number; payer_id: number; year: number; upstream_id: string | null };
-    let match: Match | undefined;
-    if (p.localUid !== null) match = s.paymentByLocalUid.get(p.localUid) as Match | undefined;
-    if (!match && p.channelRef !== null) match = s.paymentByChannelRef.get(p.channel, p.channelRef) as Match | undefined;
-    if (match) {
-      if (match.payer_id !== payer.id || match.year !== p.year || match.upstream_id !== null) {
-        // Same slip or uid, different payment: refusing the page keeps the mismatch visible
-        // (sync state shows it) instead of guessing which side is right.
-        throw new Error(`上游付款 ${p.upstreamId} 与本地付款 ${match.id} 的凭证号相同但内容不同（${maskIdNumber(p.idNumber)}，${p.year} 年）`);
-      }
-      s.setUpstreamId.run(p.upstreamId, match.id);
-      return;
-    }
-    if (p.channel === 'counter' && p.localUid === null) {
-      const seeded = s.seededCounterPayment.get(payer.id, p.year, p.paidAt) as { id: number } | undefined;
-      if (seeded) {
-        s.setUpstreamId.run(p.upstreamId, seeded.id);
-        return;
-      }
-    }
-    s.insertPayment.run(
-      payer.id,
-      p.year,
-      p.tierFen,
-      p.amountFen,
-      p.channel,
-      p.channelRef,
-      p.paidAt,
-      nowIso,
-      p.localUid,
-      p.upstreamId,
-      p.subsidyFen,
-      p.governmentPaidFen,
-      p.backPayment ? 1 : 0,
-    );
+    this.applier.applyPaymentsPage(page, nowIso);
   }
 }

@@ -177,8 +177,12 @@ export async function reconcile(options: {
   // Payments come back through the payments stream with their original local and upstream ids
   // (the puller matches by local uid); the registry first, for payers registered since.
   const puller = new Puller(db, client, log);
-  await puller.pull('payers', { now, signal, pageSize: options.pageSize });
-  report.paymentsPulled = await puller.pull('payments', { now, signal, pageSize: options.pageSize });
+  try {
+    await puller.pull('payers', { now, signal, pageSize: options.pageSize });
+    report.paymentsPulled = await puller.pull('payments', { now, signal, pageSize: options.pageSize });
+  } finally {
+    await puller.release();
+  }
 
   const at = now();
   db.transaction(() => {

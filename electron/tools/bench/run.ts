@@ -14,7 +14,8 @@ import { browserRows } from './browser-rows';
 import { BENCH_CLOCK, BENCH_KEY, BENCH_SEED, type BenchContext, type BenchOptions } from './context';
 import { buildUpstreamStore, type CountyBuild } from './county';
 import { dayCloseRow, receiptPdfColdRow, receiptPdfWarmRow } from './document-rows';
-import { incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
+import { firstSyncDelayRow, incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
+import type { LoopDelay } from './loop-delay';
 import { rowIds, type RowId, type RowResult } from './table';
 import type { Stats } from './stats';
 
@@ -141,9 +142,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const db = newCounterDatabase(layout.databaseFile, nowIso);
       try {
         const engine = syncEngine(ctx, db, upstream.url);
-        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline), log);
+        const seen: { delay?: LoopDelay; busy?: number } = {};
+        const ingest = await guard('ingest', () => ingestRow(ctx, engine, baseline, (delay, busy) => Object.assign(seen, { delay, busy })), log);
         if (ingest.status === 'failed') throw new Error(`the first sync failed, nothing else can run: ${ingest.note}`);
         if (ctx.wants('ingest')) put(ingest);
+        if (ctx.wants('eld-first-sync') && seen.delay) put(firstSyncDelayRow(seen.delay, seen.busy ?? Number.NaN));
         if (ctx.wants('incremental-sync')) put(await guard('incremental-sync', () => incrementalRow(ctx, engine, db), log));
         // The counter becomes a training counter on this county: the demo cards are its first payers.
         db.prepare("INSERT INTO settings (key, value) VALUES ('demo_county', ?)").run(JSON.stringify(ctx.county));

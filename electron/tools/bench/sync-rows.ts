@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fixedStartClock } from '../../platform/clock';
 import { migrate, openDatabase, type Db } from '../../platform/db/database';
 import { seedDemoOperators } from '../../services/demo/seed';
@@ -14,6 +15,7 @@ import { SimStore } from '../upstream-sim/store';
 import type { WirePayer } from '../../sync/protocol';
 import { startChild } from './child';
 import type { BenchContext } from './context';
+import { loopDelayRow, watchLoopDelay, type LoopDelay } from './loop-delay';
 import { measureOnce, now, sampler, type Stats } from './stats';
 import type { RowResult } from './table';
 
@@ -164,14 +166,31 @@ export function syncEngine(ctx: BenchContext, db: Db, url: string): SyncEngine {
   });
 }
 
-/** First sync of the county into an empty counter database; p50 = p99 = the whole run. */
-export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline: Stats | null): Promise<RowResult> {
+/**
+ * First sync of the county into an empty counter database; p50 = p99 = the whole run. The
+ * event-loop delay of this (the services) thread is watched throughout and handed to `onDelay`.
+ */
+export async function ingestRow(
+  ctx: BenchContext,
+  engine: SyncEngine,
+  baseline: Stats | null,
+  onDelay?: (delay: LoopDelay, busy: number) => void,
+): Promise<RowResult> {
   let pulled = 0;
-  const stats = await measureOnce(0, async () => {
-    const outcome = await engine.syncOnce();
-    if (!outcome.ok) throw new Error(`first sync failed: ${outcome.error}`);
-    pulled = outcome.pulledPayers + outcome.pulledPayments;
-  });
+  const watch = watchLoopDelay();
+  const elu = performance.eventLoopUtilization();
+  let delay: LoopDelay;
+  let stats;
+  try {
+    stats = await measureOnce(0, async () => {
+      const outcome = await engine.syncOnce();
+      if (!outcome.ok) throw new Error(`first sync failed: ${outcome.error}`);
+      pulled = outcome.pulledPayers + outcome.pulledPayments;
+    });
+  } finally {
+    delay = watch.stop();
+  }
+  onDelay?.(delay, performance.eventLoopUtilization(elu).utilization);
   stats.throughput = (pulled * 1000) / stats.ms;
   const r = baseline ? stats.throughput / baseline.throughput : null;
   return {
@@ -184,6 +203,15 @@ export async function ingestRow(ctx: BenchContext, engine: SyncEngine, baseline:
     target: { text: '≥ 0.5× raw insert rate', met: r === null ? null : r >= 0.5 },
     note: `${pulled.toLocaleString('en-US')} rows (payers + payments), one run; raw = same rows, prepared inserts, 1,000 per transaction`,
   };
+}
+
+/**
+ * The services thread's event-loop delay while ingestRow ran the first sync, with its event-loop
+ * utilization over the same time (how much of it the thread was not waiting for I/O).
+ */
+export function firstSyncDelayRow(delay: LoopDelay, busy: number): RowResult {
+  const note = `services thread busy ${(busy * 100).toFixed(1)} % of the sync; pages fetched here, validated and applied in the ingest worker`;
+  return loopDelayRow('eld-first-sync', 'the first sync of the county', delay, note);
 }
 
 /**
