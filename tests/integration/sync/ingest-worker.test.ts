@@ -203,8 +203,8 @@ describe('first sync through the ingest worker', () => {
         if (readCursor(c.db, 'payers') === '4000') {
           const [idNumber] = unpaidPayers(c.db, 2026, 1);
           const t = performance.now();
-          // As the counter writes it (PaymentService): IMMEDIATE, so it waits for the worker's lock.
-          uid = c.db.transaction(() => recordCounterPayment(c.db, [{ idNumber: idNumber!, year: 2026, tierFen: 20000 }])).immediate();
+          // Through PaymentService, whose IMMEDIATE transaction waits for the worker's lock.
+          uid = recordCounterPayment(c, idNumber!, [{ year: 2026, tierFen: 20000 }]);
           waitedMs = performance.now() - t;
         }
       }
