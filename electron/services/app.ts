@@ -26,7 +26,7 @@ import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } fr
 import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
 import { COUNTY_FILLED_SETTING, COUNTY_SETTING, demoAccounts, seedDemoOperators } from './demo/seed';
-import { runCountyFill, type CountyFillRun } from './demo/county-fill';
+import { runCountyFill, type CountyFillRun, type CountyFillTuning } from './demo/county-fill';
 import { EventBus } from '../platform/events';
 import { createLogger, type Logger } from '../platform/log';
 import { PayerService } from './payers/payers';
@@ -51,6 +51,8 @@ export interface AppServicesOptions {
   spool?: SpoolOptions;
   /** The slip printer's watch: how often it is looked at, the reopen back-off (tests shorten them). */
   devices?: DeviceTimings;
+  /** The county-fill worker's tuning (electron/services/demo/county-fill.ts; tests shorten the busy wait). */
+  countyFill?: CountyFillTuning;
 }
 
 export interface AppServices {
@@ -334,6 +336,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       county,
       nowIso: clock.now().toISOString(),
       from,
+      ...options.countyFill,
       onProgress: (filled, total) => {
         if (Date.now() - lastEvent < 1_000) return;
         lastEvent = Date.now();
@@ -413,6 +416,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         nowIso,
         from: 0,
         until: first,
+        ...options.countyFill,
         onProgress: (filled) => setStatus('starting', `正在生成培训数据（${filled}/${county.payers}）`, first ? filled / first : 1),
       });
       try {

@@ -33,7 +33,16 @@ export type CountyFillMessage =
   | { type: 'progress' | 'done' | 'stopped'; filled: number; payments: number }
   | { type: 'failed'; filled: number; payments: number; message: string };
 
-export interface CountyFillOptions {
+/** How the worker paces itself (defaults below). */
+export interface CountyFillTuning {
+  sliceMs?: number;
+  maxRows?: number;
+  pauseMs?: number;
+  /** How long a worker transaction waits for a write lock held elsewhere before the fill fails. */
+  busyTimeoutMs?: number;
+}
+
+export interface CountyFillOptions extends CountyFillTuning {
   file: string;
   county: DemoCountyOptions;
   nowIso: string;
@@ -41,9 +50,6 @@ export interface CountyFillOptions {
   until?: number;
   /** After each committed transaction of the worker. */
   onProgress?: (filled: number, total: number) => void;
-  sliceMs?: number;
-  maxRows?: number;
-  pauseMs?: number;
 }
 
 export interface CountyFillRun {
@@ -72,7 +78,7 @@ export function runCountyFill(options: CountyFillOptions): CountyFillRun {
     sliceMs: options.sliceMs ?? DEFAULTS.sliceMs,
     maxRows: options.maxRows ?? DEFAULTS.maxRows,
     pauseMs: options.pauseMs ?? DEFAULTS.pauseMs,
-    busyTimeoutMs: DEFAULTS.busyTimeoutMs,
+    busyTimeoutMs: options.busyTimeoutMs ?? DEFAULTS.busyTimeoutMs,
     stop: stopWord,
   };
   let filled = Math.min(options.from, until);
