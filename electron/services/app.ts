@@ -25,7 +25,7 @@ import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
 import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
-import { COUNTY_FILLED_SETTING, COUNTY_SETTING, demoAccounts, seedDemoOperators } from './demo/seed';
+import { COUNTY_FILLED_SETTING, COUNTY_SETTING, demoAccounts, seedDemoOperatorsAsync } from './demo/seed';
 import { runCountyFill, type CountyFillRun, type CountyFillTuning } from './demo/county-fill';
 import { EventBus } from '../platform/events';
 import { createLogger, type Logger } from '../platform/log';
@@ -395,7 +395,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();
-      seedDemoOperators(db, nowIso);
+      await seedDemoOperatorsAsync(db, nowIso);
       const demo = cfg.demo ?? { seed: 20260101, payers: 120_000 };
       setStatus('starting', '正在生成培训数据', 0);
       const policy = await policyInForce(cfg.policyRegion, Number(today().slice(0, 4)));

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../platform/db/database';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, hashPasswordAsync } from '../auth/passwords';
 import { nameInitials } from '../../platform/pinyin';
 import { generateCounty, type DemoCountyOptions, type DemoPayer } from './county';
 
@@ -11,11 +11,16 @@ export const demoAccounts = [
   { username: 'admin', password: '0000', displayName: '信息技术员', role: 'admin' },
 ] as const;
 
-export function seedDemoOperators(db: Db, nowIso: string): void {
+export function seedDemoOperators(db: Db, nowIso: string, hashes = demoAccounts.map((a) => hashPassword(a.password))): void {
   const insert = db.prepare('INSERT OR IGNORE INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
-    for (const a of demoAccounts) insert.run(a.username, a.displayName, a.role, hashPassword(a.password), nowIso);
+    demoAccounts.forEach((a, i) => insert.run(a.username, a.displayName, a.role, hashes[i], nowIso));
   })();
+}
+
+/** seedDemoOperators with the passwords hashed off the services thread (a first start). */
+export async function seedDemoOperatorsAsync(db: Db, nowIso: string): Promise<void> {
+  seedDemoOperators(db, nowIso, await Promise.all(demoAccounts.map((a) => hashPasswordAsync(a.password))));
 }
 
 const BATCH = 5_000;
