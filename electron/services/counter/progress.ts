@@ -5,7 +5,7 @@ import type { PolicyTable } from '../../../shared/policy';
 import type { Db } from '../../platform/db/database';
 
 /** Payers (by id) counted in one statement: a few milliseconds, then the loop gets a turn. */
-const PROGRESS_CHUNK = 5_000;
+const PROGRESS_CHUNK = 2_500;
 
 /**
  * Collection progress for the year: payers who paid (any channel) against payers expected to pay,

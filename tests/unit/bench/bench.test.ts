@@ -85,6 +85,15 @@ describe('bench smoke run', () => {
         continue;
       }
       expect(r.status, `${r.id}: ${r.note}`).toBe('ok');
+      if (r.id.startsWith('eld-')) {
+        // Event-loop delay rows: the delay percentiles of the watched stretch, no throughput.
+        const s = r.stats!;
+        expect(s.n, r.id).toBeGreaterThan(0);
+        expect(s.p99).toBeGreaterThanOrEqual(s.p50);
+        expect(r.target!.met).not.toBeNull();
+        expect(r.note).toMatch(/^max .+ over .+ watched/);
+        continue;
+      }
       if (r.id === 'rss') {
         expect(r.value).toMatch(/^\d+ MB RSS$/);
         continue;
