@@ -43,7 +43,10 @@ export async function eldFirstStartRow(ctx: BenchContext): Promise<RowResult> {
   try {
     await app.ready;
     readyMs = performance.now() - started;
+    // The window's sign-in is a call of its own, a loop turn after the ready status reached it.
+    await yieldToLoop();
     await call(app, 'session.signIn', { username: 'clerk', password: '1234', counterNo: 1 });
+    await yieldToLoop();
     // A clerk at work while the county fills: a demo card's payer every 50 ms.
     const card = demoCardPayers(trainingCounty(path.join(dir, 'counter.sqlite')))[0]!.payer;
     let complete = false;
@@ -100,7 +103,10 @@ export async function eldProgressRow({ ctx, app }: AppRowsInput): Promise<RowRes
   const n = ctx.iterations(5, 2);
   const times: number[] = [];
   const watch = watchLoopDelay();
-  for (let i = 0; i < n; i++) {
+  const started = performance.now();
+  // A small county is counted in a few milliseconds: reports follow each other for at least a
+  // third of a second, so the loop is watched long enough to sample it.
+  for (let i = 0; i < n || performance.now() - started < 300; i++) {
     const t = performance.now();
     await call(app, 'progress.get', {});
     times.push(performance.now() - t);
@@ -112,6 +118,6 @@ export async function eldProgressRow({ ctx, app }: AppRowsInput): Promise<RowRes
     'eld-progress',
     `a progress report over ${ctx.options.payers.toLocaleString('en-US')} payers (API progress.get)`,
     delay,
-    `${n} reports, each p50 ${fmtMs(s.p50)}, slowest ${fmtMs(Math.max(...times))}`,
+    `${times.length} reports, each p50 ${fmtMs(s.p50)}, slowest ${fmtMs(Math.max(...times))}`,
   );
 }
