@@ -330,6 +330,11 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const filledRow = fillDb.prepare('SELECT value FROM settings WHERE key = ?').get(COUNTY_FILLED_SETTING) as { value: string } | undefined;
     // A county from before the setting existed was written whole.
     const from = filledRow ? Number(filledRow.value) : county.payers;
+    // While the worker writes, it alone checkpoints the WAL: a counter write on this thread never
+    // copies the worker's pages into the database (the default would let whichever commit crosses
+    // 1,000 pages do it). Restored when the fill ends, however it ends.
+    const autoCheckpoint = fillDb.pragma('wal_autocheckpoint', { simple: true }) as number;
+    if (from < county.payers) fillDb.pragma('wal_autocheckpoint = 0');
     let lastEvent = 0;
     const fill = runCountyFill({
       file: fillDb.name,
@@ -344,7 +349,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       },
     });
     let state: 'filling' | 'done' | 'failed' | 'stopped' = from >= county.payers ? 'done' : 'filling';
-    const finished = fill.finished.then(
+    const restoreCheckpoints = () => {
+      if (fillDb.open) fillDb.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+    };
+    const finished = fill.finished.finally(restoreCheckpoints).then(
       () => {
         if (state === 'filling') log.info({ payers: fill.filled() }, 'training county complete');
         state = 'done';

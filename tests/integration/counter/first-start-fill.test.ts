@@ -101,10 +101,11 @@ describe('first start of a training counter', () => {
     await app.ready;
     expect((await call(app, 'session.signIn', { username: 'clerk', password: '1234', counterNo: 3 })).ok).toBe(true);
 
-    // The services thread does nothing but spin for half a second: a fill on this thread could
-    // not write a single payer meanwhile.
+    // Once the background fill is under way, the services thread does nothing but spin for a
+    // second: a fill on this thread could not write a single payer meanwhile.
+    while (app.info().trainingFill!.filled <= 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
     const before = written(dir);
-    const until = Date.now() + 500;
+    const until = Date.now() + 1_000;
     while (Date.now() < until) {
       /* busy */
     }
