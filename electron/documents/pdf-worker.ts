@@ -1,7 +1,7 @@
 // Host side of the PDF worker (./pdf.worker.ts, issue 18): receipts and day summaries are laid
 // out in a worker thread so the services thread (the window, the card reader loop, the printer
 // queue) never waits tens of milliseconds per document. One worker per process, started at the
-// first document, kept (unref'd: it never keeps the process alive) for the next ones.
+// first document, kept for the next ones (idle, it never keeps the process alive).
 import type { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../shared/api/errors';
 import { startWorker } from '../platform/worker';
@@ -31,11 +31,11 @@ function failAll(error: Error): void {
 function pdfWorker(): Worker {
   if (worker) return worker;
   const w = startWorker('pdf', null);
-  w.unref();
   w.on('message', (m: PdfReply) => {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
+    if (pending.size === 0) w.unref();
     if (m.ok) return p.resolve(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
     const { message, code, characters } = m.error;
     p.reject(characters ? new MissingGlyphError(characters) : code ? new AppError(code as ErrorCode, message) : new Error(message));
@@ -47,6 +47,9 @@ function pdfWorker(): Worker {
   };
   w.on('error', gone);
   w.on('exit', (code) => gone(new Error(`the PDF worker ended (exit code ${code})`)));
+  // Idle, it never keeps the process alive; while a document is pending it does (render() refs
+  // it). Unref'd after the listeners: adding a 'message' listener refs the worker again.
+  w.unref();
   worker = w;
   return w;
 }
@@ -61,6 +64,7 @@ function render(request: PdfJob, inThread: () => Promise<Buffer>): Promise<Buffe
   }
   const id = nextId++;
   return new Promise<Buffer>((resolve, reject) => {
+    if (pending.size === 0) w.ref();
     pending.set(id, { resolve, reject });
     w.postMessage({ ...request, id });
   });

@@ -354,8 +354,10 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     };
     const finished = fill.finished.finally(restoreCheckpoints).then(
       () => {
-        if (state === 'filling') log.info({ payers: fill.filled() }, 'training county complete');
+        // A county complete before this start says nothing.
+        if (state !== 'filling') return;
         state = 'done';
+        log.info({ payers: fill.filled() }, 'training county complete');
         events.emit('training.fill', { filled: fill.filled(), total: county.payers, done: true });
       },
       (error: Error) => {
@@ -418,6 +420,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       // Sign-in comes after the first few thousand payers (the demo cards head the stream); the rest
       // of the county follows in the background (startCountyFill below).
       const first = Math.min(county.payers, FIRST_START_PAYERS);
+      let lastStatus = 0;
       headFill = runCountyFill({
         file: buildingFile,
         county,
@@ -425,7 +428,12 @@ export function createAppServices(options: AppServicesOptions): AppServices {
         from: 0,
         until: first,
         ...options.countyFill,
-        onProgress: (filled) => setStatus('starting', `正在生成培训数据（${filled}/${county.payers}）`, first ? filled / first : 1),
+        // Every app.status makes the screen reload its state: a few a second are enough.
+        onProgress: (filled) => {
+          if (filled < first && Date.now() - lastStatus < 200) return;
+          lastStatus = Date.now();
+          setStatus('starting', `正在生成培训数据（${filled}/${county.payers}）`, first ? filled / first : 1);
+        },
       });
       try {
         await headFill.finished;
