@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 export const workerEntries = {
   'county-fill': 'services/demo/county-fill.worker.ts',
   'sync-ingest': 'sync/ingest.worker.ts',
+  pdf: 'documents/pdf.worker.ts',
 } as const;
 export type WorkerName = keyof typeof workerEntries;
 

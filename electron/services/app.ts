@@ -25,7 +25,8 @@ import { DayCloseService } from './dayclose';
 import { migrate, openDatabase, removeDatabaseFiles, schemaVersion, type Db } from '../platform/db/database';
 import { latestSchemaVersion } from '../platform/db/migrations';
 import { demoCardPayers, type DemoCountyOptions } from './demo/county';
-import { COUNTY_FILLED_SETTING, COUNTY_SETTING, CountyFiller, demoAccounts, seedDemoOperators } from './demo/seed';
+import { COUNTY_FILLED_SETTING, COUNTY_SETTING, demoAccounts, seedDemoOperatorsAsync } from './demo/seed';
+import { runCountyFill, type CountyFillRun, type CountyFillTuning } from './demo/county-fill';
 import { EventBus } from '../platform/events';
 import { createLogger, type Logger } from '../platform/log';
 import { PayerService } from './payers/payers';
@@ -50,6 +51,8 @@ export interface AppServicesOptions {
   spool?: SpoolOptions;
   /** The slip printer's watch: how often it is looked at, the reopen back-off (tests shorten them). */
   devices?: DeviceTimings;
+  /** The county-fill worker's tuning (electron/services/demo/county-fill.ts; tests shorten the busy wait). */
+  countyFill?: CountyFillTuning;
 }
 
 export interface AppServices {
@@ -90,8 +93,6 @@ function seedTrainingStock(db: Db, receipts: ReceiptService, year: number): void
 const LAST_VERSION_KEY = 'app_version';
 /** Payers of a new training county written before sign-in: the demo cards and a few thousand more. */
 const FIRST_START_PAYERS = 5_000;
-/** Payers per background step: a few milliseconds of writing between two counter calls. */
-const COUNTY_FILL_STEP = 40;
 
 /**
  * A new program's first start on an older database: before any migration runs, a backup is taken
@@ -214,6 +215,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   // counter is usable seconds after a first start; lookups say when a payer may not be there yet).
   let closing = false;
   let countyFill: { progress(): { filled: number; total: number } | null; finished: Promise<void>; stop(): Promise<void> } | null = null;
+  /** The head of a new county, written by a worker before sign-in (stopped by a close meanwhile). */
+  let headFill: CountyFillRun | null = null;
   const upstreamClient = cfg.upstream ? new UpstreamClient({ baseUrl: cfg.upstream.url, key: cfg.upstream.key, installationId: cfg.installationId }) : null;
   const live = (): Running => {
     if (!running) throw new AppError('STARTING');
@@ -320,46 +323,62 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     ready: () => status === 'ready',
   });
 
-  // The rest of a training county, written in small steps between counter calls. Its progress is
-  // an event of its own (not app.status, whose every change makes the screen reload its state).
+  // The rest of a training county, written by a worker thread with its own connection (issue 18:
+  // the services thread never writes the county itself). Its progress is an event of its own (not
+  // app.status, whose every change makes the screen reload its state).
   const startCountyFill = (fillDb: Db, county: DemoCountyOptions) => {
     const filledRow = fillDb.prepare('SELECT value FROM settings WHERE key = ?').get(COUNTY_FILLED_SETTING) as { value: string } | undefined;
     // A county from before the setting existed was written whole.
-    const filler = new CountyFiller(county, clock.now().toISOString(), filledRow ? Number(filledRow.value) : county.payers);
-    let stopped = false;
-    let failed = false;
-    const run = (async () => {
-      let lastEvent = 0;
-      while (!stopped && !filler.done && fillDb.open) {
-        try {
-          filler.step(fillDb, COUNTY_FILL_STEP);
-        } catch (error) {
-          failed = true;
-          log.error({ err: error, filled: filler.filled }, 'training county: background fill stopped');
-          events.emit('training.fill', { filled: filler.filled, total: filler.total, done: true });
-          throw error;
-        }
-        if (Date.now() - lastEvent > 1_000 || filler.done) {
-          lastEvent = Date.now();
-          events.emit('training.fill', { filled: filler.filled, total: filler.total, done: filler.done });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-      if (filler.done) log.info({ payers: filler.filled }, 'training county complete');
-    })();
-    // Stopped or failed before the end: whoever waits for the whole county (demo-data) is told.
-    const finished = run.then(() => {
-      if (!filler.done) throw new Error(`培训数据未生成完：已生成 ${filler.filled}/${filler.total} 人（程序已停止）`);
+    const from = filledRow ? Number(filledRow.value) : county.payers;
+    // While the worker writes, it alone checkpoints the WAL: a counter write on this thread never
+    // copies the worker's pages into the database (the default would let whichever commit crosses
+    // 1,000 pages do it). Restored when the fill ends, however it ends.
+    const autoCheckpoint = fillDb.pragma('wal_autocheckpoint', { simple: true }) as number;
+    if (from < county.payers) fillDb.pragma('wal_autocheckpoint = 0');
+    let lastEvent = 0;
+    const fill = runCountyFill({
+      file: fillDb.name,
+      county,
+      nowIso: clock.now().toISOString(),
+      from,
+      ...options.countyFill,
+      onProgress: (filled, total) => {
+        if (Date.now() - lastEvent < 1_000) return;
+        lastEvent = Date.now();
+        events.emit('training.fill', { filled, total, done: false });
+      },
     });
+    let state: 'filling' | 'done' | 'failed' | 'stopped' = from >= county.payers ? 'done' : 'filling';
+    const restoreCheckpoints = () => {
+      if (fillDb.open) fillDb.pragma(`wal_autocheckpoint = ${autoCheckpoint}`);
+    };
+    const finished = fill.finished.finally(restoreCheckpoints).then(
+      () => {
+        // A county complete before this start says nothing.
+        if (state !== 'filling') return;
+        state = 'done';
+        log.info({ payers: fill.filled() }, 'training county complete');
+        events.emit('training.fill', { filled: fill.filled(), total: county.payers, done: true });
+      },
+      (error: Error) => {
+        if (state !== 'stopped') {
+          state = 'failed';
+          log.error({ err: error, filled: fill.filled() }, 'training county: background fill stopped');
+          events.emit('training.fill', { filled: fill.filled(), total: county.payers, done: true });
+        }
+        // Whoever waits for the whole county (demo-data) is told why it is not there.
+        throw new Error(`培训数据未生成完：已生成 ${fill.filled()}/${county.payers} 人（${state === 'stopped' ? '程序已停止' : error.message}）`);
+      },
+    );
     // Handled here too: nobody may be waiting for it.
     finished.catch(() => {});
     return {
       // Null once complete, and once failed: lookups then answer plainly (the log has the reason).
-      progress: () => (filler.done || failed ? null : { filled: filler.filled, total: filler.total }),
+      progress: () => (state === 'filling' ? { filled: fill.filled(), total: county.payers } : null),
       finished,
       stop: async () => {
-        stopped = true;
-        await run.catch(() => {});
+        if (state === 'filling') state = 'stopped';
+        await fill.stop();
       },
     };
   };
@@ -386,7 +405,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     const policies = await PolicyRegistry.load(log);
     if (training && firstStart) {
       const nowIso = clock.now().toISOString();
-      seedDemoOperators(db, nowIso);
+      await seedDemoOperatorsAsync(db, nowIso);
       const demo = cfg.demo ?? { seed: 20260101, payers: 120_000 };
       setStatus('starting', '正在生成培训数据', 0);
       const policy = await policyInForce(cfg.policyRegion, Number(today().slice(0, 4)));
@@ -400,17 +419,31 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       };
       // Sign-in comes after the first few thousand payers (the demo cards head the stream); the rest
       // of the county follows in the background (startCountyFill below).
-      const filler = new CountyFiller(county, nowIso);
       const first = Math.min(county.payers, FIRST_START_PAYERS);
-      while (filler.filled < first) {
-        filler.step(db, Math.min(1_000, first - filler.filled));
-        setStatus('starting', `正在生成培训数据（${filler.filled}/${county.payers}）`, first ? filler.filled / first : 1);
-        await new Promise((resolve) => setImmediate(resolve));
+      let lastStatus = 0;
+      headFill = runCountyFill({
+        file: buildingFile,
+        county,
+        nowIso,
+        from: 0,
+        until: first,
+        ...options.countyFill,
+        // Every app.status makes the screen reload its state: a few a second are enough.
+        onProgress: (filled) => {
+          if (filled < first && Date.now() - lastStatus < 200) return;
+          lastStatus = Date.now();
+          setStatus('starting', `正在生成培训数据（${filled}/${county.payers}）`, first ? filled / first : 1);
+        },
+      });
+      try {
+        await headFill.finished;
+      } finally {
+        headFill = null;
       }
       // The options are kept so the demo cards can be rebuilt on every start.
       db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(COUNTY_SETTING, JSON.stringify(county));
       db.prepare("INSERT INTO settings (key, value) VALUES (?, 'training')").run(SETTING.mode);
-      log.info({ payers: filler.filled, of: county.payers, payments: filler.payments }, 'training county: first part seeded');
+      log.info({ payers: first, of: county.payers }, 'training county: first part seeded');
     }
     if (firstStart) {
       db.close();
@@ -528,6 +561,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     info,
     async close() {
       closing = true;
+      await headFill?.stop();
       await countyFill?.stop();
       await backups?.stop();
       if (running) {

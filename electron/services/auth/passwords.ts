@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 // scrypt from Node's crypto (OpenSSL): memory-hard, no native add-on to rebuild for Electron.
 // N=2^15, r=8, p=1 takes ~50 ms here: slow for guessing, unnoticeable at a sign-in.
@@ -12,6 +12,18 @@ const MAXMEM = 64 * 1024 * 1024;
 export function hashPassword(password: string): string {
   const salt = randomBytes(16);
   const hash = scryptSync(password.normalize('NFC'), salt, KEYLEN, { N, r: R, p: P, maxmem: MAXMEM });
+  return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+/**
+ * The same hash computed on libuv's thread pool: the services thread stays free for the ~50 ms
+ * (more on a busy machine) scrypt takes, e.g. for the demo accounts of a first start (issue 18).
+ */
+export async function hashPasswordAsync(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password.normalize('NFC'), salt, KEYLEN, { N, r: R, p: P, maxmem: MAXMEM }, (error, key) => (error ? reject(error) : resolve(key))),
+  );
   return ['scrypt', N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 

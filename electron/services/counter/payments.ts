@@ -147,7 +147,7 @@ export class PaymentService {
   }
 
   /** Collection progress of the current year against the policy table's targets. */
-  progress(): ProgressView {
+  progress(): Promise<ProgressView> {
     const today = this.today();
     const table = this.policies.table(this.regionCode, Number(today.slice(0, 4)), today);
     if (!table) throw new AppError('NO_POLICY');

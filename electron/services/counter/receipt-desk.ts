@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/api/errors';
 import type { SpoolJobView } from '../../../shared/api/views';
-import { renderReceiptPdf } from '../../documents/receipt-pdf';
+import { renderReceiptPdfOffThread } from '../../documents/pdf-worker';
 import { receiptPage, receiptPaper, TRAINING_PRINTER, type PageSpool, type PaperSize } from '../../printing';
 import type { ClaimExchange, ReceiptContext, ReceiptService, ReceiptView } from '../receipts';
 import type { Logger } from '../../platform/log';
@@ -55,13 +55,13 @@ export class ReceiptDesk {
   }
 
   async pdf(number: string, layout: 'a4' | 'overlay'): Promise<Buffer> {
-    return renderReceiptPdf(this.service.document(number), { layout, calibration: this.service.calibration(this.printer.printer) });
+    return renderReceiptPdfOffThread(this.service.document(number), { layout, calibration: this.service.calibration(this.printer.printer) });
   }
 
   async print(number: string): Promise<{ receipt: ReceiptView; sentTo: string; spool: SpoolJobView }> {
     if (!this.printer.printer) throw new AppError('VALIDATION', '未配置缴款书打印机：请信息技术人员在设备设置中配置，或下载 PDF 打印');
     const doc = this.service.printDocument(number);
-    const bytes = await renderReceiptPdf(doc, { layout: this.printer.layout, calibration: this.service.calibration(this.printer.printer) });
+    const bytes = await renderReceiptPdfOffThread(doc, { layout: this.printer.layout, calibration: this.service.calibration(this.printer.printer) });
     const receipt = this.service.get(number);
     const spool = await this.pages.print(
       'receipt',

@@ -1,5 +1,6 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../platform/db/database';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, hashPasswordAsync } from '../auth/passwords';
 import { nameInitials } from '../../platform/pinyin';
 import { generateCounty, type DemoCountyOptions, type DemoPayer } from './county';
 
@@ -10,11 +11,16 @@ export const demoAccounts = [
   { username: 'admin', password: '0000', displayName: '信息技术员', role: 'admin' },
 ] as const;
 
-export function seedDemoOperators(db: Db, nowIso: string): void {
+export function seedDemoOperators(db: Db, nowIso: string, hashes = demoAccounts.map((a) => hashPassword(a.password))): void {
   const insert = db.prepare('INSERT OR IGNORE INTO operators (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
   db.transaction(() => {
-    for (const a of demoAccounts) insert.run(a.username, a.displayName, a.role, hashPassword(a.password), nowIso);
+    demoAccounts.forEach((a, i) => insert.run(a.username, a.displayName, a.role, hashes[i], nowIso));
   })();
+}
+
+/** seedDemoOperators with the passwords hashed off the services thread (a first start). */
+export async function seedDemoOperatorsAsync(db: Db, nowIso: string): Promise<void> {
+  seedDemoOperators(db, nowIso, await Promise.all(demoAccounts.map((a) => hashPasswordAsync(a.password))));
 }
 
 const BATCH = 5_000;
@@ -66,33 +72,23 @@ export class CountyFiller {
   }
 
   /**
-   * One step of at most `max` payers (and at most SLICE_MS): passes over already-written payers
+   * One step of at most `max` payers (and at most `sliceMs`): passes over already-written payers
    * first (generation only, no writes), then inserts the next ones with their history in one
-   * transaction.
+   * transaction, which also records how many payers are in.
    */
-  step(db: Db, max: number): void {
+  step(db: Db, max: number, sliceMs = SLICE_MS): void {
     if (this.toSkip > 0) {
       // Generating is cheaper than writing: pass over more per step, still in bounded slices.
       const started = performance.now();
       const first = Math.min(this.toSkip, max * 4);
       // At least one per step, however late the clock: a starved machine still makes progress.
-      for (let n = first; n > 0 && (n === first || performance.now() - started < SLICE_MS); n--, this.toSkip--) this.generator.next();
+      for (let n = first; n > 0 && (n === first || performance.now() - started < sliceMs); n--, this.toSkip--) this.generator.next();
       return;
     }
-    const insertPayer = db.prepare(
-      `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
-         registration_date, status, in_employee_scheme, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insertGroup = db.prepare('INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)');
-    const insertPayment = db.prepare(
-      `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const recordFilled = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    const s = this.statements(db);
     const started = performance.now();
     db.transaction(() => {
-      for (let i = 0; i < max && !this.done && (i === 0 || performance.now() - started < SLICE_MS); i++) {
+      for (let i = 0; i < max && !this.done && (i === 0 || performance.now() - started < sliceMs); i++) {
         const next = this.generator.next();
         if (next.done) {
           this.inserted = this.options.payers;
@@ -100,7 +96,7 @@ export class CountyFiller {
         }
         const p = next.value;
         const id = Number(
-          insertPayer.run(
+          s.insertPayer.run(
             p.idNumber,
             p.name,
             nameInitials(p.name),
@@ -115,15 +111,42 @@ export class CountyFiller {
             this.nowIso,
           ).lastInsertRowid,
         );
-        for (const g of p.specialGroups) insertGroup.run(id, g.code, g.from, g.to);
+        for (const g of p.specialGroups) s.insertGroup.run(id, g.code, g.from, g.to);
         for (const pay of p.payments) {
-          insertPayment.run(id, pay.year, pay.tierFen, pay.amountFen, pay.channel, pay.channelRef, pay.paidAt, this.nowIso);
+          s.insertPayment.run(id, pay.year, pay.tierFen, pay.amountFen, pay.channel, pay.channelRef, pay.paidAt, this.nowIso);
           this.payments++;
         }
         this.inserted++;
       }
-      recordFilled.run(COUNTY_FILLED_SETTING, String(this.inserted));
+      s.recordFilled.run(COUNTY_FILLED_SETTING, String(this.inserted));
     })();
+  }
+
+  /** Passing over already-written payers still to do (generation only). */
+  get skipping(): boolean {
+    return this.toSkip > 0;
+  }
+
+  private prepared: { db: Db; insertPayer: Statement; insertGroup: Statement; insertPayment: Statement; recordFilled: Statement } | null = null;
+
+  /** The insert statements, prepared once per connection (a worker steps thousands of times). */
+  private statements(db: Db) {
+    if (this.prepared?.db === db) return this.prepared;
+    this.prepared = {
+      db,
+      insertPayer: db.prepare(
+        `INSERT INTO payers (id_number, name, name_initials, gender, birth_date, town, village, address,
+           registration_date, status, in_employee_scheme, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertGroup: db.prepare('INSERT INTO payer_special_groups (payer_id, code, valid_from, valid_to) VALUES (?, ?, ?, ?)'),
+      insertPayment: db.prepare(
+        `INSERT INTO payments (payer_id, year, tier_fen, amount_fen, channel, channel_ref, paid_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      recordFilled: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+    return this.prepared;
   }
 }
 

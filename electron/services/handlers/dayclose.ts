@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/api/errors';
-import { renderDaySummaryPdf } from '../../documents/day-summary-pdf';
+import { renderDaySummaryPdfOffThread } from '../../documents/pdf-worker';
 import { toCloseView, toSummaryView } from '../counter/day-desk';
 import { dayCloseModel, openBusinessDate, slipDataOfClose } from '../dayclose';
 import { appendAudit } from '../trust/audit';
@@ -62,7 +62,7 @@ export function dayCloseHandlers(ctx: AppContext): NamespaceHandlers<'dayclose'>
         printedAt: ctx.clock.now(),
         timeZone: ctx.cfg.timeZone,
       };
-      return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdf(doc)).toString('base64') };
+      return { filename: `日汇总单-${record.businessDate}-${record.number}.pdf`, base64: (await renderDaySummaryPdfOffThread(doc)).toString('base64') };
     },
     'dayclose.printSlip': ({ no }) => {
       const r = ctx.live();

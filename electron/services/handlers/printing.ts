@@ -1,7 +1,7 @@
 import { AppError } from '../../../shared/api/errors';
 import type { PrintingView } from '../../../shared/api/views';
 import { renderCalibrationPdf } from '../../documents/calibration-pdf';
-import { renderDaySummaryPdf } from '../../documents/day-summary-pdf';
+import { renderDaySummaryPdfOffThread } from '../../documents/pdf-worker';
 import { dayCloseModel } from '../dayclose/model';
 import { writeConfig } from '../../platform/config';
 import { DAY_SUMMARY_PAGE, PageSpool, receiptPage, receiptPaper, spoolerFor, SpoolError } from '../../printing';
@@ -115,7 +115,7 @@ export async function printDaySummaryA4(ctx: AppContext, no: number) {
   const record = r.dayClose.get(no);
   // The same model the thermal slip and the downloaded PDF draw.
   const model = dayCloseModel(record, { taxOffice: ctx.cfg.taxOffice, hallName: ctx.cfg.hallName, training: ctx.training });
-  const pdf = await renderDaySummaryPdf({ model, printedAt: ctx.clock.now(), timeZone: ctx.cfg.timeZone });
+  const pdf = await renderDaySummaryPdfOffThread({ model, printedAt: ctx.clock.now(), timeZone: ctx.cfg.timeZone });
   return desk.pages.print('day_summary', String(record.no), cfg.printer, {
     pdf,
     title: `日汇总单 ${record.number}`,

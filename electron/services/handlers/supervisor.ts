@@ -19,7 +19,7 @@ export function progressHandlers(ctx: AppContext): NamespaceHandlers<'progress'>
   return {
     'progress.get': () => ctx.live().payments.progress(),
     'progress.export': async ({ format }) => {
-      const p = ctx.live().payments.progress();
+      const p = await ctx.live().payments.progress();
       const bytes = format === 'csv' ? progressCsv(p) : await progressXlsx(p);
       return { filename: `${p.year}年缴费进度-${p.asOf}.${format}`, base64: bytes.toString('base64') };
     },

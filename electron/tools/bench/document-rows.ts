@@ -15,6 +15,7 @@ import { fixedStartClock } from '../../platform/clock';
 import { trainingConfig } from '../../platform/config';
 import { ReceiptService } from '../../services/receipts';
 import { call, payersWhoCanPay, recordPayment, type AppRowsInput } from './app-rows';
+import { loopDelayRow, watchLoopDelay, yieldToLoop } from './loop-delay';
 import { measure, measureOnce, summarize } from './stats';
 import type { RowResult } from './table';
 import { fmtMs } from './table';
@@ -27,7 +28,7 @@ interface IssuedReceipts {
  * Receipt numbers for `want` counter transactions: the transactions recorded so far (the record
  * row's) without a receipt, topped up with new payments when there are fewer.
  */
-async function issueReceipts({ ctx, app, file }: AppRowsInput, want: number): Promise<string[]> {
+export async function issueReceipts({ ctx, app, file }: AppRowsInput, want: number): Promise<string[]> {
   const raw = new Database(file, { readonly: true });
   let txIds: number[];
   try {
@@ -189,7 +190,17 @@ export async function receiptPdfColdRow(input: AppRowsInput): Promise<RowResult>
   };
 }
 
-export async function dayCloseRow({ ctx, app, file }: AppRowsInput): Promise<RowResult> {
+/** Print jobs not yet printed (read on a connection of its own). */
+function queuedPrintJobs(file: string): number {
+  const raw = new Database(file, { readonly: true });
+  try {
+    return (raw.prepare("SELECT count(*) AS n FROM print_jobs WHERE state IN ('pending', 'sending')").get() as { n: number }).n;
+  } finally {
+    raw.close();
+  }
+}
+
+export async function dayCloseRow({ ctx, app, file }: AppRowsInput, onLoopDelay?: (row: RowResult) => void): Promise<RowResult> {
   const want = ctx.iterations(10_000, 50);
   const before = await call<DaySummaryView>(app, 'dayclose.preview', {});
   let missing = want - before.count;
@@ -207,13 +218,32 @@ export async function dayCloseRow({ ctx, app, file }: AppRowsInput): Promise<Row
   const n = ctx.iterations(100, 5);
   const stats = await measure(() => call<DaySummaryView>(app, 'dayclose.preview', {}), { iterations: n, warmup: ctx.iterations(10, 2) });
   let closed: DayCloseView | undefined;
+  // The close as a supervisor runs it (preview, close, 日汇总单), each a call of its own: the
+  // event-loop delay over it is the eld-day-close row.
+  // The recorded payments' slips may still be printing on the simulated printer meanwhile: the
+  // note says how many, since their printing shares this thread.
+  const slipsQueued = onLoopDelay ? queuedPrintJobs(file) : 0;
+  const watch = onLoopDelay ? watchLoopDelay() : null;
+  await call<DaySummaryView>(app, 'dayclose.preview', {});
+  await yieldToLoop();
   const close = await measureOnce(summary.count, async () => {
     // The bench issues receipts without printing them: closing with them waiting needs the
     // training supervisor's approval, as at a real counter.
     closed = await call<DayCloseView>(app, 'dayclose.close', { cashCountedFen: summary.cashExpectedFen, approval: { username: 'super', password: '5678' } });
   });
   if (!closed || closed.summary.count !== summary.count) throw new Error(`the close counted ${closed?.summary.count} payments, the preview ${summary.count}`);
+  await yieldToLoop();
   const pdf = await measureOnce(1, () => call(app, 'dayclose.pdf', { no: closed!.no }));
+  if (watch && onLoopDelay) {
+    onLoopDelay(
+      loopDelayRow(
+        'eld-day-close',
+        `a day close of ${summary.count.toLocaleString('en-US')} payments`,
+        watch.stop(),
+        `dayclose.preview, dayclose.close ${fmtMs(close.ms)}, dayclose.pdf ${fmtMs(pdf.ms)} (in the PDF worker); ${slipsQueued} payment slips still queued for the simulated printer when it began`,
+      ),
+    );
+  }
   return {
     id: 'day-close',
     operation: `day close over ${summary.count.toLocaleString('en-US')} payments (API dayclose.preview, dayclose.close)`,

@@ -14,6 +14,7 @@ import { browserRows } from './browser-rows';
 import { BENCH_CLOCK, BENCH_KEY, BENCH_SEED, type BenchContext, type BenchOptions } from './context';
 import { buildUpstreamStore, type CountyBuild } from './county';
 import { dayCloseRow, receiptPdfColdRow, receiptPdfWarmRow } from './document-rows';
+import { eldDayCloseRow, eldFirstStartRow, eldProgressRow, eldReceiptPdfsRow } from './loop-rows';
 import { firstSyncDelayRow, incrementalRow, ingestRow, newCounterDatabase, rawInsertBaseline, startUpstream, syncEngine } from './sync-rows';
 import type { LoopDelay } from './loop-delay';
 import { rowIds, type RowId, type RowResult } from './table';
@@ -124,7 +125,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   let county: CountyBuild = { payers: 0, payments: 0, ms: 0 };
 
   try {
-    const needsCounter = rowIds.some((id) => ctx.wants(id) && id !== 'slip');
+    const needsCounter = rowIds.some((id) => ctx.wants(id) && id !== 'slip' && id !== 'eld-first-start');
     if (needsCounter) {
       log(`county: ${options.payers.toLocaleString('en-US')} payers, ~${ctx.options.paymentsPerPayer} payments each → upstream ledger`);
       fs.mkdirSync(ctx.upstreamDir, { recursive: true, mode: 0o700 });
@@ -165,7 +166,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         ['record', recordRow],
         ['receipt-pdf-warm', receiptPdfWarmRow],
         ['receipt-pdf-cold', receiptPdfColdRow],
-        ['day-close', dayCloseRow],
+        // The day close runs once for both rows: it watches the loop over its close for eld-day-close.
+        ['day-close', (input) => dayCloseRow(input, ctx.wants('eld-day-close') ? put : undefined)],
+        ['eld-day-close', async (input) => results.get('eld-day-close') ?? eldDayCloseRow(input)],
+        ['eld-receipt-pdfs', eldReceiptPdfsRow],
+        ['eld-progress', eldProgressRow],
       ];
       if (appRows.some(([id]) => ctx.wants(id))) {
         log('counter API on the synced county …');
@@ -199,6 +204,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }
     }
     if (ctx.wants('slip')) put(await guard('slip', () => slipRow(ctx), log));
+    if (ctx.wants('eld-first-start')) put(await guard('eld-first-start', () => eldFirstStartRow(ctx), log));
   } finally {
     if (!options.keep) fs.rmSync(work, { recursive: true, force: true });
     else log(`work directory kept: ${work}`);

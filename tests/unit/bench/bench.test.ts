@@ -8,10 +8,26 @@ import { formatReport } from '../../../electron/tools/bench/report';
 import { runBench } from '../../../electron/tools/bench/run';
 import { percentile, summarize } from '../../../electron/tools/bench/stats';
 import { formatTable, ratio, rowIds, type RowResult } from '../../../electron/tools/bench/table';
+import { watchLoopDelay, yieldToLoop } from '../../../electron/tools/bench/loop-delay';
 import type { DemoPayer } from '../../../electron/services/demo/county';
 import { repoRoot } from '../../helpers/serve';
 
 describe('bench helpers', () => {
+  it('loop delay is the lateness beyond the timer interval: a 120 ms block shows, an idle loop does not', async () => {
+    const watch = watchLoopDelay(10);
+    await new Promise((r) => setTimeout(r, 300));
+    const t = performance.now();
+    while (performance.now() - t < 120) {
+      /* a synchronous stretch, as a long query would be */
+    }
+    await yieldToLoop();
+    await new Promise((r) => setTimeout(r, 50));
+    const d = watch.stop();
+    // Node's histogram alone reads ~10 ms for an idle loop at this resolution.
+    expect(d.p50).toBeLessThan(8);
+    expect(d.max).toBeGreaterThan(90);
+    expect(d.max).toBeLessThan(1000);
+  });
   it('percentiles by nearest rank, throughput over the wall time', () => {
     const xs = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(xs, 50)).toBe(50);
@@ -85,6 +101,15 @@ describe('bench smoke run', () => {
         continue;
       }
       expect(r.status, `${r.id}: ${r.note}`).toBe('ok');
+      if (r.id.startsWith('eld-')) {
+        // Event-loop delay rows: the delay percentiles of the watched stretch, no throughput.
+        const s = r.stats!;
+        expect(s.n, r.id).toBeGreaterThan(0);
+        expect(s.p99).toBeGreaterThanOrEqual(s.p50);
+        expect(r.target!.met).not.toBeNull();
+        expect(r.note).toMatch(/^max .+ over .+ watched/);
+        continue;
+      }
       if (r.id === 'rss') {
         expect(r.value).toMatch(/^\d+ MB RSS$/);
         continue;
