@@ -14,8 +14,7 @@ type PdfJob = { kind: 'receipt'; doc: ReceiptDocument; options: Omit<RenderOptio
 export type PdfRequest = PdfJob & { id: number };
 
 export type PdfReply =
-  | { id: number; ok: true; bytes: Uint8Array }
-  | { id: number; ok: false; error: { message: string; code: string | null; characters: string[] | null } };
+  { id: number; ok: true; bytes: Uint8Array } | { id: number; ok: false; error: { message: string; code: string | null; characters: string[] | null } };
 
 type Pending = { resolve: (b: Buffer) => void; reject: (e: Error) => void };
 

@@ -30,8 +30,7 @@ export interface CountyFillData {
 }
 
 export type CountyFillMessage =
-  | { type: 'progress' | 'done' | 'stopped'; filled: number; payments: number }
-  | { type: 'failed'; filled: number; payments: number; message: string };
+  { type: 'progress' | 'done' | 'stopped'; filled: number; payments: number } | { type: 'failed'; filled: number; payments: number; message: string };
 
 /** How the worker paces itself (defaults below). */
 export interface CountyFillTuning {
@@ -115,7 +114,9 @@ export function runCountyFill(options: CountyFillOptions): CountyFillRun {
       else if (m.type === 'failed') fail(m.message);
     });
     worker.on('error', (error) => fail(error.message));
-    worker.on('exit', (code) => fail(stopping ? `stopped at ${filled} of ${until} payers` : `the county-fill worker ended (exit code ${code}) at ${filled} of ${until} payers`));
+    worker.on('exit', (code) =>
+      fail(stopping ? `stopped at ${filled} of ${until} payers` : `the county-fill worker ended (exit code ${code}) at ${filled} of ${until} payers`),
+    );
   });
   // Handled here too: nobody may be waiting for it.
   finished.catch(() => {});
