@@ -19,10 +19,11 @@ const FIXED = 0x12; // bits 1 and 4 of every status byte
 
 export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, bytes: Buffer] }> {
   readonly state: PrinterSimState;
-  /** Every byte printed (status requests removed). */
-  printed = Buffer.alloc(0);
-  /** Bytes received while the printer could not print. */
-  discarded = Buffer.alloc(0);
+  // Received bytes are kept as chunks and joined only when read: joining on every receive copied
+  // the whole day's output again for each slip (seconds of blocked services thread by evening in
+  // training, where this simulator runs in the services process).
+  private readonly printedChunks = new ChunkList();
+  private readonly discardedChunks = new ChunkList();
   /** Complete slips (up to and including the cut). */
   readonly slips: Buffer[] = [];
   /** The command set the simulated printer speaks (as configured for the slip printer). */
@@ -49,6 +50,16 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
 
   detach(): void {
     this.port.off('data', this.onData);
+  }
+
+  /** Every byte printed (status requests removed). */
+  get printed(): Buffer {
+    return this.printedChunks.joined();
+  }
+
+  /** Bytes received while the printer could not print. */
+  get discarded(): Buffer {
+    return this.discardedChunks.joined();
   }
 
   get canPrint(): boolean {
@@ -102,10 +113,10 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
     if (data.length === 0) return;
     const bytes = Buffer.from(data);
     if (!this.canPrint) {
-      this.discarded = Buffer.concat([this.discarded, bytes]);
+      this.discardedChunks.push(bytes);
       return;
     }
-    this.printed = Buffer.concat([this.printed, bytes]);
+    this.printedChunks.push(bytes);
     this.pending = Buffer.concat([this.pending, bytes]);
     const { slips, rest } = splitAtCuts(this.pending, (b) => this.decode(b));
     this.pending = Buffer.from(rest);
@@ -113,5 +124,24 @@ export class PrinterSimulator extends EventEmitter<{ slip: [slip: DecodedSlip, b
       this.slips.push(s);
       this.emit('slip', this.decode(s), s);
     }
+  }
+}
+
+/** Byte chunks joined on demand, the join kept until the next chunk. */
+class ChunkList {
+  private chunks: Buffer[] = [];
+  private cache: Buffer | null = Buffer.alloc(0);
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.cache = null;
+  }
+
+  joined(): Buffer {
+    if (this.cache === null) {
+      this.cache = Buffer.concat(this.chunks);
+      this.chunks = [this.cache];
+    }
+    return this.cache;
   }
 }
