@@ -48,7 +48,10 @@ export function App() {
     refresh();
     return onEvent('app.status', (s) => {
       setProgress(s.progress);
-      if (s.state !== 'starting') refresh();
+      // While starting, the event's words are shown as they come (no reload per event); a state
+      // change reloads everything.
+      if (s.state === 'starting') setInfo((i) => (i && i.status === 'starting' ? { ...i, statusMessage: s.message } : i));
+      else refresh();
     });
   }, [refresh]);
 
